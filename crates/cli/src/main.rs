@@ -1,0 +1,109 @@
+//! `switchboard`: the Client Connections list from the command line, for scripts and reports.
+//! It opens the same cache as the app (`$SWITCHBOARD_DATA_DIR` moves it, as for the app).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use switchboard_core::model::ClientFile;
+use switchboard_core::{Cache, csv_export};
+
+#[derive(Parser)]
+#[command(name = "switchboard", version, about = "Switchboard's client connections, from the command line")]
+struct Cli {
+    /// Use this cache file instead of the one in the app-data folder.
+    #[arg(long, global = true, value_name = "FILE")]
+    cache: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every client file (a table by default).
+    List {
+        /// Print JSON (the same shape the app uses).
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV (the same columns as the app's export).
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Write every client file to a CSV file for spreadsheets.
+    Export {
+        #[arg(long, value_name = "PATH")]
+        csv: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("switchboard: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let cache = match &cli.cache {
+        Some(path) => Cache::open(path),
+        None => Cache::open_default(),
+    }
+    .map_err(|e| e.to_string())?;
+    let files = cache.list_files().map_err(|e| e.to_string())?;
+    let stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::List { json: true, .. } => {
+            serde_json::to_writer_pretty(stdout, &files).map_err(|e| e.to_string())?;
+            println!();
+        }
+        Command::List { csv: true, .. } => {
+            csv_export::write_csv(&files, stdout).map_err(|e| e.to_string())?
+        }
+        Command::List { .. } => print_table(&files, stdout).map_err(|e| e.to_string())?,
+        Command::Export { csv } => {
+            csv_export::export_csv_file(&files, &csv).map_err(|e| e.to_string())?;
+            eprintln!("Wrote {} client files to {}", files.len(), csv.display());
+        }
+    }
+    Ok(())
+}
+
+fn print_table(files: &[ClientFile], mut out: impl Write) -> std::io::Result<()> {
+    const NAME_WIDTH: usize = 40;
+    writeln!(
+        out,
+        "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<3}  {}",
+        "CLIENT", "SOFTWARE", "CONNECTION", "PAYROLL", "ASSETS", "XPM", "LAST SYNC (UTC)"
+    )?;
+    for f in files {
+        writeln!(
+            out,
+            "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<3}  {}",
+            fit(&f.display_name, NAME_WIDTH),
+            fit(f.software.label(), 17),
+            f.connection.label(),
+            f.payroll.code(),
+            f.fixed_assets.code(),
+            if f.xpm.is_some() { "yes" } else { "-" },
+            f.sync.last_success_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into())
+                + if f.sync.last_error.is_some() { "  (last attempt failed)" } else { "" },
+        )?;
+    }
+    writeln!(out, "{} client files", files.len())
+}
+
+/// Cuts a name to `width` characters for the table; control characters (untrusted remote names)
+/// become spaces so they cannot move the terminal's cursor.
+fn fit(text: &str, width: usize) -> String {
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if clean.chars().count() <= width {
+        clean
+    } else {
+        clean.chars().take(width - 1).chain(['…']).collect()
+    }
+}

@@ -1,0 +1,242 @@
+//! Reading and writing client files.
+
+use rusqlite::{Row, Transaction, params};
+
+use super::{Cache, now};
+use crate::error::{Error, Result};
+use crate::model::{
+    AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, ServiceState,
+    SyncRecord, UnixMillis, XeroIds, XpmClient,
+};
+
+const SELECT_FILES: &str = "
+    SELECT f.id, f.display_name, f.remote_name, f.software,
+           f.connection_state, f.connection_reason,
+           f.payroll_state, f.payroll_reason, f.assets_state, f.assets_reason,
+           f.xero_tenant_id, f.xero_connection_id, f.xero_short_code,
+           f.last_success_at, f.last_attempt_at, f.last_error,
+           x.uuid, x.name, x.web_url, x.archived, x.deleted
+    FROM client_files f LEFT JOIN xpm_clients x ON x.uuid = f.xpm_client_uuid";
+
+/// A file is matched to an existing one by its Xero tenant id, so a second consent or sync of the
+/// same organisation updates the file instead of adding a twin. A local rename survives.
+const UPSERT_FILE: &str = "
+    INSERT INTO client_files (
+        display_name, remote_name, software, connection_state, connection_reason,
+        payroll_state, payroll_reason, assets_state, assets_reason,
+        xero_tenant_id, xero_connection_id, xero_short_code,
+        last_success_at, last_attempt_at, last_error, xpm_client_uuid, created_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)
+    ON CONFLICT (xero_tenant_id) DO UPDATE SET
+        display_name = CASE WHEN renamed_by_staff THEN display_name ELSE excluded.display_name END,
+        remote_name = excluded.remote_name,
+        software = excluded.software,
+        connection_state = excluded.connection_state,
+        connection_reason = excluded.connection_reason,
+        payroll_state = excluded.payroll_state,
+        payroll_reason = excluded.payroll_reason,
+        assets_state = excluded.assets_state,
+        assets_reason = excluded.assets_reason,
+        xero_connection_id = excluded.xero_connection_id,
+        xero_short_code = excluded.xero_short_code,
+        last_success_at = excluded.last_success_at,
+        last_attempt_at = excluded.last_attempt_at,
+        last_error = excluded.last_error,
+        updated_at = excluded.updated_at
+    RETURNING id";
+
+impl Cache {
+    /// Writes many files in one transaction: all of them, or (on any error) none.
+    pub fn upsert_files(&mut self, drafts: &[ClientFileDraft]) -> Result<Vec<FileId>> {
+        let tx = self.conn.transaction()?;
+        let ids = upsert_in(&tx, drafts)?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Every client file, by name.
+    pub fn list_files(&self) -> Result<Vec<ClientFile>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SELECT_FILES} ORDER BY f.display_name, f.id"))?;
+        let rows = stmt.query_map([], read_file)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The files with these ids, in the order given (unknown ids are skipped).
+    pub fn files_by_ids(&self, ids: &[FileId]) -> Result<Vec<ClientFile>> {
+        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} WHERE f.id = ?1"))?;
+        let mut files = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(file) = optional(stmt.query_row([id.0], read_file))? {
+                files.push(file);
+            }
+        }
+        Ok(files)
+    }
+
+    pub fn file(&self, id: FileId) -> Result<ClientFile> {
+        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} WHERE f.id = ?1"))?;
+        optional(stmt.query_row([id.0], read_file))?
+            .ok_or_else(|| Error::NotFound { what: format!("Client file {}", id.0) })
+    }
+
+    /// Renames a file locally (staff's choice, audited); later syncs keep this name.
+    pub fn rename_file(&mut self, id: FileId, new_name: &str) -> Result<ClientFile> {
+        let new_name = validate_name(new_name)?;
+        let tx = self.conn.transaction()?;
+        let old: String = optional(tx.query_row(
+            "SELECT display_name FROM client_files WHERE id = ?1",
+            [id.0],
+            |row| row.get(0),
+        ))?
+        .ok_or_else(|| Error::NotFound { what: format!("Client file {}", id.0) })?;
+        tx.execute(
+            "UPDATE client_files SET display_name = ?2, renamed_by_staff = 1, updated_at = ?3 WHERE id = ?1",
+            params![id.0, new_name, now()],
+        )?;
+        super::audit::record(&tx, id, &old, "rename", Some(&old), Some(&new_name))?;
+        tx.commit()?;
+        self.file(id)
+    }
+
+    /// Links a file to an XPM client, or removes the link with `None` (audited).
+    pub fn link_xpm_client(&mut self, id: FileId, xpm_uuid: Option<&str>) -> Result<ClientFile> {
+        let tx = self.conn.transaction()?;
+        let (name, old): (String, Option<String>) = optional(tx.query_row(
+            "SELECT display_name, xpm_client_uuid FROM client_files WHERE id = ?1",
+            [id.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        ))?
+        .ok_or_else(|| Error::NotFound { what: format!("Client file {}", id.0) })?;
+        if let Some(uuid) = xpm_uuid {
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM xpm_clients WHERE uuid = ?1)",
+                [uuid],
+                |row| row.get(0),
+            )?;
+            if !known {
+                return Err(Error::NotFound { what: format!("XPM client {uuid}") });
+            }
+        }
+        tx.execute(
+            "UPDATE client_files SET xpm_client_uuid = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.0, xpm_uuid, now()],
+        )?;
+        let action = if xpm_uuid.is_some() { "link_xpm" } else { "unlink_xpm" };
+        super::audit::record(&tx, id, &name, action, old.as_deref(), xpm_uuid)?;
+        tx.commit()?;
+        self.file(id)
+    }
+}
+
+fn upsert_in(tx: &Transaction<'_>, drafts: &[ClientFileDraft]) -> Result<Vec<FileId>> {
+    let mut stmt = tx.prepare_cached(UPSERT_FILE)?;
+    let at = now();
+    let mut ids = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let id: i64 = stmt.query_row(
+            params![
+                d.display_name,
+                d.remote_name,
+                d.software.code(),
+                d.connection.code(),
+                d.connection.reason(),
+                d.payroll.code(),
+                d.payroll.reason_code(),
+                d.fixed_assets.code(),
+                d.fixed_assets.reason_code(),
+                d.xero.as_ref().map(|x| &x.tenant_id),
+                d.xero.as_ref().and_then(|x| x.connection_id.as_ref()),
+                d.xero.as_ref().and_then(|x| x.short_code.as_ref()),
+                d.sync.last_success_at.map(|t| t.0),
+                d.sync.last_attempt_at.map(|t| t.0),
+                d.sync.last_error,
+                d.xpm_client_uuid,
+                at,
+            ],
+            |row| row.get(0),
+        )?;
+        ids.push(FileId(id));
+    }
+    Ok(ids)
+}
+
+fn read_file(row: &Row<'_>) -> rusqlite::Result<ClientFile> {
+    let connection_code: String = row.get(4)?;
+    let connection = ConnectionState::from_parts(&connection_code, row.get(5)?)
+        .ok_or_else(|| unknown_code(4, "connection state", &connection_code))?;
+    let payroll = service_state(row, 6)?;
+    let fixed_assets = service_state(row, 8)?;
+    let xero = row.get::<_, Option<String>>(10)?.map(|tenant_id| -> rusqlite::Result<_> {
+        Ok(XeroIds { tenant_id, connection_id: row.get(11)?, short_code: row.get(12)? })
+    });
+    let xpm = row.get::<_, Option<String>>(16)?.map(|uuid| -> rusqlite::Result<_> {
+        Ok(XpmClient {
+            uuid,
+            name: row.get(17)?,
+            web_url: row.get(18)?,
+            archived: row.get(19)?,
+            deleted: row.get(20)?,
+        })
+    });
+    Ok(ClientFile {
+        id: FileId(row.get(0)?),
+        display_name: row.get(1)?,
+        remote_name: row.get(2)?,
+        software: AccountingSoftware::from_code(&row.get::<_, String>(3)?),
+        connection,
+        payroll,
+        fixed_assets,
+        xero: xero.transpose()?,
+        xpm: xpm.transpose()?,
+        sync: SyncRecord {
+            last_success_at: row.get::<_, Option<i64>>(13)?.map(UnixMillis),
+            last_attempt_at: row.get::<_, Option<i64>>(14)?.map(UnixMillis),
+            last_error: row.get(15)?,
+        },
+    })
+}
+
+fn service_state(row: &Row<'_>, index: usize) -> rusqlite::Result<ServiceState> {
+    let code: String = row.get(index)?;
+    let reason: Option<String> = row.get(index + 1)?;
+    ServiceState::from_parts(&code, reason.as_deref())
+        .ok_or_else(|| unknown_code(index, "service state", &code))
+}
+
+fn unknown_code(index: usize, what: &str, code: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        index,
+        rusqlite::types::Type::Text,
+        format!("unknown {what} {code:?} in the cache").into(),
+    )
+}
+
+fn optional<T>(result: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A client name staff typed: trimmed, 1-200 characters, no control characters.
+pub fn validate_name(name: &str) -> Result<String> {
+    let trimmed = name.trim();
+    let length = trimmed.chars().count();
+    if length == 0 {
+        return Err(Error::InvalidInput("A client name cannot be empty.".to_owned()));
+    }
+    if length > 200 {
+        return Err(Error::InvalidInput(format!(
+            "A client name can be at most 200 characters; this one has {length}."
+        )));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Error::InvalidInput(
+            "A client name cannot contain control characters such as line breaks or tabs.".to_owned(),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}

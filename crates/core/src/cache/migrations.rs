@@ -1,0 +1,15 @@
+//! The cache's schema history. Append only: a released migration is never edited.
+
+use rusqlite_migration::{M, Migrations};
+
+const STEPS: &[&str] = &[
+    include_str!("../../migrations/001_client_files.sql"),
+    include_str!("../../migrations/002_xpm_links_and_audit.sql"),
+];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes (SQLite's `user_version` after all migrations).
+pub const LATEST_VERSION: i64 = STEPS.len() as i64;

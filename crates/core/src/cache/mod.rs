@@ -1,0 +1,177 @@
+//! The local SQLite cache: every client file the practice looks after, readable offline.
+//!
+//! Opening never harms a file it cannot use: a damaged file, or one written by a newer
+//! Switchboard, is refused with a message that says where it is, and is left byte for byte as it
+//! was. [`Cache::start_fresh`] then moves it aside (keeping it) and starts an empty cache.
+
+mod audit;
+mod client_files;
+mod migrations;
+mod xpm_clients;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+pub use audit::AuditEntry;
+pub use migrations::LATEST_VERSION;
+
+use crate::error::{Error, Result};
+use crate::model::UnixMillis;
+
+pub struct Cache {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+impl Cache {
+    /// Opens (creating if needed) the cache at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Cache> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| unavailable(path, e.to_string()))?;
+        }
+        check_header(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify(path, e))?;
+        // Only reads until the file is known to be sound and of a version we understand.
+        check_integrity(&conn, path)?;
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|e| classify(path, e))?;
+        if found > LATEST_VERSION {
+            return Err(Error::CacheTooNew {
+                path: path.to_owned(),
+                found,
+                supported: LATEST_VERSION,
+            });
+        }
+        let mut conn = conn;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| classify(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrations::migrations().to_latest(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
+            other => Error::CacheCorrupt { path: path.to_owned(), detail: other.to_string() },
+        })?;
+        Ok(Cache { conn, path: path.to_owned() })
+    }
+
+    /// Opens the cache in the per-user data folder (see [`crate::paths`]).
+    pub fn open_default() -> Result<Cache> {
+        Cache::open(&crate::paths::cache_path())
+    }
+
+    /// Moves an unusable cache aside — renamed, never deleted or overwritten — and opens a new,
+    /// empty one at `path`. Returns the new cache and where the old file now is.
+    pub fn start_fresh(path: &Path) -> Result<(Cache, PathBuf)> {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("cache");
+        let kept = path.with_file_name(format!("{stem}.unusable-{stamp}.sqlite3"));
+        if kept.exists() {
+            return Err(Error::InvalidInput(format!(
+                "{} already exists; wait a second and try again.",
+                kept.display()
+            )));
+        }
+        std::fs::rename(path, &kept).map_err(|e| Error::Write { path: kept.clone(), source: e })?;
+        // SQLite's side files belong to the old database: keep them with it, or the new
+        // cache would try to replay the old write-ahead log.
+        for suffix in ["-wal", "-shm"] {
+            let side = side_file(path, suffix);
+            if side.exists() {
+                let target = side_file(&kept, suffix);
+                std::fs::rename(&side, &target).map_err(|e| Error::Write { path: target, source: e })?;
+            }
+        }
+        Ok((Cache::open(path)?, kept))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`, for crash tests and diagnostics: `"ok"` when sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.pragma_query_value(None, "integrity_check", |row| row.get(0))?)
+    }
+}
+
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// A non-empty file that does not start with SQLite's header is not a cache at all; say so
+/// before SQLite gets to touch it.
+fn check_header(path: &Path) -> Result<()> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(unavailable(path, e.to_string())),
+    };
+    let mut header = Vec::with_capacity(16);
+    file.by_ref()
+        .take(16)
+        .read_to_end(&mut header)
+        .map_err(|e| unavailable(path, e.to_string()))?;
+    if header.is_empty() || header == SQLITE_HEADER {
+        Ok(())
+    } else {
+        Err(Error::CacheCorrupt {
+            path: path.to_owned(),
+            detail: "the file does not start with an SQLite header".to_owned(),
+        })
+    }
+}
+
+fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
+    let verdict: String = conn
+        .pragma_query_value(None, "quick_check", |row| row.get(0))
+        .map_err(|e| classify(path, e))?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(Error::CacheCorrupt { path: path.to_owned(), detail: verdict })
+    }
+}
+
+/// Sorts SQLite's failures at open time into "damaged" and "cannot be reached".
+fn classify(path: &Path, error: rusqlite::Error) -> Error {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::CacheCorrupt {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        },
+        Some(
+            ErrorCode::CannotOpen
+            | ErrorCode::PermissionDenied
+            | ErrorCode::ReadOnly
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::DatabaseBusy
+            | ErrorCode::DatabaseLocked,
+        ) => unavailable(path, error.to_string()),
+        _ => Error::Storage(error),
+    }
+}
+
+fn unavailable(path: &Path, detail: String) -> Error {
+    Error::CacheUnavailable { path: path.to_owned(), detail }
+}
+
+fn now() -> i64 {
+    UnixMillis::now().0
+}

@@ -1,0 +1,19 @@
+//! Switchboard's core: the client-file model, the SQLite cache and the exports built on it.
+//!
+//! Every front end (the Tauri shell, the `switchboard` CLI, tests) calls into this crate; none
+//! of them holds behaviour of its own. The crate has no Tauri dependency on purpose.
+
+pub mod bindings;
+pub mod cache;
+pub mod csv_export;
+pub mod error;
+pub mod fixtures;
+pub mod model;
+pub mod paths;
+pub mod session;
+pub mod table;
+pub mod work_list;
+
+pub use cache::Cache;
+pub use error::{Error, ErrorKind, ErrorPayload};
+pub use session::Session;
