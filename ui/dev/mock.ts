@@ -1,0 +1,68 @@
+// Dev-only: run the UI in a plain browser with a fake core.
+//   dev/mock.html?n=300          a practice of 300 generated files (default 400)
+//   dev/mock.html?n=0            the empty cache
+//   dev/mock.html?unusable=1     a corrupt cache, with the start-fresh flow
+//   dev/mock.html?stale=1        the offline/stale indicator
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { ClientDetails } from "../src/bindings/ClientDetails";
+import type { ClientFile } from "../src/bindings/ClientFile";
+import type { WorkItem } from "../src/bindings/WorkItem";
+import { generateFiles, makeTable } from "../src/test/fixtures";
+import { unavailableExplanation } from "../src/lib/format";
+
+const params = new URLSearchParams(location.search);
+const count = Number(params.get("n") ?? 400);
+let unusable = params.get("unusable") === "1";
+const now = Date.now();
+const files: ClientFile[] = generateFiles(count, 7, now);
+if (files.length > 3) {
+  files[2] = { ...files[2], display_name: "<img src=x onerror=alert(1)>" };
+  files[3] = { ...files[3], display_name: "Ngā Hua o te Whenua, \"Smith & Sons\" Ltd" };
+}
+
+function workList(file: ClientFile): WorkItem[] {
+  const items: WorkItem[] = [];
+  if (file.connection.state === "needs_reconnect")
+    items.push({ problem: "needs_reconnect", severity: "critical", summary: "The connection to the accounting software has lapsed. Reconnect it.", detail: file.connection.reason });
+  if (file.connection.state === "disconnected")
+    items.push({ problem: "disconnected", severity: "critical", summary: "The organisation is no longer connected. Connect it again or delete the client file.", detail: file.connection.reason });
+  if (file.sync.last_error)
+    items.push({ problem: "last_sync_failed", severity: "high", summary: "The last sync failed; the row shows the last good data.", detail: file.sync.last_error });
+  if (file.payroll.state === "unavailable")
+    items.push({ problem: "payroll_unavailable", severity: "medium", summary: "Payroll cannot be reached for this file.", detail: unavailableExplanation(file.payroll.reason) });
+  if (!file.xpm) items.push({ problem: "no_xpm_link", severity: "low", summary: "Not linked to an XPM client. Link it.", detail: null });
+  return items;
+}
+
+mockIPC((cmd, args) => {
+  const a = args as Record<string, unknown>;
+  switch (cmd) {
+    case "cache_status":
+      return unusable
+        ? { state: "unusable", path: "/home/anna/.local/share/switchboard/cache.sqlite3", error: { kind: "cache_corrupt", message: "The cache file is damaged (file is not a database). It was left as it is." } }
+        : { state: "ready", path: "/home/anna/.local/share/switchboard/cache.sqlite3" };
+    case "load_client_table":
+      return makeTable(files, { stale: params.get("stale") === "1", last_synced_at: files.length ? now - 3 * 60_000 : null });
+    case "client_details": {
+      const file = files.find((f) => f.id === a.id);
+      if (!file) throw { kind: "not_found", message: "That client file is no longer in the cache." };
+      const details: ClientDetails = {
+        file,
+        work_list: workList(file),
+        history: file.id % 2 ? [] : [{ at: now - 86_400_000, file_id: file.id, file_name: file.display_name, action: "rename", old_value: "Old name Ltd", new_value: file.display_name }],
+      };
+      return details;
+    }
+    case "export_csv":
+      return { path: "/home/anna/Downloads/switchboard-clients.csv", rows: (a.ids as number[]).length };
+    case "start_fresh_cache":
+      unusable = false;
+      return { kept_at: "/home/anna/.local/share/switchboard/cache.sqlite3.corrupt-20261125" };
+    case "table_painted":
+      console.info("table_painted");
+      return null;
+  }
+  throw { kind: "invalid_input", message: `mock: unknown command ${cmd}` };
+});
+
+await import("../src/main");

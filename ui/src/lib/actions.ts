@@ -1,0 +1,69 @@
+// The row actions of the Client Connections table, in one place.
+//
+// The controls (Connect, the dashboards, the XPM link, Reports and the Settings menu) are drawn
+// with their real state today; what a click *does* arrives with later issues. Until an action
+// has a handler here, its control is rendered aria-disabled with a tooltip that says so honestly.
+// A later issue wires an action by giving it a `run` function; no component needs to change.
+import type { ClientFile } from "../bindings/ClientFile";
+
+export type ActionId =
+  | "connect"
+  | "open_xero_dashboard"
+  | "open_xpm_dashboard"
+  | "link_xpm"
+  | "open_reports"
+  | "user_access"
+  | "console_settings"
+  | "console_users"
+  | "rename_client"
+  | "disconnect_payroll"
+  | "delete_client";
+
+export interface RowAction {
+  /** What the control is called (menu item text, accessible name prefix). */
+  label: string;
+  /** Why it cannot be used yet: the end of "Available once …". */
+  pendingOn: string;
+  /** The behaviour; absent until the issue that builds it wires it. */
+  run?: (file: ClientFile) => void | Promise<void>;
+}
+
+export const ROW_ACTIONS: Record<ActionId, RowAction> = {
+  connect: { label: "Connect", pendingOn: "Xero sign-in is set up" },
+  open_xero_dashboard: { label: "Open the Xero dashboard", pendingOn: "opening Xero pages is set up" },
+  open_xpm_dashboard: { label: "Open the XPM client page", pendingOn: "opening XPM pages is set up" },
+  link_xpm: { label: "Link an XPM client", pendingOn: "XPM linking is set up" },
+  open_reports: { label: "Client reports", pendingOn: "client reports are set up" },
+  user_access: { label: "User access", pendingOn: "user access management is set up" },
+  console_settings: { label: "Client Console settings", pendingOn: "Client Console settings are set up" },
+  console_users: { label: "Client Console users", pendingOn: "Client Console users are set up" },
+  rename_client: { label: "Rename client", pendingOn: "renaming is set up" },
+  disconnect_payroll: { label: "Disconnect payroll", pendingOn: "payroll settings are set up" },
+  delete_client: { label: "Delete client", pendingOn: "deleting client files is set up" },
+};
+
+export const SETTINGS_MENU: readonly ActionId[] = [
+  "user_access",
+  "console_settings",
+  "console_users",
+  "rename_client",
+  "disconnect_payroll",
+  "delete_client",
+];
+
+export function isAvailable(id: ActionId): boolean {
+  return typeof ROW_ACTIONS[id].run === "function";
+}
+
+/** The tooltip suffix for an action that is not wired yet. */
+export function pendingNote(id: ActionId): string {
+  return `Available once ${ROW_ACTIONS[id].pendingOn}`;
+}
+
+/** Runs an action if it is wired; returns whether it ran. */
+export function runAction(id: ActionId, file: ClientFile): boolean {
+  const action = ROW_ACTIONS[id];
+  if (!action.run) return false;
+  void action.run(file);
+  return true;
+}

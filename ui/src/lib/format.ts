@@ -1,0 +1,236 @@
+// Words and times for people: labels, tooltips and relative times. Pure functions, no DOM.
+import type { AccountingSoftware } from "../bindings/AccountingSoftware";
+import type { ClientFile } from "../bindings/ClientFile";
+import type { ConnectionState } from "../bindings/ConnectionState";
+import type { ServiceState } from "../bindings/ServiceState";
+import type { Severity } from "../bindings/Severity";
+import type { UnavailableReason } from "../bindings/UnavailableReason";
+import type { UnixMillis } from "../bindings/UnixMillis";
+
+export function softwareLabel(software: AccountingSoftware): string {
+  switch (software.kind) {
+    case "xero":
+      return "Xero";
+    case "quickbooks_online":
+      return "QuickBooks Online";
+    case "myob":
+      return "MYOB";
+    case "none":
+      return "None";
+    case "other":
+      return software.name || "Other";
+  }
+}
+
+export function softwareTooltip(software: AccountingSoftware): string {
+  switch (software.kind) {
+    case "none":
+      return "No accounting software syncs this file";
+    case "other":
+      return `Other accounting software: ${software.name || "not named"}`;
+    default:
+      return `Synced by ${softwareLabel(software)}`;
+  }
+}
+
+export function connectionLabel(connection: ConnectionState): string {
+  switch (connection.state) {
+    case "connected":
+      return "Connected";
+    case "not_connected":
+      return "Not connected";
+    case "needs_reconnect":
+      return "Needs reconnect";
+    case "disconnected":
+      return "Disconnected";
+  }
+}
+
+/** The tooltip of the Connection cell: the state, and the reason when there is one. */
+export function connectionTooltip(connection: ConnectionState): string {
+  switch (connection.state) {
+    case "connected":
+      return "Connected";
+    case "not_connected":
+      return "Not connected";
+    case "needs_reconnect":
+      return `Needs reconnect: ${connection.reason || "no reason recorded"}`;
+    case "disconnected":
+      return `Disconnected: ${connection.reason || "no reason recorded"}`;
+  }
+}
+
+export function unavailableExplanation(reason: UnavailableReason): string {
+  switch (reason.kind) {
+    case "not_subscribed":
+      return "the organisation is not subscribed";
+    case "not_set_up":
+      return "it has not been set up in Xero";
+    case "scope_not_granted":
+      return "the connection was not granted access to it";
+    case "wrong_region":
+      return "it is not offered for this organisation's region";
+    case "not_reachable":
+      return "it could not be reached";
+    case "other":
+      return reason.detail || "no reason recorded";
+  }
+}
+
+export type ServiceName = "Payroll" | "Fixed Assets";
+
+export function serviceLabel(state: ServiceState): string {
+  switch (state.state) {
+    case "not_checked":
+      return "Not checked yet";
+    case "connected":
+      return "Connected";
+    case "unavailable":
+      return "Unavailable";
+    case "disconnected_by_staff":
+      return "Disconnected by staff";
+  }
+}
+
+export function serviceTooltip(service: ServiceName, state: ServiceState): string {
+  switch (state.state) {
+    case "not_checked":
+      return `${service}: not checked yet (no sync has looked at it)`;
+    case "connected":
+      return `${service}: connected`;
+    case "unavailable":
+      return `${service} unavailable: ${unavailableExplanation(state.reason)}`;
+    case "disconnected_by_staff":
+      return `${service}: disconnected by staff`;
+  }
+}
+
+/** The Xero dashboard can be opened for files connected through Xero whose short code is known. */
+export function accountDashboardAvailable(file: ClientFile): boolean {
+  return (
+    file.software.kind === "xero" && file.connection.state === "connected" && !!file.xero?.short_code
+  );
+}
+
+export function accountDashboardTooltip(file: ClientFile): string {
+  if (accountDashboardAvailable(file)) return `Xero dashboard of this organisation (${file.xero!.short_code})`;
+  if (file.software.kind !== "xero") return "No Xero dashboard: this file is not synced by Xero";
+  if (file.connection.state !== "connected") return "No Xero dashboard: the file is not connected";
+  return "No Xero dashboard: the organisation's short code is not known yet";
+}
+
+export function xpmDashboardAvailable(file: ClientFile): boolean {
+  return !!file.xpm?.web_url;
+}
+
+export function xpmDashboardTooltip(file: ClientFile): string {
+  if (!file.xpm) return "No XPM dashboard: not linked to an XPM client";
+  if (!file.xpm.web_url) return `No XPM dashboard: XPM gave no page for ${file.xpm.name}`;
+  return `XPM page of ${file.xpm.name}`;
+}
+
+export type XpmLinkState = "none" | "linked" | "archived" | "deleted";
+
+export function xpmLinkState(file: ClientFile): XpmLinkState {
+  if (!file.xpm) return "none";
+  if (file.xpm.deleted) return "deleted";
+  if (file.xpm.archived) return "archived";
+  return "linked";
+}
+
+export function xpmTooltip(file: ClientFile): string {
+  switch (xpmLinkState(file)) {
+    case "none":
+      return "Not linked to an XPM client";
+    case "linked":
+      return `Linked to XPM client ${file.xpm!.name}`;
+    case "archived":
+      return `Linked to XPM client ${file.xpm!.name}, which is archived in XPM`;
+    case "deleted":
+      return `Linked to XPM client ${file.xpm!.name}, which is deleted in XPM`;
+  }
+}
+
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: "Critical",
+  high: "High",
+  medium: "Medium",
+  low: "Low",
+};
+
+// ---- time ------------------------------------------------------------------------------
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago", or a date for anything older than 30 days. */
+export function relativeTime(at: UnixMillis, now: number): string {
+  const diff = now - at;
+  if (diff < -MINUTE) return `at ${exactTime(at)}`; // a clock ahead of ours: say when, not "in …"
+  if (diff < MINUTE) return "just now";
+  if (diff < HOUR) return `${Math.floor(diff / MINUTE)} min ago`;
+  if (diff < DAY) return `${Math.floor(diff / HOUR)} h ago`;
+  const days = Math.floor(diff / DAY);
+  if (days === 1) return "yesterday";
+  if (days <= 30) return `${days} days ago`;
+  return `on ${dateOnly(at)}`;
+}
+
+const exactFormat = new Intl.DateTimeFormat("en-GB", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZoneName: "short",
+});
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "short", day: "numeric" });
+
+export function exactTime(at: UnixMillis): string {
+  return exactFormat.format(new Date(at));
+}
+
+export function dateOnly(at: UnixMillis): string {
+  return dateFormat.format(new Date(at));
+}
+
+/** What the name cell's second line says about the file's sync, and its tooltip. */
+export interface SyncNote {
+  text: string;
+  tooltip: string;
+  /** "failed": the last attempt failed; "behind": a later attempt did not complete; otherwise "ok". */
+  level: "ok" | "failed" | "behind" | "never";
+}
+
+export function syncNote(file: ClientFile, now: number): SyncNote {
+  const { last_success_at: ok, last_attempt_at: attempt, last_error: error } = file.sync;
+  const good = ok === null ? "never synced successfully" : `last good data from ${exactTime(ok)}`;
+  if (error !== null) {
+    const when = attempt === null ? "at an unknown time" : `at ${exactTime(attempt)}`;
+    return {
+      text: attempt === null ? "Last sync failed" : `Sync failed ${relativeTime(attempt, now)}`,
+      tooltip: `Last sync failed ${when}: ${error}. Showing the ${good}.`,
+      level: "failed",
+    };
+  }
+  if (ok === null) {
+    return attempt === null
+      ? { text: "Never synced", tooltip: "Never synced", level: "never" }
+      : {
+          text: "Never synced",
+          tooltip: `A sync was attempted at ${exactTime(attempt)} but did not complete`,
+          level: "behind",
+        };
+  }
+  if (attempt !== null && attempt > ok) {
+    return {
+      text: `Synced ${relativeTime(ok, now)}`,
+      tooltip: `Data from ${exactTime(ok)}; a later sync attempt at ${exactTime(attempt)} did not complete`,
+      level: "behind",
+    };
+  }
+  return { text: `Synced ${relativeTime(ok, now)}`, tooltip: `Last synced ${exactTime(ok)}`, level: "ok" };
+}

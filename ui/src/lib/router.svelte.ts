@@ -1,0 +1,32 @@
+// Hash routes: "#/" is the table, "#/clients/42/console" and "#/clients/42/work-list" the pages.
+import type { FileId } from "../bindings/FileId";
+
+export type Route =
+  | { page: "table" }
+  | { page: "console"; id: FileId }
+  | { page: "work-list"; id: FileId };
+
+export function parseHash(hash: string): Route {
+  const match = /^#?\/clients\/(\d+)\/(console|work-list)\/?$/.exec(hash);
+  if (match) {
+    const id = Number(match[1]);
+    if (Number.isSafeInteger(id)) return { page: match[2] as "console" | "work-list", id };
+  }
+  return { page: "table" };
+}
+
+export const consoleHref = (id: FileId): string => `#/clients/${id}/console`;
+export const workListHref = (id: FileId): string => `#/clients/${id}/work-list`;
+export const tableHref = "#/";
+
+export const router = $state<{ route: Route }>({ route: parseHash(location.hash) });
+
+export function syncRoute(): void {
+  router.route = parseHash(location.hash);
+}
+
+export function navigate(href: string): void {
+  if (location.hash === href) return;
+  location.hash = href;
+  syncRoute();
+}

@@ -1,0 +1,324 @@
+// The table's data model: search, filters with counts, and sorting over every client file.
+//
+// Pure TypeScript, no Svelte and no DOM, so it can be unit-tested and benchmarked on its own.
+// Everything expensive happens once per load in `buildModel` (lower-cased names, filter bits,
+// sort ranks) or once per sort column (a cached permutation); a keystroke is then one linear
+// pass over typed arrays that builds the on-screen order and the filter counts together.
+import type { ClientFile } from "../bindings/ClientFile";
+import type { FileId } from "../bindings/FileId";
+import { accountDashboardAvailable, softwareLabel, xpmDashboardAvailable } from "./format";
+
+export const STATUS_FILTERS = [
+  "not_connected",
+  "needs_reconnect",
+  "no_xpm_link",
+  "payroll_unavailable",
+  "sync_failed",
+] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+export const SOFTWARE_FILTERS = ["xero", "quickbooks_online", "myob", "other", "none"] as const;
+export type SoftwareFilter = (typeof SOFTWARE_FILTERS)[number];
+
+export type FilterId = StatusFilter | SoftwareFilter;
+
+export const FILTER_LABELS: Record<FilterId, string> = {
+  not_connected: "Not connected",
+  needs_reconnect: "Needs reconnect",
+  no_xpm_link: "No XPM link",
+  payroll_unavailable: "Payroll unavailable",
+  sync_failed: "Last sync failed",
+  xero: "Xero",
+  quickbooks_online: "QuickBooks Online",
+  myob: "MYOB",
+  other: "Other",
+  none: "None",
+};
+
+export const FILTER_TOOLTIPS: Record<FilterId, string> = {
+  not_connected: "Files never connected, or disconnected (not counting those that need a reconnect)",
+  needs_reconnect: "Files whose connection lapsed and must be reconnected",
+  no_xpm_link: "Files not linked to an XPM client",
+  payroll_unavailable: "Files whose payroll cannot be reached",
+  sync_failed: "Files whose last sync attempt failed (they show their last good data)",
+  xero: "Files synced by Xero",
+  quickbooks_online: "Files synced by QuickBooks Online",
+  myob: "Files synced by MYOB",
+  other: "Files synced by other accounting software",
+  none: "Files with no accounting software",
+};
+
+export const SORT_KEYS = [
+  "name",
+  "software",
+  "connection",
+  "services",
+  "account_dashboard",
+  "xpm_dashboard",
+  "xpm",
+  "last_synced",
+] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+export interface Sort {
+  key: SortKey;
+  dir: SortDir;
+}
+
+const STATUS_BIT: Record<StatusFilter, number> = {
+  not_connected: 1,
+  needs_reconnect: 2,
+  no_xpm_link: 4,
+  payroll_unavailable: 8,
+  sync_failed: 16,
+};
+const SOFTWARE_INDEX: Record<SoftwareFilter, number> = {
+  xero: 0,
+  quickbooks_online: 1,
+  myob: 2,
+  other: 3,
+  none: 4,
+};
+
+export interface Model {
+  readonly files: readonly ClientFile[];
+  /** Lower-cased display names and remote names ("" when there is none), for search. */
+  readonly nameLower: readonly string[];
+  readonly remoteLower: readonly string[];
+  /** Status filter bits per file (see STATUS_BIT). */
+  readonly flags: Uint8Array;
+  /** Software filter index per file (see SOFTWARE_INDEX). */
+  readonly software: Uint8Array;
+  /** Each file's position in name order (ties broken by id): the secondary key of every sort. */
+  readonly nameRank: Int32Array;
+  /** Cached permutations, one per sort key and direction, built on first use. */
+  readonly orders: Map<string, Int32Array>;
+}
+
+/** Lower-cases and strips accents, so "Émile" sorts with "emile". */
+function foldForSort(text: string): string {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+export function buildModel(files: readonly ClientFile[]): Model {
+  const n = files.length;
+  const nameLower = new Array<string>(n);
+  const remoteLower = new Array<string>(n);
+  const sortName = new Array<string>(n);
+  const flags = new Uint8Array(n);
+  const software = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = files[i];
+    nameLower[i] = f.display_name.toLowerCase();
+    remoteLower[i] = f.remote_name === null ? "" : f.remote_name.toLowerCase();
+    sortName[i] = foldForSort(f.display_name);
+    let bits = 0;
+    const c = f.connection.state;
+    if (c === "not_connected" || c === "disconnected") bits |= STATUS_BIT.not_connected;
+    if (c === "needs_reconnect") bits |= STATUS_BIT.needs_reconnect;
+    if (f.xpm === null) bits |= STATUS_BIT.no_xpm_link;
+    if (f.payroll.state === "unavailable") bits |= STATUS_BIT.payroll_unavailable;
+    if (f.sync.last_error !== null) bits |= STATUS_BIT.sync_failed;
+    flags[i] = bits;
+    software[i] = SOFTWARE_INDEX[f.software.kind];
+  }
+  const byName = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    const x = sortName[a];
+    const y = sortName[b];
+    if (x < y) return -1;
+    if (x > y) return 1;
+    return files[a].id - files[b].id;
+  });
+  const nameRank = new Int32Array(n);
+  for (let r = 0; r < n; r++) nameRank[byName[r]] = r;
+  const orders = new Map<string, Int32Array>();
+  orders.set("name:asc", byName);
+  return { files, nameLower, remoteLower, flags, software, nameRank, orders };
+}
+
+// ---- sort keys -------------------------------------------------------------------------
+
+const CONNECTION_RANK = { connected: 0, needs_reconnect: 1, disconnected: 2, not_connected: 3 } as const;
+const SERVICE_RANK = { connected: 0, unavailable: 1, disconnected_by_staff: 2, not_checked: 3 } as const;
+const XPM_RANK = { linked: 0, archived: 1, deleted: 2, none: 3 } as const;
+
+/** The primary sort value of a file for a key; ascending order is by this value. */
+function primaryKeys(model: Model, key: SortKey): Float64Array | string[] | null {
+  const { files } = model;
+  const n = files.length;
+  switch (key) {
+    case "name":
+      return null; // name rank alone
+    case "software": {
+      const out = new Array<string>(n);
+      for (let i = 0; i < n; i++) {
+        const s = files[i].software;
+        // Known software first in a fixed order, then other software by name, then none.
+        out[i] =
+          s.kind === "none" ? "\uffff" : `${SOFTWARE_INDEX[s.kind]}${foldForSort(softwareLabel(s))}`;
+      }
+      return out;
+    }
+    case "last_synced": {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = files[i].sync.last_success_at ?? -Infinity;
+      return out;
+    }
+    default: {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const f = files[i];
+        switch (key) {
+          case "connection":
+            out[i] = CONNECTION_RANK[f.connection.state];
+            break;
+          case "services":
+            out[i] = SERVICE_RANK[f.payroll.state] * 4 + SERVICE_RANK[f.fixed_assets.state];
+            break;
+          case "account_dashboard":
+            out[i] = accountDashboardAvailable(f) ? 0 : 1;
+            break;
+          case "xpm_dashboard":
+            out[i] = xpmDashboardAvailable(f) ? 0 : 1;
+            break;
+          case "xpm":
+            out[i] = f.xpm === null ? XPM_RANK.none : f.xpm.deleted ? XPM_RANK.deleted : f.xpm.archived ? XPM_RANK.archived : XPM_RANK.linked;
+            break;
+        }
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * The files in the order of `sort`, as indices into `model.files`. The primary key follows the
+ * direction; ties are always broken by name A→Z, so a sort is stable and predictable.
+ * Cached per key and direction: re-sorting the same way costs nothing.
+ */
+export function sortedOrder(model: Model, sort: Sort): Int32Array {
+  const cacheKey = `${sort.key}:${sort.dir}`;
+  const cached = model.orders.get(cacheKey);
+  if (cached) return cached;
+  const n = model.files.length;
+  const { nameRank } = model;
+  let order: Int32Array;
+  if (sort.key === "name") {
+    const asc = sortedOrder(model, { key: "name", dir: "asc" });
+    order = asc.slice().reverse();
+  } else {
+    const keys = primaryKeys(model, sort.key)!;
+    const sign = sort.dir === "asc" ? 1 : -1;
+    order = Int32Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => {
+      const x = keys[a];
+      const y = keys[b];
+      if (x < y) return -sign;
+      if (x > y) return sign;
+      return nameRank[a] - nameRank[b];
+    });
+  }
+  model.orders.set(cacheKey, order);
+  return order;
+}
+
+// ---- query -----------------------------------------------------------------------------
+
+export interface Query {
+  search: string;
+  status: readonly StatusFilter[];
+  software: readonly SoftwareFilter[];
+  sort: Sort;
+}
+
+export interface View {
+  /** Indices into `model.files`, in on-screen order. */
+  readonly rows: Int32Array;
+  /** How many files match the search (before the filters): the basis of the counts. */
+  readonly searchMatches: number;
+  /** Per filter: how many of the search-matching files it matches. */
+  readonly counts: Readonly<Record<FilterId, number>>;
+}
+
+export function emptyCounts(): Record<FilterId, number> {
+  return {
+    not_connected: 0,
+    needs_reconnect: 0,
+    no_xpm_link: 0,
+    payroll_unavailable: 0,
+    sync_failed: 0,
+    xero: 0,
+    quickbooks_online: 0,
+    myob: 0,
+    other: 0,
+    none: 0,
+  };
+}
+
+/**
+ * Applies search, filters and sort.
+ *
+ * - Search: case-insensitive substring of the display name or the remote name.
+ * - Filters: any of the chosen statuses (OR within the group) AND any of the chosen software
+ *   (OR within the group). An empty group does not narrow.
+ * - Counts: over the files that match the search, ignoring the filter selection, so a count
+ *   says how many rows that filter alone would leave.
+ */
+export function applyQuery(model: Model, query: Query): View {
+  const order = sortedOrder(model, query.sort);
+  const n = order.length;
+  const needle = query.search.trim().toLowerCase();
+  const { nameLower, remoteLower, flags, software } = model;
+
+  let statusMask = 0;
+  for (const s of query.status) statusMask |= STATUS_BIT[s];
+  let softwareMask = 0;
+  for (const s of query.software) softwareMask |= 1 << SOFTWARE_INDEX[s];
+
+  const out = new Int32Array(n);
+  let count = 0;
+  let matches = 0;
+  // Counters by bit / index, folded into the named record at the end.
+  let cNot = 0, cRe = 0, cXpm = 0, cPay = 0, cFail = 0;
+  const cSoft = [0, 0, 0, 0, 0];
+
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    if (needle !== "" && !nameLower[i].includes(needle) && !remoteLower[i].includes(needle)) continue;
+    matches++;
+    const bits = flags[i];
+    const sw = software[i];
+    if (bits & 1) cNot++;
+    if (bits & 2) cRe++;
+    if (bits & 4) cXpm++;
+    if (bits & 8) cPay++;
+    if (bits & 16) cFail++;
+    cSoft[sw]++;
+    if (statusMask !== 0 && (bits & statusMask) === 0) continue;
+    if (softwareMask !== 0 && (softwareMask & (1 << sw)) === 0) continue;
+    out[count++] = i;
+  }
+  return {
+    rows: out.subarray(0, count),
+    searchMatches: matches,
+    counts: {
+      not_connected: cNot,
+      needs_reconnect: cRe,
+      no_xpm_link: cXpm,
+      payroll_unavailable: cPay,
+      sync_failed: cFail,
+      xero: cSoft[0],
+      quickbooks_online: cSoft[1],
+      myob: cSoft[2],
+      other: cSoft[3],
+      none: cSoft[4],
+    },
+  };
+}
+
+/** The ids of the rows of a view, in on-screen order (what CSV export sends). */
+export function viewIds(model: Model, view: View): FileId[] {
+  const ids = new Array<FileId>(view.rows.length);
+  for (let r = 0; r < view.rows.length; r++) ids[r] = model.files[view.rows[r]].id;
+  return ids;
+}
