@@ -1,1 +1,107 @@
-fn main() {}
+//! Switchboard's desktop shell. Every command is one call into `switchboard_core::Session`;
+//! the shell holds no behaviour of its own (design.md §3).
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use switchboard_core::model::FileId;
+use switchboard_core::session::{CacheStatus, ClientDetails, CsvExport, FreshCache};
+use switchboard_core::table::ClientTable;
+use switchboard_core::{ErrorKind, ErrorPayload, Session};
+use tauri::{AppHandle, Manager, State};
+
+/// Set to `1` by the start-up benchmark: print a line and quit once the table is painted.
+const EXIT_AFTER_PAINT_VAR: &str = "SWITCHBOARD_EXIT_AFTER_PAINT";
+
+/// The one session the window talks to. Commands run on the blocking pool, never on the main
+/// (GTK/WebView) thread, so a 10,000-row load or an export cannot freeze the window.
+#[derive(Clone)]
+struct Shared(Arc<Mutex<Session>>);
+
+impl Shared {
+    async fn run<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&mut Session) -> Result<T, ErrorPayload> + Send + 'static,
+    ) -> Result<T, ErrorPayload> {
+        let session = self.0.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            call(&mut session.lock().unwrap_or_else(PoisonError::into_inner))
+        })
+        .await
+        .unwrap_or_else(|_| Err(internal_error()))
+    }
+}
+
+/// Only reached if a core call panicked; the session itself stays usable.
+fn internal_error() -> ErrorPayload {
+    ErrorPayload {
+        kind: ErrorKind::Storage,
+        message: "Switchboard hit an internal error while using the local cache. Nothing was changed; try again, and restart Switchboard if it persists.".to_owned(),
+    }
+}
+
+#[tauri::command]
+async fn cache_status(state: State<'_, Shared>) -> Result<CacheStatus, ErrorPayload> {
+    state.run(|s| Ok(s.status())).await
+}
+
+#[tauri::command]
+async fn load_client_table(state: State<'_, Shared>) -> Result<ClientTable, ErrorPayload> {
+    state.run(|s| s.client_table()).await
+}
+
+#[tauri::command]
+async fn client_details(state: State<'_, Shared>, id: FileId) -> Result<ClientDetails, ErrorPayload> {
+    state.run(move |s| s.client_details(id)).await
+}
+
+#[tauri::command]
+async fn export_csv(state: State<'_, Shared>, ids: Vec<FileId>) -> Result<CsvExport, ErrorPayload> {
+    state.run(move |s| s.export_csv(&ids)).await
+}
+
+#[tauri::command]
+async fn start_fresh_cache(state: State<'_, Shared>) -> Result<FreshCache, ErrorPayload> {
+    state.run(|s| s.start_fresh()).await
+}
+
+/// The UI calls this once, after the first table is painted.
+#[tauri::command]
+fn table_painted(app: AppHandle) {
+    if std::env::var(EXIT_AFTER_PAINT_VAR).is_ok_and(|v| v == "1") {
+        println!("switchboard: table painted");
+        app.exit(0);
+    } else {
+        tracing::debug!("table painted");
+    }
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+
+    tauri::Builder::default()
+        .setup(|app| {
+            let session = Session::open_default();
+            tracing::info!("cache: {:?}", session.status());
+            app.manage(Shared(Arc::new(Mutex::new(session))));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            cache_status,
+            load_client_table,
+            client_details,
+            export_csv,
+            start_fresh_cache,
+            table_painted,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("Switchboard could not start its window");
+}

@@ -1,0 +1,254 @@
+// The Client Connections screen in the real app window: a cache of 200 generated files plus the
+// named end-to-end files (crates/core/examples/seed_cache.rs --e2e), seeded through the core.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, launchApp, seedCache, tempWorkspace } from './lib/harness.js';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const TOTAL = 206; // 200 generated + 6 named
+
+/** XPath string literal for any text (handles both quote kinds). */
+function xpathLiteral(s) {
+  if (!s.includes("'")) return `'${s}'`;
+  if (!s.includes('"')) return `"${s}"`;
+  return `concat('${s.split("'").join(`', "'", '`)}')`;
+}
+/** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */
+function parseCsv(text) {
+  const records = [];
+  let record = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { record.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      record.push(field); records.push(record); record = []; field = '';
+    } else field += c;
+  }
+  if (field !== '' || record.length) { record.push(field); records.push(record); }
+  return records;
+}
+const rowXPath = (name) =>
+  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
+
+describe('Client Connections table (real window)', () => {
+  let ws, app, browser;
+
+  before(async () => {
+    ws = tempWorkspace();
+    seedCache(ws.cachePath, { files: 200, e2e: true });
+    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir });
+    browser = app.browser;
+    await browser.$('[data-testid="shown"]').waitForExist({ timeout: 30000 });
+  });
+
+  after(async () => {
+    await app?.stop();
+    if (ws) rmSync(ws.root, { recursive: true, force: true });
+  });
+
+  async function clearSearch() {
+    const input = await browser.$('input[aria-label="Search client names"]');
+    await input.clearValue();
+    await eventually(async () => (await shownText()) === `Showing ${TOTAL} of ${TOTAL} client files`, {
+      message: 'all rows back',
+    });
+  }
+  const shownText = async () => (await (await browser.$('[data-testid="shown"]')).getText()).trim();
+  async function searchFor(text) {
+    const input = await browser.$('input[aria-label="Search client names"]');
+    await input.clearValue();
+    await input.setValue(text);
+  }
+  async function row(name) {
+    await searchFor(name);
+    const r = await browser.$(rowXPath(name));
+    await r.waitForExist({ timeout: 10000, timeoutMsg: `no row for ${name}` });
+    return r;
+  }
+  const attr = async (parent, selector, name) => (await parent.$(selector)).getAttribute(name);
+
+  test('shows the row count of the cache and renders rows', async () => {
+    assert.equal(await shownText(), `Showing ${TOTAL} of ${TOTAL} client files`);
+    const grid = await browser.$('[role="grid"]');
+    assert.equal(await grid.getAttribute('aria-rowcount'), String(TOTAL + 1));
+    const rows = await browser.$$('[role="grid"] [role="row"][data-id]');
+    assert.ok(rows.length >= 10, `expected visible rows, got ${rows.length}`);
+    assert.ok(rows.length < TOTAL, `rendering is virtualised (got ${rows.length} of ${TOTAL} rows in the DOM)`);
+    const firstName = await rows[0].$('.name').getText();
+    assert.ok(firstName.trim().length > 0, 'first row has a name');
+    // All nine column headers, in design order.
+    const headers = await browser.$$('[role="columnheader"]');
+    assert.equal(headers.length, 9);
+    const firstHeader = await headers[0].getText();
+    assert.match(firstHeader, /Client name/);
+    assert.match(await headers[8].getText(), /Settings/);
+  });
+
+  test('typing in search narrows the rows', async () => {
+    await searchFor('Acme');
+    await eventually(async () => (await shownText()) === `Showing 1 of ${TOTAL} client files`, {
+      message: '"Acme" to leave one row',
+    });
+    const rows = await browser.$$('[role="grid"] [role="row"][data-id]');
+    assert.equal(rows.length, 1);
+    assert.equal((await rows[0].$('.name').getText()).trim(), 'Acme Plumbing Ltd');
+    await searchFor('no client is called this zzzz');
+    await eventually(async () => (await shownText()) === `Showing 0 of ${TOTAL} client files`, { message: 'no rows' });
+    assert.equal((await browser.$$('[role="grid"] [role="row"][data-id]')).length, 0);
+    await clearSearch();
+  });
+
+  test('Acme Plumbing Ltd: Xero logo, connected, payroll ok, assets unavailable, dashboard, XPM linked', async () => {
+    const r = await row('Acme Plumbing Ltd');
+    assert.equal(await attr(r, '.c-software svg', 'data-logo'), 'xero');
+    assert.equal(await attr(r, '.c-connection [data-state]', 'data-state'), 'connected');
+    assert.match(await attr(r, '.c-connection [data-state]', 'title'), /connected/i);
+    assert.equal(await attr(r, '.c-services [data-service="Payroll"]', 'data-state'), 'connected');
+    assert.equal(await attr(r, '.c-services [data-service="Fixed Assets"]', 'data-state'), 'unavailable');
+    assert.match(await attr(r, '.c-services [data-service="Fixed Assets"]', 'title'), /not subscribed/i);
+    const dash = await r.$('.c-account button[data-action="open_xero_dashboard"]');
+    assert.ok(await dash.isExisting(), 'account dashboard arrow');
+    assert.match(await dash.getAttribute('title'), /!Acme1/);
+    assert.ok(await r.$('.c-xpmdash button[data-action="open_xpm_dashboard"]').isExisting(), 'XPM dashboard arrow');
+    assert.equal(await attr(r, '.c-xpm [data-state]', 'data-state'), 'linked');
+    assert.match(await attr(r, '.c-xpm button', 'title'), /Acme Plumbing/);
+  });
+
+  test('Beacon Dental: needs reconnect, with the reason in the tooltip', async () => {
+    const r = await row('Beacon Dental');
+    assert.equal(await attr(r, '.c-connection [data-state]', 'data-state'), 'needs_reconnect');
+    const button = await r.$('.c-connection button[data-action="connect"]');
+    assert.match(await button.getAttribute('title'), /Needs reconnect: The refresh token expired/);
+    assert.equal(await attr(r, '.c-services [data-service="Payroll"]', 'data-state'), 'unavailable');
+  });
+
+  test('Cobalt Cafe: QuickBooks logo, Connect icon, "-" dashboards, no XPM link', async () => {
+    const r = await row('Cobalt Cafe');
+    assert.equal(await attr(r, '.c-software svg', 'data-logo'), 'quickbooks_online');
+    assert.match(await attr(r, '.c-software [title]', 'title'), /QuickBooks/);
+    assert.equal(await attr(r, '.c-connection [data-state]', 'data-state'), 'not_connected');
+    assert.equal((await r.$('.c-account').getText()).trim(), '-');
+    assert.equal(await r.$('.c-account button').isExisting(), false);
+    assert.equal((await r.$('.c-xpmdash').getText()).trim(), '-');
+    assert.equal(await attr(r, '.c-xpm [data-state]', 'data-state'), 'none');
+  });
+
+  test('Delta Joinery: last sync failed warning, payroll disconnected by staff', async () => {
+    const r = await row('Delta Joinery');
+    assert.equal(await attr(r, '[data-sync]', 'data-sync'), 'failed');
+    assert.match(await attr(r, '[data-sync]', 'title'), /Last sync failed .*503 Service Unavailable/);
+    assert.match(await r.$('[data-sync]').getText(), /Sync failed/);
+    assert.equal(await attr(r, '.c-services [data-service="Payroll"]', 'data-state'), 'disconnected_by_staff');
+  });
+
+  test('Ember & Co: MYOB logo', async () => {
+    const r = await row('Ember & Co');
+    assert.equal(await attr(r, '.c-software svg', 'data-logo'), 'myob');
+  });
+
+  test('hovering a name reveals Work list and Client Console links to that client', async () => {
+    const r = await row('Acme Plumbing Ltd');
+    const id = await r.getAttribute('data-id');
+    const workList = await r.$('a[data-link="work-list"]');
+    const consoleLink = await r.$('a[data-link="console"]');
+    await r.$('.name').moveTo();
+    await eventually(async () => (await workList.isDisplayed()) && (await consoleLink.isDisplayed()), {
+      message: 'hover links to show',
+    });
+    assert.equal(await workList.getText(), 'Work list');
+    assert.equal(await consoleLink.getText(), 'Client Console');
+
+    // Client Console: that client's name, short code and tenant.
+    await consoleLink.click();
+    const title = await browser.$('h1.page-title');
+    await eventually(async () => (await title.getText()) === 'Acme Plumbing Ltd', { message: 'console page title' });
+    assert.equal(await browser.execute(() => location.hash), `#/clients/${id}/console`);
+    assert.equal(await browser.$('[data-field="short_code"]').getText(), '!Acme1');
+    assert.equal(await browser.$('[data-field="tenant_id"]').getText(), 'e2e-tenant-acme');
+    assert.equal(await browser.$('[data-field="xpm_name"]').getText(), 'Acme Plumbing');
+    await browser.$('[data-testid="back"]').click();
+
+    // Work list: that client's problems (fixed assets not subscribed), nothing about reconnecting.
+    const r2 = await row('Acme Plumbing Ltd');
+    await r2.$('.name').moveTo();
+    await r2.$('a[data-link="work-list"]').click();
+    await eventually(async () => (await browser.$('p.kicker').getText()) === 'Work list', { message: 'work list page' });
+    await eventually(async () => (await browser.$('h1.page-title').getText()) === 'Acme Plumbing Ltd', {
+      message: 'work list title',
+    });
+    assert.equal(await browser.execute(() => location.hash), `#/clients/${id}/work-list`);
+    const problems = await browser.$$('li.work-item');
+    const kinds = [];
+    for (const p of problems) kinds.push(await p.getAttribute('data-problem'));
+    assert.deepEqual(kinds, ['fixed_assets_unavailable']);
+
+    // And a different client's work list differs: Beacon needs reconnecting, most severe first.
+    await browser.$('[data-testid="back"]').click();
+    const beacon = await row('Beacon Dental');
+    await beacon.$('.name').moveTo();
+    await beacon.$('a[data-link="work-list"]').click();
+    await eventually(async () => (await browser.$('h1.page-title').getText()) === 'Beacon Dental', {
+      message: 'Beacon work list',
+    });
+    const first = await browser.$('li.work-item');
+    assert.equal(await first.getAttribute('data-problem'), 'needs_reconnect');
+    assert.match(await first.getText(), /refresh token expired/);
+    await browser.$('[data-testid="back"]').click();
+    await browser.$('[data-testid="shown"]').waitForExist({ timeout: 10000 });
+    await clearSearch();
+  });
+
+  test('a hostile client name is shown as text and runs no script', async () => {
+    const r = await row(HOSTILE);
+    assert.equal((await r.$('.name').getText()).trim(), HOSTILE);
+    const imgs = await browser.execute(() => document.querySelectorAll('img[src="x"], img[onerror]').length);
+    assert.equal(imgs, 0, 'no img element was created from the name');
+    await assert.rejects(() => browser.getAlertText(), /no such alert|alert/i, 'no alert dialog is open');
+    // Its console page shows it as text too.
+    await r.$('.name').moveTo();
+    await r.$('a[data-link="console"]').click();
+    await eventually(async () => (await browser.$('h1.page-title').getText()) === HOSTILE, { message: 'hostile console' });
+    assert.equal(await browser.execute(() => document.querySelectorAll('img[src="x"], img[onerror]').length), 0);
+    await assert.rejects(() => browser.getAlertText(), /no such alert|alert/i);
+    await browser.$('[data-testid="back"]').click();
+    await browser.$('[data-testid="shown"]').waitForExist({ timeout: 10000 });
+    await clearSearch();
+  });
+
+  test('Export CSV writes the rows on screen to SWITCHBOARD_EXPORT_DIR', async () => {
+    // "d" keeps Acme Plumbing Ltd, Beacon Dental and Delta Joinery, and drops Cobalt Cafe and Ember & Co.
+    await searchFor('d');
+    await eventually(async () => /^Showing \d+ of/.test(await shownText()) && (await shownText()) !== `Showing ${TOTAL} of ${TOTAL} client files`, { message: 'search applied' });
+    const shown = Number((await shownText()).match(/^Showing ([\d,]+) of/)[1].replace(/,/g, ''));
+    assert.ok(shown > 3 && shown < TOTAL, `search "d" narrows to some rows (got ${shown})`);
+    const exportButton = await browser.$('//button[contains(., "Export CSV")]');
+    await exportButton.click();
+    const banner = await browser.$('[data-testid="export-result"]');
+    await banner.waitForExist({ timeout: 15000 });
+    const bannerText = await banner.getText();
+    assert.match(bannerText, new RegExp(`Exported ${shown} rows? to`));
+    const files = readdirSync(ws.exportDir).filter((f) => f.endsWith('.csv'));
+    assert.equal(files.length, 1, `one CSV in ${ws.exportDir}`);
+    assert.ok(bannerText.includes(join(ws.exportDir, files[0])), 'banner names the file');
+    const csv = readFileSync(join(ws.exportDir, files[0]), 'utf8');
+    const records = parseCsv(csv.replace(/^\uFEFF/, ''));
+    assert.equal(records.length, shown + 1, 'a header plus one record per row on screen');
+    assert.equal(records[0][0], 'Client name');
+    for (const name of ['Acme Plumbing Ltd', 'Beacon Dental', 'Delta Joinery', '!Acme1']) {
+      assert.ok(csv.includes(name), `CSV contains ${name}`);
+    }
+    for (const name of ['Cobalt Cafe', 'Ember & Co']) {
+      assert.ok(!csv.includes(name), `rows not on screen are not exported (${name})`);
+    }
+    await clearSearch();
+  });
+});
