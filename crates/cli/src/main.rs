@@ -54,7 +54,8 @@ fn run(cli: Cli) -> Result<(), String> {
         None => Cache::open_default(),
     }
     .map_err(|e| e.to_string())?;
-    let files = cache.list_files().map_err(|e| e.to_string())?;
+    let mut files = cache.list_files().map_err(|e| e.to_string())?;
+    files.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
     let stdout = std::io::stdout().lock();
     match cli.command {
         Command::List { json: true, .. } => {

@@ -1,1 +1,73 @@
-fn main() {}
+//! Cache benchmarks against design.md §5 (run: `cargo bench -p switchboard-core --bench cache`).
+//!
+//! - write 10,000 client files in one transaction (bar: 50 ms)
+//! - load and serialise 10,000 rows for the table, as the shell sends them (bar: 15 ms)
+//!
+//! Each figure is the median of several runs on a file-backed cache in a temporary folder.
+
+use std::time::{Duration, Instant};
+
+use switchboard_core::Cache;
+
+const FILES: usize = 10_000;
+fn runs() -> usize {
+    std::env::var("BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(15)
+}
+
+fn main() {
+    let (xpm, drafts) = switchboard_core::fixtures::practice(FILES, 7);
+
+    let mut writes = Vec::new();
+    for _ in 0..runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).unwrap();
+        cache.upsert_xpm_clients(&xpm).unwrap();
+        let start = Instant::now();
+        cache.upsert_files(&drafts).unwrap();
+        writes.push(start.elapsed());
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).unwrap();
+    cache.upsert_xpm_clients(&xpm).unwrap();
+    cache.upsert_files(&drafts).unwrap();
+    let (mut loads, mut serialises, mut totals) = (Vec::new(), Vec::new(), Vec::new());
+    let mut bytes = 0;
+    for _ in 0..runs() {
+        let start = Instant::now();
+        let table = cache.client_table().unwrap();
+        let loaded = start.elapsed();
+        let json = serde_json::to_vec(&table).unwrap();
+        let total = start.elapsed();
+        assert_eq!(table.files.len(), FILES);
+        bytes = json.len();
+        loads.push(loaded);
+        serialises.push(total - loaded);
+        totals.push(total);
+    }
+
+    println!("cache benchmark: {FILES} client files, median of {} runs", runs());
+    report("write (one transaction)", writes, 50.0);
+    report("load rows", loads, f64::NAN);
+    report("serialise to JSON", serialises, f64::NAN);
+    report("load + serialise", totals, 15.0);
+    println!("  table payload: {:.2} MiB of JSON", bytes as f64 / 1024.0 / 1024.0);
+}
+
+fn report(what: &str, mut times: Vec<Duration>, bar_ms: f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = ms(times[times.len() / 2]);
+    let verdict = if bar_ms.is_nan() {
+        String::new()
+    } else if median <= bar_ms {
+        format!("  (bar {bar_ms} ms: met)")
+    } else {
+        format!("  (bar {bar_ms} ms: NOT met)")
+    };
+    println!(
+        "  {what:<24} median {median:7.2} ms  min {:7.2} ms  max {:7.2} ms{verdict}",
+        ms(times[0]),
+        ms(*times.last().unwrap())
+    );
+}

@@ -18,32 +18,24 @@ const SELECT_FILES: &str = "
            x.uuid, x.name, x.web_url, x.archived, x.deleted
     FROM client_files f LEFT JOIN xpm_clients x ON x.uuid = f.xpm_client_uuid";
 
-/// A file is matched to an existing one by its Xero tenant id, so a second consent or sync of the
-/// same organisation updates the file instead of adding a twin. A local rename survives.
-const UPSERT_FILE: &str = "
+const INSERT_FILE: &str = "
     INSERT INTO client_files (
         display_name, remote_name, software, connection_state, connection_reason,
         payroll_state, payroll_reason, assets_state, assets_reason,
         xero_tenant_id, xero_connection_id, xero_short_code,
         last_success_at, last_attempt_at, last_error, xpm_client_uuid, created_at, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)
-    ON CONFLICT (xero_tenant_id) DO UPDATE SET
-        display_name = CASE WHEN renamed_by_staff THEN display_name ELSE excluded.display_name END,
-        remote_name = excluded.remote_name,
-        software = excluded.software,
-        connection_state = excluded.connection_state,
-        connection_reason = excluded.connection_reason,
-        payroll_state = excluded.payroll_state,
-        payroll_reason = excluded.payroll_reason,
-        assets_state = excluded.assets_state,
-        assets_reason = excluded.assets_reason,
-        xero_connection_id = excluded.xero_connection_id,
-        xero_short_code = excluded.xero_short_code,
-        last_success_at = excluded.last_success_at,
-        last_attempt_at = excluded.last_attempt_at,
-        last_error = excluded.last_error,
-        updated_at = excluded.updated_at
-    RETURNING id";
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)";
+
+/// Fresh data for a file the cache already has: a local rename survives, and the XPM link is
+/// left alone (it changes only through `link_xpm_client`).
+const UPDATE_FILE: &str = "
+    UPDATE client_files SET
+        display_name = CASE WHEN renamed_by_staff THEN display_name ELSE ?1 END,
+        remote_name = ?2, software = ?3, connection_state = ?4, connection_reason = ?5,
+        payroll_state = ?6, payroll_reason = ?7, assets_state = ?8, assets_reason = ?9,
+        xero_tenant_id = ?10, xero_connection_id = ?11, xero_short_code = ?12,
+        last_success_at = ?13, last_attempt_at = ?14, last_error = ?15, updated_at = ?17
+    WHERE id = ?16";
 
 impl Cache {
     /// Writes many files in one transaction: all of them, or (on any error) none.
@@ -54,11 +46,10 @@ impl Cache {
         Ok(ids)
     }
 
-    /// Every client file, by name.
+    /// Every client file, in the order they were added (the screen sorts as the person asks;
+    /// sorting 10,000 wide rows here would cost more than loading them).
     pub fn list_files(&self) -> Result<Vec<ClientFile>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{SELECT_FILES} ORDER BY f.display_name, f.id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} ORDER BY f.id"))?;
         let rows = stmt.query_map([], read_file)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -130,33 +121,53 @@ impl Cache {
     }
 }
 
+/// A file is matched to an existing one by its Xero tenant id, so a second consent or sync of the
+/// same organisation updates the file instead of adding a twin.
 fn upsert_in(tx: &Transaction<'_>, drafts: &[ClientFileDraft]) -> Result<Vec<FileId>> {
-    let mut stmt = tx.prepare_cached(UPSERT_FILE)?;
+    let mut find = tx.prepare_cached("SELECT id FROM client_files WHERE xero_tenant_id = ?1")?;
+    let mut insert = tx.prepare_cached(INSERT_FILE)?;
+    let mut update = tx.prepare_cached(UPDATE_FILE)?;
     let at = now();
     let mut ids = Vec::with_capacity(drafts.len());
     for d in drafts {
-        let id: i64 = stmt.query_row(
-            params![
-                d.display_name,
-                d.remote_name,
-                d.software.code(),
-                d.connection.code(),
-                d.connection.reason(),
-                d.payroll.code(),
-                d.payroll.reason_code(),
-                d.fixed_assets.code(),
-                d.fixed_assets.reason_code(),
-                d.xero.as_ref().map(|x| &x.tenant_id),
-                d.xero.as_ref().and_then(|x| x.connection_id.as_ref()),
-                d.xero.as_ref().and_then(|x| x.short_code.as_ref()),
-                d.sync.last_success_at.map(|t| t.0),
-                d.sync.last_attempt_at.map(|t| t.0),
-                d.sync.last_error,
-                d.xpm_client_uuid,
-                at,
-            ],
-            |row| row.get(0),
-        )?;
+        let tenant = d.xero.as_ref().map(|x| &x.tenant_id);
+        let existing = match tenant {
+            Some(tenant) => optional(find.query_row([tenant], |row| row.get::<_, i64>(0)))?,
+            None => None,
+        };
+        let values = params![
+            d.display_name,
+            d.remote_name,
+            d.software.code(),
+            d.connection.code(),
+            d.connection.reason(),
+            d.payroll.code(),
+            d.payroll.reason_code(),
+            d.fixed_assets.code(),
+            d.fixed_assets.reason_code(),
+            tenant,
+            d.xero.as_ref().and_then(|x| x.connection_id.as_ref()),
+            d.xero.as_ref().and_then(|x| x.short_code.as_ref()),
+            d.sync.last_success_at.map(|t| t.0),
+            d.sync.last_attempt_at.map(|t| t.0),
+            d.sync.last_error,
+            // ?16: the row to update, or the XPM link of a new file.
+            match existing {
+                Some(id) => rusqlite::types::Value::Integer(id),
+                None => d.xpm_client_uuid.clone().map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text),
+            },
+            at,
+        ];
+        let id = match existing {
+            Some(id) => {
+                update.execute(values)?;
+                id
+            }
+            None => {
+                insert.execute(values)?;
+                tx.last_insert_rowid()
+            }
+        };
         ids.push(FileId(id));
     }
     Ok(ids)
