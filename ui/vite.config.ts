@@ -20,6 +20,8 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    // Tooltips show exact times; pin the zone so expectations hold on any machine.
+    env: { TZ: "UTC" },
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test/setup.ts"],
     benchmark: { include: ["bench/**/*.bench.ts"] },
