@@ -56,22 +56,27 @@ fn run(cli: Cli) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let mut files = cache.list_files().map_err(|e| e.to_string())?;
     files.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
-    let stdout = std::io::stdout().lock();
-    match cli.command {
-        Command::List { json: true, .. } => {
-            serde_json::to_writer_pretty(stdout, &files).map_err(|e| e.to_string())?;
-            println!();
-        }
+    let mut stdout = std::io::stdout().lock();
+    let printed = match cli.command {
+        Command::List { json: true, .. } => serde_json::to_writer_pretty(&mut stdout, &files)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(stdout)),
         Command::List { csv: true, .. } => {
-            csv_export::write_csv(&files, stdout).map_err(|e| e.to_string())?
+            csv_export::write_csv(&files, &mut stdout).map_err(|e| e.to_string())?;
+            Ok(())
         }
-        Command::List { .. } => print_table(&files, stdout).map_err(|e| e.to_string())?,
+        Command::List { .. } => print_table(&files, &mut stdout),
         Command::Export { csv } => {
             csv_export::export_csv_file(&files, &csv).map_err(|e| e.to_string())?;
             eprintln!("Wrote {} client files to {}", files.len(), csv.display());
+            Ok(())
         }
+    };
+    match printed {
+        // The reader went away (`switchboard list | head`): not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| e.to_string()),
     }
-    Ok(())
 }
 
 fn print_table(files: &[ClientFile], mut out: impl Write) -> std::io::Result<()> {
