@@ -1,0 +1,226 @@
+// The whole app over a fake core: start-up, empty and unusable caches, pages, navigation.
+import { fireEvent, render } from "@testing-library/svelte";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import type { ClientDetails } from "./bindings/ClientDetails";
+import type { ClientFile } from "./bindings/ClientFile";
+import type { ErrorPayload } from "./bindings/ErrorPayload";
+import { setNow } from "./lib/clock.svelte";
+import { resetTablePaintedForTests } from "./lib/ipc";
+import { syncRoute } from "./lib/router.svelte";
+import { resetViewState } from "./lib/view-state.svelte";
+import { makeFile, makeTable, NOW } from "./test/fixtures";
+import { clearMocks, installCore, until, type FakeCore } from "./test/harness";
+import { TEN_ROWS } from "./test/render";
+
+function go(hash: string) {
+  history.replaceState(null, "", hash);
+  syncRoute();
+}
+
+beforeEach(() => {
+  resetViewState();
+  resetTablePaintedForTests();
+  setNow(NOW);
+  go("#/");
+});
+afterEach(() => clearMocks());
+
+function start(core: FakeCore) {
+  const calls = installCore(core);
+  const result = render(App, { props: { viewportHeight: TEN_ROWS } });
+  return { ...result, calls };
+}
+
+const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+
+const files: ClientFile[] = [
+  makeFile({ id: 1, display_name: "Bravo Bakery" }),
+  makeFile({
+    id: 2,
+    display_name: "<img src=x onerror=alert(1)>",
+    remote_name: "Alpha Remote Ltd",
+    connection: { state: "needs_reconnect", reason: "Consent was revoked in Xero" },
+    payroll: { state: "unavailable", reason: { kind: "not_subscribed" } },
+    fixed_assets: { state: "disconnected_by_staff" },
+    xero: { tenant_id: "11111111-2222-4333-8444-555555555555", connection_id: "conn-abc", short_code: "!mBdtL" },
+    xpm: { uuid: "xpm-uuid-9", name: "Alpha XPM", web_url: "https://practicemanager.xero.com/Client/9/Detail", archived: true, deleted: false },
+    sync: { last_success_at: NOW - 86_400_000, last_attempt_at: NOW - 3_600_000, last_error: "Xero answered 503" },
+  }),
+];
+
+function details(id: number): ClientDetails | ErrorPayload {
+  const file = files.find((f) => f.id === id);
+  if (!file) return { kind: "not_found", message: "That client file is no longer in the cache." };
+  if (id === 1) return { file, work_list: [], history: [] };
+  return {
+    file,
+    // Deliberately out of order: the page shows the most severe first.
+    work_list: [
+      { problem: "no_xpm_link", severity: "low", summary: "Low thing.", detail: null },
+      { problem: "payroll_unavailable", severity: "medium", summary: "Payroll cannot be reached for this file.", detail: "the organisation is not subscribed" },
+      { problem: "needs_reconnect", severity: "critical", summary: "The connection to the accounting software has lapsed. Reconnect it.", detail: "Consent was revoked in Xero" },
+      { problem: "last_sync_failed", severity: "high", summary: "The last sync failed; the row shows the last good data.", detail: "Xero answered 503" },
+    ],
+    history: [{ at: NOW - 2 * 3_600_000, file_id: 2, file_name: "Alpha", action: "rename", old_value: "Alpha", new_value: "<img src=x onerror=alert(1)>" }],
+  };
+}
+
+describe("start-up", () => {
+  it("loads the table and reports the first paint exactly once", async () => {
+    const t = start({ table: makeTable(files) });
+    await until(() => expect(t.container.querySelectorAll('[role="row"][data-id]')).toHaveLength(2));
+    await until(() => expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
+    expect(t.calls.map((c) => c.cmd).slice(0, 2)).toEqual(["cache_status", "load_client_table"]);
+    // Navigating away and back repaints the table but does not report again.
+    go("#/clients/1/console");
+    await until(() => expect(t.container.querySelector(".page-title")).not.toBeNull());
+    go("#/");
+    await until(() => expect(t.container.querySelector('[role="grid"]')).not.toBeNull());
+    await new Promise((r) => setTimeout(r, 80));
+    expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1);
+  });
+
+  it("an empty cache shows the inviting empty state (and reports the paint)", async () => {
+    const t = start({ table: makeTable([]), status: { state: "ready", path: "/data/switchboard/cache.sqlite3" } });
+    const empty = await until(() => t.getByTestId("empty-state"));
+    expect(text(empty)).toContain("Your practice's client files will appear here");
+    expect(text(empty)).toContain("switchboard list");
+    expect(text(empty)).toContain("/data/switchboard/cache.sqlite3");
+    expect(t.container.querySelector('[role="grid"]')).toBeNull();
+    await until(() => expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
+  });
+
+  it("an unusable cache: the message, the path, and Start a fresh cache, then the table", async () => {
+    const t = start({
+      status: {
+        state: "unusable",
+        path: "/data/switchboard/cache.sqlite3",
+        error: { kind: "cache_corrupt", message: "The cache file is damaged. It was left as it is." },
+      },
+      keptAt: "/data/switchboard/cache.sqlite3.damaged-1",
+      freshTable: makeTable([makeFile({ id: 9, display_name: "Fresh Start Ltd" })]),
+    });
+    const page = await until(() => t.getByTestId("unusable"));
+    expect(text(t.getByTestId("unusable-message"))).toBe("The cache file is damaged. It was left as it is.");
+    expect(text(t.getByTestId("unusable-path"))).toBe("/data/switchboard/cache.sqlite3");
+    expect(text(page)).toContain("kept");
+    expect(t.calls.some((c) => c.cmd === "load_client_table")).toBe(false);
+    expect(t.calls.some((c) => c.cmd === "table_painted")).toBe(false);
+    await fireEvent.click(t.getByText("Start a fresh cache"));
+    await until(() => expect(t.container.querySelector('[role="row"][data-id="9"]')).not.toBeNull());
+    expect(t.calls.map((c) => c.cmd)).toContain("start_fresh_cache");
+    expect(text(t.container.querySelector(".banner-info"))).toContain("/data/switchboard/cache.sqlite3.damaged-1");
+    await until(() => expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
+  });
+
+  it("a failed load shows the core's message and can retry", async () => {
+    const calls = installCore({ table: makeTable(files) });
+    clearMocks();
+    const { mockIPC } = await import("@tauri-apps/api/mocks");
+    let fail = true;
+    mockIPC((cmd) => {
+      calls.push({ cmd, args: {} });
+      if (cmd === "cache_status") return { state: "ready", path: "/x" };
+      if (cmd === "load_client_table") {
+        if (fail) throw { kind: "storage", message: "The cache could not be read. Try again." };
+        return makeTable(files);
+      }
+      return null;
+    });
+    const t = render(App, { props: { viewportHeight: TEN_ROWS } });
+    await until(() => expect(text(t.getByTestId("load-failed"))).toContain("The cache could not be read. Try again."));
+    fail = false;
+    await fireEvent.click(t.getByText("Try again"));
+    await until(() => expect(t.container.querySelectorAll('[role="row"][data-id]')).toHaveLength(2));
+  });
+});
+
+describe("pages", () => {
+  it("hover links lead to the right client's pages, and Back keeps search, sort and filters", async () => {
+    const t = start({ table: makeTable(files), details });
+    await until(() => expect(t.container.querySelectorAll('[role="row"][data-id]')).toHaveLength(2));
+    const input = t.container.querySelector<HTMLInputElement>('input[type="search"]')!;
+    await fireEvent.input(input, { target: { value: "bakery" } });
+    await fireEvent.click(t.container.querySelector('[data-sort="connection"]')!);
+    await fireEvent.click(t.container.querySelector('[data-filter="xero"]')!);
+    const link = t.container.querySelector<HTMLAnchorElement>('[data-id="1"] [data-link="console"]')!;
+    expect(link.getAttribute("href")).toBe("#/clients/1/console");
+    go(link.getAttribute("href")!);
+    await until(() => expect(text(t.container.querySelector(".page-title"))).toBe("Bravo Bakery"));
+    expect(t.calls.filter((c) => c.cmd === "client_details").at(-1)!.args).toEqual({ id: 1 });
+    // Escape goes back to the table with the same state.
+    await fireEvent.keyDown(document.body, { key: "Escape" });
+    expect(location.hash).toBe("#/");
+    await until(() => expect(t.container.querySelector('[role="grid"]')).not.toBeNull());
+    expect(t.container.querySelector<HTMLInputElement>('input[type="search"]')!.value).toBe("bakery");
+    expect(t.container.querySelector('[data-sort="connection"]')!.closest('[role="columnheader"]')!.getAttribute("aria-sort")).toBe("ascending");
+    expect(t.container.querySelector('[data-filter="xero"]')!.getAttribute("aria-pressed")).toBe("true");
+    expect(Array.from(t.container.querySelectorAll('[role="row"][data-id]')).map((r) => r.getAttribute("data-id"))).toEqual(["1"]);
+
+    const work = t.container.querySelector<HTMLAnchorElement>('[data-id="1"] [data-link="work-list"]')!;
+    expect(work.getAttribute("href")).toBe("#/clients/1/work-list");
+  });
+
+  it("the Client Console shows everything the cache knows, and the history", async () => {
+    go("#/clients/2/console");
+    const t = start({ table: makeTable(files), details });
+    await until(() => expect(t.container.querySelector('[data-field="tenant_id"]')).not.toBeNull());
+    const field = (name: string) => text(t.container.querySelector(`[data-field="${name}"]`));
+    expect(text(t.container.querySelector(".page-title"))).toBe("<img src=x onerror=alert(1)>");
+    expect(t.container.querySelector("img")).toBeNull();
+    expect(field("remote_name")).toBe("Alpha Remote Ltd");
+    expect(field("software")).toBe("Xero");
+    expect(field("connection")).toBe("Needs reconnect");
+    expect(field("connection_reason")).toBe("Consent was revoked in Xero");
+    expect(field("payroll")).toBe("Unavailable: the organisation is not subscribed");
+    expect(field("fixed_assets")).toBe("Disconnected by staff");
+    expect(field("tenant_id")).toBe("11111111-2222-4333-8444-555555555555");
+    expect(field("connection_id")).toBe("conn-abc");
+    expect(field("short_code")).toBe("!mBdtL");
+    expect(field("xpm_name")).toBe("Alpha XPM");
+    expect(field("xpm_status")).toBe("Archived in XPM");
+    expect(field("xpm_url")).toBe("https://practicemanager.xero.com/Client/9/Detail");
+    expect(field("last_success")).toContain("24 Nov 2026, 12:00:00");
+    expect(field("last_attempt")).toContain("25 Nov 2026, 11:00:00");
+    expect(field("last_error")).toBe("Xero answered 503");
+    // Work list summary, most severe first.
+    const severities = Array.from(t.container.querySelectorAll("[data-severity]")).map((el) => el.getAttribute("data-severity"));
+    expect(severities).toEqual(["critical", "high", "medium", "low"]);
+    const rows = t.getAllByTestId("history-row");
+    expect(rows).toHaveLength(1);
+    expect(text(rows[0])).toContain("rename");
+    expect(text(rows[0])).toContain("<img src=x onerror=alert(1)>");
+    expect(t.getByTestId("back").getAttribute("href")).toBe("#/");
+  });
+
+  it("the Client Console of a file with no history says so", async () => {
+    go("#/clients/1/console");
+    const t = start({ table: makeTable(files), details });
+    await until(() => expect(text(t.getByTestId("no-history"))).toBe("No changes recorded yet."));
+    expect(t.container.querySelector('[data-field="xpm_name"]')).not.toBeNull();
+  });
+
+  it("the Work list shows the open problems by severity, with detail", async () => {
+    go("#/clients/2/work-list");
+    const t = start({ table: makeTable(files), details });
+    await until(() => expect(t.container.querySelectorAll(".work-item")).toHaveLength(4));
+    const items = Array.from(t.container.querySelectorAll(".work-item"));
+    expect(items.map((i) => i.getAttribute("data-problem"))).toEqual(["needs_reconnect", "last_sync_failed", "payroll_unavailable", "no_xpm_link"]);
+    expect(items.map((i) => text(i.querySelector(".severity")))).toEqual(["Critical", "High", "Medium", "Low"]);
+    expect(text(items[0].querySelector(".work-detail"))).toBe("Consent was revoked in Xero");
+    expect(items[3].querySelector(".work-detail")).toBeNull();
+  });
+
+  it("an empty Work list says Nothing to do", async () => {
+    go("#/clients/1/work-list");
+    const t = start({ table: makeTable(files), details });
+    await until(() => expect(text(t.getByTestId("nothing-to-do"))).toContain("Nothing to do"));
+  });
+
+  it("a client that is gone shows the core's message", async () => {
+    go("#/clients/77/console");
+    const t = start({ table: makeTable(files), details });
+    await until(() => expect(text(t.container.querySelector('[role="alert"]'))).toBe("That client file is no longer in the cache."));
+  });
+});
