@@ -142,30 +142,40 @@ const CONNECTION_RANK = { connected: 0, needs_reconnect: 1, disconnected: 2, not
 const SERVICE_RANK = { connected: 0, unavailable: 1, disconnected_by_staff: 2, not_checked: 3 } as const;
 const XPM_RANK = { linked: 0, archived: 1, deleted: 2, none: 3 } as const;
 
-/** The primary sort value of a file for a key; ascending order is by this value. */
-function primaryKeys(model: Model, key: SortKey): Float64Array | string[] | null {
+/**
+ * The primary sort rank of each file for a key: small non-negative integers, ascending order.
+ * (Timestamps and software names are turned into ranks first.)
+ */
+function primaryRanks(model: Model, key: Exclude<SortKey, "name">): Float64Array {
   const { files } = model;
   const n = files.length;
+  const out = new Float64Array(n);
   switch (key) {
-    case "name":
-      return null; // name rank alone
     case "software": {
-      const out = new Array<string>(n);
+      // Known software first in a fixed order, then other software by name, then none.
+      const others = new Set<string>();
+      for (const f of files) if (f.software.kind === "other") others.add(foldForSort(softwareLabel(f.software)));
+      const otherRank = new Map([...others].sort().map((name, i) => [name, i] as const));
+      const none = 3 + otherRank.size;
       for (let i = 0; i < n; i++) {
         const s = files[i].software;
-        // Known software first in a fixed order, then other software by name, then none.
         out[i] =
-          s.kind === "none" ? "\uffff" : `${SOFTWARE_INDEX[s.kind]}${foldForSort(softwareLabel(s))}`;
+          s.kind === "other" ? 3 + otherRank.get(foldForSort(softwareLabel(s)))! : s.kind === "none" ? none : SOFTWARE_INDEX[s.kind];
       }
       return out;
     }
     case "last_synced": {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = files[i].sync.last_success_at ?? -Infinity;
+      // Never synced sorts as the oldest.
+      const times = new Float64Array(n);
+      for (let i = 0; i < n; i++) times[i] = files[i].sync.last_success_at ?? -Infinity;
+      const sorted = times.slice().sort();
+      const rank = new Map<number, number>();
+      let r = 0;
+      for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) rank.set(sorted[i], r++);
+      for (let i = 0; i < n; i++) out[i] = rank.get(times[i])!;
       return out;
     }
-    default: {
-      const out = new Float64Array(n);
+    default:
       for (let i = 0; i < n; i++) {
         const f = files[i];
         switch (key) {
@@ -182,12 +192,12 @@ function primaryKeys(model: Model, key: SortKey): Float64Array | string[] | null
             out[i] = xpmDashboardAvailable(f) ? 0 : 1;
             break;
           case "xpm":
-            out[i] = f.xpm === null ? XPM_RANK.none : f.xpm.deleted ? XPM_RANK.deleted : f.xpm.archived ? XPM_RANK.archived : XPM_RANK.linked;
+            out[i] =
+              f.xpm === null ? XPM_RANK.none : f.xpm.deleted ? XPM_RANK.deleted : f.xpm.archived ? XPM_RANK.archived : XPM_RANK.linked;
             break;
         }
       }
       return out;
-    }
   }
 }
 
@@ -195,28 +205,32 @@ function primaryKeys(model: Model, key: SortKey): Float64Array | string[] | null
  * The files in the order of `sort`, as indices into `model.files`. The primary key follows the
  * direction; ties are always broken by name A→Z, so a sort is stable and predictable.
  * Cached per key and direction: re-sorting the same way costs nothing.
+ *
+ * Non-name sorts pack (primary rank, name rank) into one number per file and sort those numbers
+ * natively (no comparator callback), which keeps a cold sort of 10,000 rows to about a millisecond.
  */
 export function sortedOrder(model: Model, sort: Sort): Int32Array {
   const cacheKey = `${sort.key}:${sort.dir}`;
   const cached = model.orders.get(cacheKey);
   if (cached) return cached;
   const n = model.files.length;
-  const { nameRank } = model;
   let order: Int32Array;
   if (sort.key === "name") {
-    const asc = sortedOrder(model, { key: "name", dir: "asc" });
-    order = asc.slice().reverse();
+    order = sortedOrder(model, { key: "name", dir: "asc" }).slice().reverse();
   } else {
-    const keys = primaryKeys(model, sort.key)!;
-    const sign = sort.dir === "asc" ? 1 : -1;
-    order = Int32Array.from({ length: n }, (_, i) => i);
-    order.sort((a, b) => {
-      const x = keys[a];
-      const y = keys[b];
-      if (x < y) return -sign;
-      if (x > y) return sign;
-      return nameRank[a] - nameRank[b];
-    });
+    const byName = sortedOrder(model, { key: "name", dir: "asc" });
+    const ranks = primaryRanks(model, sort.key);
+    let max = 0;
+    for (let i = 0; i < n; i++) if (ranks[i] > max) max = ranks[i];
+    const { nameRank } = model;
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const primary = sort.dir === "asc" ? ranks[i] : max - ranks[i];
+      packed[i] = primary * n + nameRank[i];
+    }
+    packed.sort();
+    order = new Int32Array(n);
+    for (let r = 0; r < n; r++) order[r] = byName[packed[r] % n];
   }
   model.orders.set(cacheKey, order);
   return order;
