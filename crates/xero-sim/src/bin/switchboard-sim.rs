@@ -1,1 +1,100 @@
-fn main() {}
+//! `switchboard-sim --orgs 250 --port 0 --seed 1 [--latency-ms 50] [--auto-consent]`
+//!
+//! Runs the Xero simulator until Ctrl-C, printing where it listens and what to configure.
+
+use clap::Parser;
+use std::time::Duration;
+use xero_sim::{AutoConsent, Country, SimClient, SimConfig, Simulator, endpoint_lines};
+
+#[derive(Parser, Debug)]
+#[command(name = "switchboard-sim", about = "A local simulator of the Xero APIs Switchboard uses")]
+struct Args {
+    /// Number of organisations to generate.
+    #[arg(long, default_value_t = 250)]
+    orgs: usize,
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Seed for the data generator and random faults.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Latency added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Random extra latency, 0..=N milliseconds.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Skip the consent page: grant every organisation of the first staff user.
+    #[arg(long)]
+    auto_consent: bool,
+    /// Number of practice staff users (user 0 sees every organisation).
+    #[arg(long, default_value_t = 2)]
+    staff_users: usize,
+    /// Client id of the registered app (default: the built-in PKCE client).
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Client secret, for a "Web app" client.
+    #[arg(long)]
+    client_secret: Option<String>,
+    /// Registered redirect URI (repeatable; default: http://localhost:{53682..53686}/callback).
+    #[arg(long = "redirect-uri")]
+    redirect_uris: Vec<String>,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let mut client = SimClient::default();
+    if let Some(id) = args.client_id {
+        client.client_id = id;
+    }
+    client.client_secret = args.client_secret;
+    if !args.redirect_uris.is_empty() {
+        client.redirect_uris = args.redirect_uris;
+    }
+    let mut config = SimConfig::default()
+        .orgs(args.orgs)
+        .port(args.port)
+        .seed(args.seed)
+        .staff_users(args.staff_users)
+        .clients(vec![client.clone()])
+        .latency_jitter(Duration::from_millis(args.latency_ms), Duration::from_millis(args.jitter_ms));
+    if args.auto_consent {
+        config = config.auto_consent(AutoConsent::all());
+    }
+    let sim = match Simulator::start(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("switchboard-sim: {e}");
+            std::process::exit(1);
+        }
+    };
+    let base = sim.base_url();
+    let orgs = sim.orgs();
+    let count = |c: Country| orgs.iter().filter(|o| o.country == c).count();
+    println!("switchboard-sim listening on {base}");
+    for line in endpoint_lines(&base) {
+        println!("  {line}");
+    }
+    println!("  client_id:   {}{}", client.client_id, if client.client_secret.is_some() { " (web app, secret required)" } else { " (PKCE, no secret)" });
+    for uri in &client.redirect_uris {
+        println!("  redirect:    {uri}");
+    }
+    println!(
+        "  data:        {} organisations (AU {}, NZ {}, UK {}, US {}), seed {}, latency {} ms, consent {}",
+        orgs.len(),
+        count(Country::AU),
+        count(Country::NZ),
+        count(Country::UK),
+        count(Country::US),
+        args.seed,
+        args.latency_ms,
+        if args.auto_consent { "automatic" } else { "page" }
+    );
+    for s in sim.staff() {
+        println!("  staff user:  {} {} <{}> ({} organisations)", s.first_name, s.last_name, s.email, s.orgs.len());
+    }
+    println!("SIM_BASE_URL={base}");
+    let _ = tokio::signal::ctrl_c().await;
+    sim.shutdown().await;
+}

@@ -1,0 +1,311 @@
+//! The HTTP server: routes, the fault layer, a hand-rolled accept loop (so a fault can drop a
+//! connection without answering), and the [`SimHandle`] tests drive.
+
+use crate::api::{self, ExtraDelay};
+use crate::clock::Clock;
+use crate::config::{AutoConsent, SimConfig};
+use crate::data::{Organisation, StaffUser, generate};
+use crate::faults::{FaultKind, Faults};
+use crate::state::{Shared, StatsSnapshot};
+use crate::{admin, identity};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use hyper_util::rt::TokioIo;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tokio::task::{JoinHandle, JoinSet};
+use tower_service::Service;
+use uuid::Uuid;
+
+/// Errors starting the simulator.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("could not listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+    #[error("the simulator needs at least one registered client")]
+    NoClients,
+}
+
+/// Lets a handler close its own TCP connection without answering.
+#[derive(Clone)]
+pub(crate) struct ConnKill(pub Arc<Notify>);
+
+const TENANT_PATHS: [&str; 3] = ["/api/api.xro/", "/api/payroll.xro/", "/api/assets.xro/"];
+
+fn server_error(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (title, detail) = match status.as_u16() {
+        503 => ("Service Unavailable", "The Xero API is temporarily unavailable. Please try again later."),
+        502 => ("Bad Gateway", "Bad Gateway"),
+        504 => ("Gateway Timeout", "Gateway Timeout"),
+        _ => (
+            "An error occurred",
+            "An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.",
+        ),
+    };
+    (status, [(header::CONTENT_TYPE, api::JSON)], crate::render::problem_json(title, status.as_u16(), detail))
+        .into_response()
+}
+
+async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if path.starts_with("/_sim") {
+        return next.run(req).await;
+    }
+    let tenant = req
+        .headers()
+        .get("xero-tenant-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Uuid::parse_str(v.trim()).ok());
+    let fired = s.faults.fire(&path, tenant);
+    let mut extra = Duration::ZERO;
+    let mut malformed = false;
+    let mut early: Option<Response> = None;
+    for f in &fired {
+        match f {
+            FaultKind::Reset => {
+                if let Some(kill) = req.extensions().get::<ConnKill>() {
+                    kill.0.notify_one();
+                    std::future::pending::<()>().await;
+                }
+                return StatusCode::BAD_GATEWAY.into_response();
+            }
+            FaultKind::Slow { delay_ms } => extra += Duration::from_millis(*delay_ms),
+            FaultKind::Malformed => malformed = true,
+            FaultKind::RateLimitStorm { retry_after_secs } => {
+                if early.is_none() {
+                    let mut r = api::too_many("minute", *retry_after_secs);
+                    let h = r.headers_mut();
+                    h.insert("X-MinLimit-Remaining", HeaderValue::from(0));
+                    early = Some(r);
+                }
+            }
+            FaultKind::ServerError { status } => {
+                if early.is_none() {
+                    early = Some(server_error(*status));
+                }
+            }
+        }
+    }
+    let is_tenant_path = TENANT_PATHS.iter().any(|p| path.starts_with(p));
+    if let Some(r) = early {
+        tokio::time::sleep(s.faults.sample_latency() + extra).await;
+        return r;
+    }
+    let resp = if is_tenant_path {
+        // latency (and a Slow fault) is served inside the rate limiter's concurrency slot
+        req.extensions_mut().insert(ExtraDelay(extra));
+        next.run(req).await
+    } else {
+        tokio::time::sleep(s.faults.sample_latency() + extra).await;
+        next.run(req).await
+    };
+    if !malformed {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let cut = bytes.len() / 2;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(bytes.slice(..cut)))
+}
+
+async fn index(State(s): State<Arc<Shared>>) -> Response {
+    let base = s.base_url.lock().expect("base url").clone();
+    let text = format!(
+        "xero-sim: a simulated Xero\n\n{}\n",
+        crate::endpoint_lines(&base).join("\n")
+    );
+    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    let xero = Router::new()
+        .route("/login/identity/connect/authorize", get(identity::authorize))
+        .route("/login/identity/connect/consent", post(identity::consent))
+        .route("/identity/connect/authorize", get(identity::authorize))
+        .route("/identity/connect/consent", post(identity::consent))
+        .route("/identity/connect/token", post(identity::token))
+        .route("/identity/connect/revocation", post(identity::revocation))
+        .route("/identity/connect/userinfo", get(identity::userinfo))
+        .route("/identity/.well-known/openid-configuration", get(identity::discovery))
+        .route("/api/connections", get(api::connections))
+        .route("/api/Connections", get(api::connections))
+        .route("/api/connections/{id}", delete(api::delete_connection))
+        .route("/api/Connections/{id}", delete(api::delete_connection))
+        .route("/api/api.xro/2.0/Organisation", get(api::organisation))
+        .route("/api/api.xro/2.0/Users", get(api::users))
+        .route("/api/payroll.xro/1.0/Settings", get(api::payroll_au))
+        .route("/api/payroll.xro/2.0/Settings", get(api::payroll_v2))
+        .route("/api/assets.xro/1.0/Settings", get(api::assets))
+        .route("/", get(index))
+        .layer(middleware::from_fn_with_state(shared.clone(), fault_layer));
+    xero.nest("/_sim", admin::routes()).with_state(shared)
+}
+
+async fn serve_connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bool>) {
+    let kill = Arc::new(Notify::new());
+    let kill_for_requests = kill.clone();
+    let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(ConnKill(kill_for_requests.clone()));
+        let mut app = app.clone();
+        async move { app.call(req).await }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), svc);
+    tokio::select! {
+        _ = conn => {}
+        _ = kill.notified() => {} // dropping the connection closes the socket with no response
+        _ = stop.changed() => {}
+    }
+}
+
+/// Starts simulators.
+pub struct Simulator;
+
+impl Simulator {
+    /// Generate the data, bind 127.0.0.1:`config.port` and serve in the background.
+    pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+        if config.clients.is_empty() {
+            return Err(SimError::NoClients);
+        }
+        let data = generate(config.seed, config.orgs, config.staff_users);
+        let shared = Arc::new(Shared::new(&config, data));
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
+            .await
+            .map_err(|source| SimError::Bind { port: config.port, source })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind { port: config.port, source })?;
+        *shared.base_url.lock().expect("base url") = format!("http://{addr}");
+        let app = router(shared.clone());
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut conns = JoinSet::new();
+            let mut stop = stop_rx.clone();
+            loop {
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    accepted = listener.accept() => {
+                        let Ok((stream, _)) = accepted else { continue };
+                        let _ = stream.set_nodelay(true);
+                        conns.spawn(serve_connection(stream, app.clone(), stop_rx.clone()));
+                    }
+                    Some(_) = conns.join_next(), if !conns.is_empty() => {}
+                }
+            }
+            conns.abort_all();
+            while conns.join_next().await.is_some() {}
+        });
+        tracing::info!(%addr, "xero-sim listening");
+        Ok(SimHandle { shared, addr, stop: stop_tx, task: Mutex::new(Some(task)) })
+    }
+}
+
+/// A running simulator. Dropping it stops the server.
+pub struct SimHandle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl SimHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    /// Stands for `https://login.xero.com`.
+    pub fn login_base(&self) -> String {
+        format!("{}/login", self.base_url())
+    }
+    /// Stands for `https://identity.xero.com`.
+    pub fn identity_base(&self) -> String {
+        format!("{}/identity", self.base_url())
+    }
+    /// Stands for `https://api.xero.com`.
+    pub fn api_base(&self) -> String {
+        format!("{}/api", self.base_url())
+    }
+    pub fn authorize_url(&self) -> String {
+        format!("{}/identity/connect/authorize", self.login_base())
+    }
+    pub fn token_url(&self) -> String {
+        format!("{}/connect/token", self.identity_base())
+    }
+    pub fn revocation_url(&self) -> String {
+        format!("{}/connect/revocation", self.identity_base())
+    }
+    pub fn connections_url(&self) -> String {
+        format!("{}/connections", self.api_base())
+    }
+    /// `…/api/api.xro/2.0` (append `/Organisation`, `/Users`).
+    pub fn accounting_url(&self) -> String {
+        format!("{}/api.xro/2.0", self.api_base())
+    }
+
+    /// The simulated clock (advance it to expire tokens or roll rate-limit windows).
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+    /// Fault and latency switches, live.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+    pub fn stats(&self) -> StatsSnapshot {
+        self.shared.stats.snapshot()
+    }
+    /// The generated organisations, in dataset order.
+    pub fn orgs(&self) -> Vec<Organisation> {
+        self.shared.world().orgs.clone()
+    }
+    /// The practice staff users (user 0 sees every organisation).
+    pub fn staff(&self) -> Vec<StaffUser> {
+        self.shared.world().staff.clone()
+    }
+    /// Turn automatic consent on (`Some`) or off (`None`, the consent page is shown).
+    pub fn set_auto_consent(&self, consent: Option<AutoConsent>) {
+        self.shared.world().auto_consent = consent;
+    }
+    /// The user disconnects every app from their Xero account: their refresh tokens answer
+    /// `invalid_grant` and their connections disappear. `user` is an email or user id.
+    /// Returns false for an unknown user.
+    pub fn revoke_consent(&self, user: &str) -> bool {
+        let mut world = self.shared.world();
+        let Some(id) = world.find_staff(user).map(|u| u.user_id) else { return false };
+        world.revoke_user_app(id, None);
+        true
+    }
+    /// The organisation is deleted at Xero (or its trial ended / demo reset): it disappears from
+    /// every `/connections` list and its API calls answer 403 AuthenticationUnsuccessful.
+    pub fn delete_tenant(&self, tenant_id: Uuid) -> bool {
+        let mut world = self.shared.world();
+        world.org_index.contains_key(&tenant_id) && world.deleted.insert(tenant_id)
+    }
+    /// Stop serving and wait for the server task to end.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().expect("task").take();
+        if let Some(t) = task {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
