@@ -31,6 +31,33 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
+    #[error("None of the redirect ports registered for the Xero app ({}) is free on this computer. Close the program using them, or register another port with the Xero app and add it in Settings.", ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", "))]
+    NoFreePort { ports: Vec<u16> },
+
+    #[error("Xero sign-in was not completed within {minutes} minutes. Start again when you are ready.")]
+    SignInTimedOut { minutes: u64 },
+
+    #[error("Xero sign-in was cancelled.")]
+    SignInCancelled,
+
+    #[error("The sign-in response did not belong to the sign-in Switchboard started, so it was ignored. Start again from Switchboard.")]
+    SignInStateMismatch,
+
+    #[error("Xero did not grant access: {reason}. Nothing was connected; start again and choose Allow access to connect.")]
+    ConsentDenied { reason: String },
+
+    #[error("Xero sign-in failed: {0} Start again; if it keeps failing, check the Xero app's client id and redirect ports in Settings.")]
+    SignInFailed(String),
+
+    #[error("This connection needs to be reconnected: {0}. Use Connect on the row to sign in to Xero again; the cached data is kept.")]
+    NeedsReconnect(String),
+
+    #[error("Xero could not be reached ({0}). Check the internet connection; the cached data is still shown.")]
+    XeroUnreachable(String),
+
+    #[error("The system's credential store could not be used ({0}). On Linux, make sure a keyring (such as GNOME Keyring) is running and unlocked.")]
+    CredentialStore(String),
+
     #[error("Could not write {path}: {source}. Choose another folder or free some space and try again.")]
     Write { path: PathBuf, source: std::io::Error },
 }
@@ -45,6 +72,15 @@ pub enum ErrorKind {
     Storage,
     NotFound,
     InvalidInput,
+    CredentialStore,
+    NoFreePort,
+    SignInTimedOut,
+    SignInCancelled,
+    SignInStateMismatch,
+    ConsentDenied,
+    SignInFailed,
+    NeedsReconnect,
+    XeroUnreachable,
     Write,
 }
 
@@ -57,6 +93,15 @@ impl Error {
             Error::Storage(_) => ErrorKind::Storage,
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::CredentialStore(_) => ErrorKind::CredentialStore,
+            Error::NoFreePort { .. } => ErrorKind::NoFreePort,
+            Error::SignInTimedOut { .. } => ErrorKind::SignInTimedOut,
+            Error::SignInCancelled => ErrorKind::SignInCancelled,
+            Error::SignInStateMismatch => ErrorKind::SignInStateMismatch,
+            Error::ConsentDenied { .. } => ErrorKind::ConsentDenied,
+            Error::SignInFailed(_) => ErrorKind::SignInFailed,
+            Error::NeedsReconnect(_) => ErrorKind::NeedsReconnect,
+            Error::XeroUnreachable(_) => ErrorKind::XeroUnreachable,
             Error::Write { .. } => ErrorKind::Write,
         }
     }

@@ -5,14 +5,17 @@
 
 pub mod bindings;
 pub mod cache;
+pub mod credential_store;
 pub mod csv_export;
 pub mod error;
 pub mod fixtures;
 pub mod model;
 pub mod paths;
+pub mod secret;
 pub mod session;
 pub mod table;
 pub mod work_list;
+pub mod xero;
 
 pub use cache::Cache;
 pub use error::{Error, ErrorKind, ErrorPayload};

@@ -1,0 +1,160 @@
+//! The loopback redirect of RFC 8252: a listener on 127.0.0.1 that takes exactly one OAuth
+//! callback and closes.
+//!
+//! Xero accepts no wildcard and no ephemeral redirect port, so the listener takes the first free
+//! port of a list the practice registered with its Xero app (`http://localhost:<port>/callback`).
+
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// The path every registered redirect URI ends in.
+pub const CALLBACK_PATH: &str = "/callback";
+
+/// A request larger than this is not a browser following a redirect.
+const MAX_REQUEST_BYTES: usize = 16 * 1024;
+
+pub struct Loopback {
+    listener: TcpListener,
+    port: u16,
+}
+
+impl Loopback {
+    /// Listens on 127.0.0.1 (never another interface) on the first of `ports` that is free.
+    pub async fn bind(ports: &[u16]) -> Result<Loopback> {
+        if ports.is_empty() {
+            return Err(Error::InvalidInput(
+                "No redirect ports are configured for the Xero app. Add the ports registered with your Xero app in Settings.".to_owned(),
+            ));
+        }
+        for &port in ports {
+            if let Ok(listener) = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await {
+                return Ok(Loopback { listener, port });
+            }
+        }
+        Err(Error::NoFreePort { ports: ports.to_vec() })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The redirect URI to send to Xero; it must match one registered with the app exactly.
+    pub fn redirect_uri(&self) -> String {
+        format!("http://localhost:{}{CALLBACK_PATH}", self.port)
+    }
+
+    /// Waits for the callback that carries `expected_state`, answers the browser with a page that
+    /// says what happened, and closes. Stops early on `timeout` or when `cancelled` completes.
+    pub async fn wait_for_code(
+        self,
+        expected_state: &Secret,
+        timeout: Duration,
+        cancelled: impl Future<Output = ()>,
+    ) -> Result<Secret> {
+        tokio::select! {
+            result = self.accept_callback(expected_state) => result,
+            () = tokio::time::sleep(timeout) => Err(Error::SignInTimedOut { minutes: timeout.as_secs().div_ceil(60) }),
+            () = cancelled => Err(Error::SignInCancelled),
+        }
+        // The listener is dropped here in every case: the port closes.
+    }
+
+    async fn accept_callback(&self, expected_state: &Secret) -> Result<Secret> {
+        loop {
+            let Ok((mut stream, _)) = self.listener.accept().await else { continue };
+            let Some(target) = read_request_target(&mut stream).await else {
+                respond(&mut stream, "400 Bad Request", "This page expected a sign-in response.").await;
+                continue;
+            };
+            let Some(query) = callback_query(&target) else {
+                // Browsers also ask for /favicon.ico and the like: not the callback.
+                respond(&mut stream, "404 Not Found", "Nothing here.").await;
+                continue;
+            };
+            let outcome = callback_outcome(&query, expected_state);
+            let page = match &outcome {
+                Ok(_) => "You are signed in to Xero. You can close this tab and return to Switchboard.",
+                Err(Error::ConsentDenied { .. }) => {
+                    "Access was not granted, so nothing was connected. You can close this tab and return to Switchboard."
+                }
+                Err(_) => "This sign-in response could not be used. Close this tab and start again from Switchboard.",
+            };
+            let status = if outcome.is_ok() { "200 OK" } else { "400 Bad Request" };
+            respond(&mut stream, status, page).await;
+            return outcome;
+        }
+    }
+}
+
+/// Reads the request head and returns its target (`/callback?code=...`), or `None` for anything
+/// that is not a well-formed `GET`.
+async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
+    let mut buffer = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk)).await.ok()?.ok()?;
+        if read == 0 || buffer.len() + read > MAX_REQUEST_BYTES {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    let head = std::str::from_utf8(&buffer).ok()?;
+    let mut parts = head.lines().next()?.split(' ');
+    match (parts.next(), parts.next()) {
+        (Some("GET"), Some(target)) => Some(target.to_owned()),
+        _ => None,
+    }
+}
+
+fn callback_query(target: &str) -> Option<Vec<(String, String)>> {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    (path == CALLBACK_PATH).then(|| url::form_urlencoded::parse(query.as_bytes()).into_owned().collect())
+}
+
+fn callback_outcome(query: &[(String, String)], expected_state: &Secret) -> Result<Secret> {
+    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    // The state is checked first: a response for another sign-in is never acted on.
+    if param("state") != Some(expected_state.expose()) {
+        return Err(Error::SignInStateMismatch);
+    }
+    if let Some(error) = param("error") {
+        return Err(Error::ConsentDenied {
+            reason: describe_error(error, param("error_description")),
+        });
+    }
+    match param("code") {
+        Some(code) if !code.is_empty() => Ok(Secret::new(code)),
+        _ => Err(Error::SignInFailed("Xero's response carried no authorization code.".to_owned())),
+    }
+}
+
+/// Remote text is untrusted: keep it short and printable before it reaches a message.
+fn describe_error(error: &str, description: Option<&str>) -> String {
+    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).take(200).collect::<String>();
+    match description {
+        Some(d) => format!("{} ({})", clean(error), clean(d)),
+        None => clean(error),
+    }
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, message: &str) {
+    let body = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Switchboard</title></head>\
+         <body style=\"font-family: system-ui, sans-serif; margin: 4rem auto; max-width: 36rem\">\
+         <h1>Switchboard</h1><p>{message}</p></body></html>"
+    );
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}

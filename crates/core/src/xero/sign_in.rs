@@ -1,0 +1,210 @@
+//! Signing in to Xero: authorization code with PKCE (S256) and `state`, in the system browser,
+//! back through the loopback listener; and refreshing a token set.
+
+use std::future::Future;
+use std::time::Duration;
+
+use base64::Engine;
+use oauth2::basic::{BasicClient, BasicErrorResponseType};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
+    TokenResponse, TokenUrl,
+};
+use url::Url;
+
+use super::config::{XeroApp, XeroEndpoints};
+use super::loopback::Loopback;
+use crate::error::{Error, Result};
+use crate::model::UnixMillis;
+use crate::secret::Secret;
+
+/// How long a person has to finish consenting in the browser.
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+type XeroClient = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+
+/// What a token request returned. The secrets stay in [`Secret`]s.
+#[derive(Debug)]
+pub struct TokenGrant {
+    pub access_token: Secret,
+    pub refresh_token: Secret,
+    pub access_expires_at: UnixMillis,
+    pub scopes: Vec<String>,
+    /// From the access token's claims: whose token set this is, and which consent it came from
+    /// (`GET /connections?authEventId=` lists the organisations that consent added).
+    pub xero_user_id: Option<String>,
+    pub auth_event_id: Option<String>,
+}
+
+/// A sign-in waiting for the person to consent in the browser.
+pub struct PendingSignIn {
+    /// Open this in the system browser.
+    pub authorize_url: Url,
+    client: XeroClient,
+    state: Secret,
+    verifier: PkceCodeVerifier,
+    loopback: Loopback,
+}
+
+/// Binds the loopback listener and builds the authorization URL.
+pub async fn start_sign_in(
+    app: &XeroApp,
+    endpoints: &XeroEndpoints,
+    scopes: &[&str],
+    client_secret: Option<&Secret>,
+) -> Result<PendingSignIn> {
+    let loopback = Loopback::bind(&app.redirect_ports).await?;
+    let client = client(app, endpoints, client_secret)
+        .set_redirect_uri(RedirectUrl::new(loopback.redirect_uri()).map_err(config_error)?);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (authorize_url, state) = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
+        .set_pkce_challenge(challenge)
+        .url();
+    Ok(PendingSignIn {
+        authorize_url,
+        client,
+        state: Secret::new(state.secret().clone()),
+        verifier,
+        loopback,
+    })
+}
+
+impl PendingSignIn {
+    pub fn redirect_uri(&self) -> String {
+        self.loopback.redirect_uri()
+    }
+
+    /// Waits for the browser to come back, then exchanges the code (with the PKCE verifier).
+    pub async fn finish(
+        self,
+        http: &reqwest::Client,
+        timeout: Duration,
+        cancelled: impl Future<Output = ()>,
+    ) -> Result<TokenGrant> {
+        let code = self.loopback.wait_for_code(&self.state, timeout, cancelled).await?;
+        let response = self
+            .client
+            .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
+            .set_pkce_verifier(self.verifier)
+            .request_async(http)
+            .await
+            .map_err(token_error)?;
+        grant(&response)
+    }
+}
+
+/// Exchanges a refresh token for a new pair (Xero rotates the refresh token every time).
+/// `invalid_grant` means the token set is gone for good: a person must connect again.
+pub async fn refresh(
+    http: &reqwest::Client,
+    app: &XeroApp,
+    endpoints: &XeroEndpoints,
+    client_secret: Option<&Secret>,
+    refresh_token: &Secret,
+) -> Result<TokenGrant> {
+    let response = client(app, endpoints, client_secret)
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_owned()))
+        .request_async(http)
+        .await
+        .map_err(token_error)?;
+    grant(&response)
+}
+
+/// The HTTP client for Xero: rustls, and no redirects followed (a token endpoint that redirects
+/// is not to be trusted with a code or a refresh token).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("the HTTP client's fixed settings are valid")
+}
+
+fn client(app: &XeroApp, endpoints: &XeroEndpoints, client_secret: Option<&Secret>) -> XeroClient {
+    let client = BasicClient::new(ClientId::new(app.client_id.clone()))
+        .set_auth_uri(AuthUrl::from_url(endpoints.authorize.clone()))
+        .set_token_uri(TokenUrl::from_url(endpoints.token.clone()));
+    // With a secret, oauth2 sends HTTP Basic ("Web app" type); without, the client id goes in
+    // the form body, as Xero's PKCE flow expects.
+    match client_secret {
+        Some(secret) => client.set_client_secret(ClientSecret::new(secret.expose().to_owned())),
+        None => client,
+    }
+}
+
+fn grant(response: &oauth2::basic::BasicTokenResponse) -> Result<TokenGrant> {
+    let refresh_token = response.refresh_token().ok_or_else(|| {
+        Error::SignInFailed("Xero returned no refresh token (was offline_access granted?).".to_owned())
+    })?;
+    let lifetime = response.expires_in().unwrap_or(Duration::from_secs(30 * 60));
+    let claims = jwt_claims(response.access_token().secret());
+    let claim = |name: &str| claims.as_ref().and_then(|c| c.get(name)).and_then(|v| v.as_str()).map(str::to_owned);
+    Ok(TokenGrant {
+        access_token: Secret::new(response.access_token().secret().clone()),
+        refresh_token: Secret::new(refresh_token.secret().clone()),
+        access_expires_at: UnixMillis(UnixMillis::now().0 + lifetime.as_millis() as i64),
+        scopes: response.scopes().map(|s| s.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+        xero_user_id: claim("xero_userid"),
+        auth_event_id: claim("authentication_event_id"),
+    })
+}
+
+/// The claims of a JWT, read without verifying it: it came straight from the token endpoint over
+/// TLS, and only identifies whose token set it is.
+fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn token_error<RE: std::error::Error + 'static>(
+    error: RequestTokenError<RE, oauth2::basic::BasicErrorResponse>,
+) -> Error {
+    match error {
+        RequestTokenError::ServerResponse(response) => match response.error() {
+            BasicErrorResponseType::InvalidGrant => Error::NeedsReconnect(
+                "Xero no longer accepts this connection's sign-in (it expired, was revoked, or was replaced)".to_owned(),
+            ),
+            other => Error::SignInFailed(format!(
+                "Xero answered {}{}.",
+                other.as_ref(),
+                response
+                    .error_description()
+                    .map(|d| format!(": {}", d.chars().filter(|c| !c.is_control()).take(200).collect::<String>()))
+                    .unwrap_or_default()
+            )),
+        },
+        RequestTokenError::Request(e) => Error::XeroUnreachable(e.to_string()),
+        RequestTokenError::Parse(e, _) => {
+            Error::SignInFailed(format!("Xero's token response could not be read ({e})."))
+        }
+        RequestTokenError::Other(e) => Error::SignInFailed(e),
+    }
+}
+
+fn config_error(error: impl std::fmt::Display) -> Error {
+    Error::InvalidInput(format!("The Xero app settings are not valid: {error}."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jwt_claims_are_read_from_the_payload() {
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"xero_userid":"user-1","authentication_event_id":"event-9"}"#);
+        let claims = jwt_claims(&format!("header.{payload}.signature")).unwrap();
+        assert_eq!(claims["xero_userid"], "user-1");
+        assert_eq!(claims["authentication_event_id"], "event-9");
+        assert!(jwt_claims("not-a-jwt").is_none());
+        assert!(jwt_claims("a.!!!.c").is_none());
+    }
+}
