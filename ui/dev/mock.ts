@@ -66,3 +66,23 @@ mockIPC((cmd, args) => {
 });
 
 await import("../src/main");
+
+// Screenshot helpers: ?q=text types a search, ?keys=ArrowDown,ArrowDown presses keys, ?menu=1
+// opens the selected row's Settings menu, ?filter=needs_reconnect presses a filter chip.
+setTimeout(() => {
+  const q = params.get("q");
+  const input = document.querySelector<HTMLInputElement>('input[type="search"]');
+  if (q !== null && input) {
+    input.value = q;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  for (const id of (params.get("filter") ?? "").split(",").filter(Boolean)) {
+    document.querySelector<HTMLButtonElement>(`[data-filter="${id}"]`)?.click();
+  }
+  for (const key of (params.get("keys") ?? "").split(",").filter(Boolean)) {
+    window.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+  }
+  if (params.get("menu") === "1") {
+    setTimeout(() => document.querySelector<HTMLButtonElement>('[role="row"][aria-selected="true"] .settings')?.click(), 50);
+  }
+}, 300);

@@ -189,7 +189,8 @@ describe("pages", () => {
     expect(severities).toEqual(["critical", "high", "medium", "low"]);
     const rows = t.getAllByTestId("history-row");
     expect(rows).toHaveLength(1);
-    expect(text(rows[0])).toContain("rename");
+    expect(text(rows[0])).toContain("Renamed");
+    expect(text(rows[0])).toContain("Alpha");
     expect(text(rows[0])).toContain("<img src=x onerror=alert(1)>");
     expect(t.getByTestId("back").getAttribute("href")).toBe("#/");
   });

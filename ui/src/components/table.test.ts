@@ -197,7 +197,7 @@ describe("keyboard", () => {
   });
 
   it("Enter opens the Client Console and w the Work list of the selected row", async () => {
-    const t = renderTable(files);
+    renderTable(files);
     await fireEvent.keyDown(document.body, { key: "ArrowDown" });
     await fireEvent.keyDown(document.body, { key: "ArrowDown" }); // Bravo Bakery (id 1)
     await fireEvent.keyDown(document.body, { key: "Enter" });

@@ -234,3 +234,14 @@ export function syncNote(file: ClientFile, now: number): SyncNote {
   }
   return { text: `Synced ${relativeTime(ok, now)}`, tooltip: `Last synced ${exactTime(ok)}`, level: "ok" };
 }
+
+const AUDIT_ACTIONS: Record<string, string> = {
+  rename: "Renamed",
+  link_xpm: "Linked to an XPM client",
+  unlink_xpm: "Removed the XPM link",
+};
+
+/** A history entry's action for people; unknown actions are shown as recorded. */
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTIONS[action] ?? action.replace(/_/g, " ");
+}
