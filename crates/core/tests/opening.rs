@@ -50,7 +50,7 @@ fn foreign_keys_are_enforced() {
 }
 
 #[test]
-fn a_cache_from_the_previous_schema_version_is_upgraded_keeping_its_files() {
+fn a_cache_from_the_first_schema_version_is_upgraded_keeping_its_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cache.sqlite3");
     {
@@ -80,6 +80,29 @@ fn a_cache_from_the_previous_schema_version_is_upgraded_keeping_its_files() {
     assert_eq!(kept.xero.as_ref().unwrap().short_code.as_deref(), Some("!kept1"));
     assert_eq!(kept.xpm, None);
     assert!(cache.audit_entries(kept.id).unwrap().is_empty());
+}
+
+#[test]
+fn a_cache_one_schema_version_behind_is_upgraded_keeping_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        let previous = (LATEST_VERSION - 1) as usize;
+        switchboard_core::cache::migrations::migrations().to_version(&mut conn, previous).unwrap();
+        conn.execute_batch(
+            "INSERT INTO client_files (display_name, software, connection_state, payroll_state,
+                 assets_state, xero_tenant_id, created_at, updated_at)
+             VALUES ('Previous Ltd', 'xero', 'connected', 'connected', 'not_checked', 't-prev', 1, 1);",
+        )
+        .unwrap();
+    }
+    let cache = Cache::open(&path).unwrap();
+    assert_eq!(cache.schema_version().unwrap(), LATEST_VERSION);
+    let files = cache.list_files().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].display_name, "Previous Ltd");
+    assert_eq!(files[0].connection.code(), "connected");
 }
 
 #[test]

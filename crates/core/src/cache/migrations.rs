@@ -5,6 +5,7 @@ use rusqlite_migration::{M, Migrations};
 const STEPS: &[&str] = &[
     include_str!("../../migrations/001_client_files.sql"),
     include_str!("../../migrations/002_xpm_links_and_audit.sql"),
+    include_str!("../../migrations/003_token_sets.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

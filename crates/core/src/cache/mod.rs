@@ -6,7 +6,8 @@
 
 mod audit;
 mod client_files;
-mod migrations;
+pub mod migrations;
+mod token_sets;
 mod xpm_clients;
 
 use std::io::Read;
@@ -16,6 +17,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use audit::AuditEntry;
 pub use migrations::LATEST_VERSION;
+pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
 
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;

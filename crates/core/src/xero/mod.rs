@@ -1,5 +1,7 @@
-//! Talking to Xero: where it is (config), signing in (OAuth 2 with PKCE over a loopback redirect).
+//! Talking to Xero: where it is (config), signing in (OAuth 2 with PKCE over a loopback redirect),
+//! and keeping token sets fresh (token vault).
 
 pub mod config;
 pub mod loopback;
 pub mod sign_in;
+pub mod token_vault;

@@ -1,0 +1,161 @@
+//! Token sets: refresh only when needed, once for many callers, store before use, and
+//! `invalid_grant` turns every file of the set to "needs reconnect" keeping its data.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use switchboard_core::Cache;
+use switchboard_core::ErrorKind;
+use switchboard_core::credential_store::{CredentialStore, MemoryCredentialStore};
+use switchboard_core::model::*;
+use switchboard_core::secret::Secret;
+use switchboard_core::xero::sign_in::TokenGrant;
+use switchboard_core::xero::token_vault::{SharedCache, TokenVault};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    cache: SharedCache,
+    store: Arc<MemoryCredentialStore>,
+    vault: TokenVault,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Arc::new(Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).unwrap()));
+    let store = Arc::new(MemoryCredentialStore::default());
+    let vault = TokenVault::new(store.clone(), dir.path().join("locks"));
+    Fixture { _dir: dir, cache, store, vault }
+}
+
+fn grant(access: &str, refresh: &str, expires_in_ms: i64) -> TokenGrant {
+    TokenGrant {
+        access_token: Secret::new(access),
+        refresh_token: Secret::new(refresh),
+        access_expires_at: UnixMillis(UnixMillis::now().0 + expires_in_ms),
+        scopes: vec!["offline_access".into(), "accounting.settings.read".into()],
+        xero_user_id: Some("user-1".into()),
+        auth_event_id: Some("event-1".into()),
+    }
+}
+
+fn stored(store: &MemoryCredentialStore, id: i64) -> serde_json::Value {
+    serde_json::from_str(store.get(&format!("token-set/{id}")).unwrap().unwrap().expose()).unwrap()
+}
+
+#[tokio::test]
+async fn a_fresh_access_token_is_used_without_refreshing() {
+    let f = fixture();
+    let id = f.vault.save_new(&f.cache, &grant("access-1", "refresh-1", 20 * 60_000)).unwrap();
+    let calls = AtomicUsize::new(0);
+    let token = f
+        .vault
+        .access_token(&f.cache, id, |_| async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Ok(grant("never", "never", 0))
+        })
+        .await
+        .unwrap();
+    assert_eq!(token.expose(), "access-1");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+    let info = f.cache.lock().unwrap().token_set(id).unwrap();
+    assert_eq!(info.xero_user_id.as_deref(), Some("user-1"));
+    assert!(info.lapses_at.0 > UnixMillis::now().0 + 59 * 24 * 3600 * 1000);
+}
+
+#[tokio::test]
+async fn many_callers_of_an_expired_set_cause_exactly_one_refresh() {
+    let f = Arc::new(fixture());
+    let id = f.vault.save_new(&f.cache, &grant("old-access", "old-refresh", 0)).unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let (f, calls) = (f.clone(), calls.clone());
+        tasks.push(tokio::spawn(async move {
+            f.vault
+                .access_token(&f.cache, id, |old| {
+                    let calls = calls.clone();
+                    async move {
+                        assert_eq!(old.expose(), "old-refresh");
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                        Ok(grant("new-access", "new-refresh", 30 * 60_000))
+                    }
+                })
+                .await
+                .unwrap()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap().expose(), "new-access");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    let pair = stored(&f.store, id.0);
+    assert_eq!(pair["refresh_token"], "new-refresh");
+    assert_eq!(pair["access_token"], "new-access");
+}
+
+#[tokio::test]
+async fn a_lost_refresh_response_is_retried_with_the_old_token() {
+    let f = fixture();
+    let id = f.vault.save_new(&f.cache, &grant("a", "the-old-refresh", 0)).unwrap();
+    let seen = Mutex::new(Vec::new());
+    let token = f
+        .vault
+        .access_token(&f.cache, id, |old| {
+            let first = seen.lock().unwrap().is_empty();
+            seen.lock().unwrap().push(old.expose().to_owned());
+            async move {
+                if first {
+                    Err(switchboard_core::Error::XeroUnreachable("connection reset".into()))
+                } else {
+                    Ok(grant("b", "rotated", 30 * 60_000))
+                }
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(token.expose(), "b");
+    assert_eq!(*seen.lock().unwrap(), ["the-old-refresh", "the-old-refresh"]);
+    assert_eq!(stored(&f.store, id.0)["refresh_token"], "rotated");
+}
+
+#[tokio::test]
+async fn invalid_grant_marks_every_file_of_the_set_needs_reconnect_and_keeps_their_data() {
+    let f = fixture();
+    let id = f.vault.save_new(&f.cache, &grant("a", "revoked", 0)).unwrap();
+    let synced = SyncRecord {
+        last_success_at: Some(UnixMillis(1_000)),
+        last_attempt_at: Some(UnixMillis(1_000)),
+        last_error: None,
+    };
+    let file_id = {
+        let mut cache = f.cache.lock().unwrap();
+        let file = cache
+            .upsert_files(&[ClientFileDraft {
+                software: AccountingSoftware::Xero,
+                connection: ConnectionState::Connected,
+                payroll: ServiceState::Connected,
+                xero: Some(XeroIds { tenant_id: "t".into(), connection_id: None, short_code: Some("!abc".into()) }),
+                sync: synced.clone(),
+                ..ClientFileDraft::named("Kept")
+            }])
+            .unwrap()[0];
+        cache.assign_token_set(file, Some(id)).unwrap();
+        file
+    };
+    let calls = AtomicUsize::new(0);
+    let refresh = |_| async {
+        calls.fetch_add(1, Ordering::SeqCst);
+        Err(switchboard_core::Error::NeedsReconnect("invalid_grant".into()))
+    };
+    let error = f.vault.access_token(&f.cache, id, refresh).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NeedsReconnect);
+    let file = f.cache.lock().unwrap().file(file_id).unwrap();
+    assert_eq!(file.connection.code(), "needs_reconnect");
+    assert_eq!(file.payroll, ServiceState::Connected);
+    assert_eq!(file.sync, synced);
+    assert_eq!(file.xero.unwrap().short_code.as_deref(), Some("!abc"));
+    // Never retried: the next call fails at once without asking Xero.
+    assert!(f.vault.access_token(&f.cache, id, refresh).await.is_err());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
