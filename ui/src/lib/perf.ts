@@ -1,0 +1,21 @@
+// Marks "input → painted rows" for the UI benchmarks: each measure starts when staff act (a
+// keystroke in search, a click on a sort header) and ends after the next frame is painted.
+// Read them in the webview with performance.getEntriesByName("switchboard:search") / ":sort".
+import { tick } from "svelte";
+
+export function measureToPaint(name: "search" | "sort" | "filter"): void {
+  if (typeof performance === "undefined" || typeof requestAnimationFrame === "undefined") return;
+  const start = performance.now();
+  void tick().then(() =>
+    requestAnimationFrame(() =>
+      // A task queued from rAF runs after that frame has been painted.
+      setTimeout(() => {
+        try {
+          performance.measure(`switchboard:${name}`, { start, end: performance.now() });
+        } catch {
+          /* measure() with options is missing in very old engines; the benchmark is optional. */
+        }
+      }, 0),
+    ),
+  );
+}
