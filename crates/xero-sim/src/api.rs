@@ -42,6 +42,7 @@ fn unauthorized_scope() -> Response {
 }
 
 /// Check `Authorization: Bearer`; 401 as Xero answers it otherwise.
+#[allow(clippy::result_large_err)] // the error is the finished response, built once per refusal
 fn authenticate(s: &Shared, world: &World, headers: &HeaderMap) -> Result<AccessInfo, Response> {
     let now = s.clock.now_ms();
     let Some(info) = bearer(headers).and_then(|t| world.access(t)) else {

@@ -354,7 +354,7 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
             // the end of a recent financial year, as midnight UTC
             let y = 2025 - years_ago;
             let m = fy_month;
-            let d = if fy_day == 30 && m == 6 { 30 } else if m == 4 { 30 } else { 31 };
+            let d = if matches!(m, 4 | 6 | 9 | 11) { 30 } else { 31 };
             chrono::NaiveDate::from_ymd_opt(y, m, d)
                 .and_then(|date| date.and_hms_opt(0, 0, 0))
                 .map(|dt| dt.and_utc().timestamp_millis())

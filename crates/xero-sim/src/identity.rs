@@ -286,7 +286,13 @@ fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
     }
     let decoded = String::from_utf8(STANDARD.decode(rest.trim()).ok()?).ok()?;
     let (id, secret) = decoded.split_once(':')?;
-    Some((id.to_string(), secret.to_string()))
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding (the oauth2 crate does this)
+    Some((form_decode(id)?, form_decode(secret)?))
+}
+
+fn form_decode(s: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&format!("v={s}")).ok()?;
+    pairs.into_iter().next().map(|(_, v)| v)
 }
 
 /// `POST /identity/connect/token`
@@ -298,7 +304,7 @@ pub(crate) async fn token(State(s): S, headers: HeaderMap, body: Bytes) -> Respo
     if !matches!(grant_type, Some("authorization_code" | "refresh_token")) {
         return oauth_error(OAuthError::UnsupportedGrantType);
     }
-    let client = match s.authenticate_client(basic_auth(&headers), get("client_id")) {
+    let client = match s.authenticate_client(basic_auth(&headers), get("client_id"), get("client_secret")) {
         Ok(c) => c.clone(),
         Err(e) => return oauth_error(e),
     };
@@ -353,7 +359,7 @@ pub(crate) async fn token(State(s): S, headers: HeaderMap, body: Bytes) -> Respo
 pub(crate) async fn revocation(State(s): S, headers: HeaderMap, body: Bytes) -> Response {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let get = |k: &str| form.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    let client = match s.authenticate_client(basic_auth(&headers), get("client_id")) {
+    let client = match s.authenticate_client(basic_auth(&headers), get("client_id"), get("client_secret")) {
         Ok(c) => c.clone(),
         Err(e) => return oauth_error(e),
     };

@@ -14,6 +14,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Run it on its own with `cargo run -p xero-sim --bin switchboard-sim -- --orgs 250 --port 0
+//! --seed 1 [--latency-ms 50] [--auto-consent]`; it prints the URLs below and a final
+//! `SIM_BASE_URL=http://127.0.0.1:PORT` line for scripts, then serves until Ctrl-C.
+//!
 //! ## Where Xero's hosts live on the simulator
 //!
 //! One server serves all three hosts under a path prefix: replace the scheme+host of a real
@@ -58,9 +62,10 @@
 //! * Codes live 5 minutes ([`SimConfig::code_lifetime`], Xero's is undocumented) and are
 //!   consumed by **any** exchange attempt, successful or not.
 //! * `token` (form-encoded): `authorization_code` (redirect_uri must equal the authorize one;
-//!   PKCE S256 verified) and `refresh_token`. PKCE clients send `client_id` in the form; "Web app"
-//!   clients must send `Authorization: Basic base64(id:secret)` (the form `client_secret` is not
-//!   accepted). Errors are HTTP 400 `{"error":"invalid_grant"|"invalid_client"|"unsupported_grant_type"|"invalid_request"}`.
+//!   PKCE S256 verified) and `refresh_token`. PKCE clients send `client_id` in the form (or a Basic
+//!   header with an empty secret); "Web app" clients must authenticate with
+//!   `Authorization: Basic base64(urlencode(id):urlencode(secret))` (Xero's documented way) or
+//!   with `client_id` + `client_secret` in the form (accepted too; both at once is `invalid_client`). Errors are HTTP 400 `{"error":"invalid_grant"|"invalid_client"|"unsupported_grant_type"|"invalid_request"}`.
 //!   A refresh token is issued only when `offline_access` was requested. The access token is a
 //!   JWT-shaped string (RS256 header, **unverifiable** random signature) with `xero_userid`,
 //!   `authentication_event_id`, `exp` (30 minutes on the simulated clock), `client_id`, `sub`,

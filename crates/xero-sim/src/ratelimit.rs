@@ -157,3 +157,53 @@ impl RateLimiter {
         Admission::Admitted(Permit { inner: self.inner.clone(), key }, remaining)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limiter() -> RateLimiter {
+        RateLimiter::new(RateLimits { concurrent: 2, per_minute: 3, per_day: 5, app_per_minute: 100 })
+    }
+
+    #[test]
+    fn concurrency_slots_are_released_on_drop() {
+        let l = limiter();
+        let t = Uuid::new_v4();
+        let a = l.admit("app", t, 0);
+        let b = l.admit("app", t, 1);
+        assert!(matches!(l.admit("app", t, 2), Admission::Refused { problem: Problem::Concurrent, retry_after_secs: 1, .. }));
+        drop(a);
+        assert!(matches!(l.admit("app", t, 3), Admission::Admitted(..)));
+        drop(b);
+    }
+
+    #[test]
+    fn minute_then_day_windows_roll() {
+        let l = limiter();
+        let t = Uuid::new_v4();
+        for i in 0..3 {
+            let Admission::Admitted(_, r) = l.admit("app", t, i * 1000) else { panic!("admitted") };
+            assert_eq!(r.minute, 2 - i as u32);
+        }
+        match l.admit("app", t, 10_000) {
+            Admission::Refused { problem: Problem::Minute, retry_after_secs, .. } => assert_eq!(retry_after_secs, 50),
+            _ => panic!("minute limit"),
+        }
+        // a minute later: two more fit the day (5), then the day is the problem
+        for i in 0..2 {
+            assert!(matches!(l.admit("app", t, 61_000 + i), Admission::Admitted(..)));
+        }
+        match l.admit("app", t, 200_000) {
+            Admission::Refused { problem: Problem::Day, retry_after_secs, remaining } => {
+                assert_eq!(remaining.day, 0);
+                assert_eq!(retry_after_secs, (86_400_000 - 200_000) / 1000);
+            }
+            _ => panic!("day limit"),
+        }
+        assert!(matches!(l.admit("app", t, 86_400_000), Admission::Admitted(..)));
+        // other apps and tenants are separate
+        assert!(matches!(l.admit("other", t, 200_000), Admission::Admitted(..)));
+        assert!(matches!(l.admit("app", Uuid::new_v4(), 200_000), Admission::Admitted(..)));
+    }
+}

@@ -166,3 +166,41 @@ pub fn problem_json(title: &str, status: u16, detail: &str) -> String {
     })
     .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xero_date_formats() {
+        assert_eq!(ms_date(1_552_404_447_003), "/Date(1552404447003)/");
+        assert_eq!(ms_date_offset(1_546_214_400_000), "/Date(1546214400000+0000)/");
+        // 2019-12-07T18:46:19.516 plus sub-millisecond ticks 5400
+        assert_eq!(ts7(1_575_744_379_516, 5400), "2019-12-07T18:46:19.5165400");
+        assert_eq!(ts0(1_451_606_400_000), "2016-01-01T00:00:00");
+        assert_eq!(us_datetime(1_575_744_379_516), "12/07/2019 18:46:19");
+    }
+
+    #[test]
+    fn ms_json_escapes_date_slashes_like_xero() {
+        #[derive(Serialize)]
+        struct D {
+            #[serde(rename = "DateTimeUTC")]
+            d: String,
+        }
+        assert_eq!(ms_json(&D { d: ms_date(5) }), r#"{"DateTimeUTC":"\/Date(5)\/"}"#);
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(xml_escape("O'Brien & <Sons> \"Ltd\""), "O&apos;Brien &amp; &lt;Sons&gt; &quot;Ltd&quot;");
+        assert_eq!(html_escape("<script>alert('x')</script>"), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+    }
+
+    #[test]
+    fn problem_body_has_xero_field_order() {
+        let p = problem_json("Forbidden", 403, "AuthenticationUnsuccessful");
+        assert!(p.starts_with(r#"{"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful","Instance":""#));
+        assert!(p.ends_with(r#"","Extensions":{}}"#));
+    }
+}

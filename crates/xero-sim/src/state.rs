@@ -290,12 +290,21 @@ impl Shared {
     }
 
     /// Authenticate a client at the token/revocation endpoint. `basic` = (id, secret) from an
-    /// `Authorization: Basic` header; `form_client_id` from the body.
+    /// `Authorization: Basic` header (`client_secret_basic`); `form_client_id` and
+    /// `form_client_secret` from the body (`client_secret_post`, or a PKCE client's bare id).
     pub(crate) fn authenticate_client(
         &self,
         basic: Option<(String, String)>,
         form_client_id: Option<&str>,
+        form_client_secret: Option<&str>,
     ) -> Result<&SimClient, OAuthError> {
+        let basic = match (basic, form_client_id, form_client_secret) {
+            (Some(b), _, None) => Some(b),
+            (Some(_), _, Some(_)) => return Err(OAuthError::InvalidClient), // two methods at once
+            (None, Some(id), Some(secret)) => Some((id.to_string(), secret.to_string())), // client_secret_post
+            (None, _, None) => None,
+            (None, None, Some(_)) => return Err(OAuthError::InvalidClient),
+        };
         match basic {
             Some((id, secret)) => {
                 let client = self.client(&id).ok_or(OAuthError::InvalidClient)?;
@@ -401,6 +410,7 @@ impl World {
         code
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn issue(
         &mut self,
         shared: &Shared,
@@ -606,5 +616,20 @@ impl World {
                 .connections
                 .iter()
                 .any(|c| c.tenant_id == *tenant && c.user == info.user && c.client_id == info.client_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_s256_matches_rfc_7636_appendix_b() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert!(pkce_ok(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
+        assert!(!pkce_ok(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"));
+        assert!(!pkce_ok("short", &URL_SAFE_NO_PAD.encode(Sha256::digest(b"short"))), "43..128 chars");
+        let bad_chars = "a".repeat(42) + "!";
+        assert!(!pkce_ok(&bad_chars, &URL_SAFE_NO_PAD.encode(Sha256::digest(bad_chars.as_bytes()))));
     }
 }

@@ -424,6 +424,14 @@ async fn token_endpoint_client_authentication_and_grant_types() {
     assert_eq!(err(r).await, "invalid_client", "web app without its secret");
     let r = http().post(sim.token_url()).basic_auth("WEBAPPCLIENT", Some("wrong")).form(&form).send().await.unwrap();
     assert_eq!(err(r).await, "invalid_client");
+    let r = http()
+        .post(sim.token_url())
+        .basic_auth("WEBAPPCLIENT", Some("s3cret"))
+        .form(&[form[0], form[1], form[2], ("client_secret", "s3cret")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(err(r).await, "invalid_client", "two authentication methods at once");
     let r = http().post(sim.token_url()).basic_auth("WEBAPPCLIENT", Some("s3cret")).form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let tokens: Value = r.json().await.unwrap();
@@ -437,6 +445,40 @@ async fn token_endpoint_client_authentication_and_grant_types() {
         .post(sim.token_url())
         .basic_auth("WEBAPPCLIENT", Some("s3cret"))
         .form(&[("grant_type", "refresh_token"), ("refresh_token", rt.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let rt = s(&r.json::<Value>().await.unwrap(), "refresh_token");
+    // client_secret_post works as well
+    let r = http()
+        .post(sim.token_url())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", rt.as_str()),
+            ("client_id", "WEBAPPCLIENT"),
+            ("client_secret", "s3cret"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn basic_credentials_are_form_urlencoded_per_rfc_6749() {
+    let odd = SimClient::confidential("ODD CLIENT", "se:cr%et~", vec![REDIRECT.to_string()]);
+    let sim = sim(SimConfig::default().orgs(1).clients(vec![odd]).auto_consent(AutoConsent::all())).await;
+    let url = format!(
+        "{}?response_type=code&client_id=ODD%20CLIENT&redirect_uri={}&scope=offline_access%20accounting.settings",
+        sim.authorize_url(),
+        REDIRECT
+    );
+    let code = param(&location_params(&http().get(url).send().await.unwrap()), "code").unwrap().to_string();
+    let r = http()
+        .post(sim.token_url())
+        .basic_auth("ODD+CLIENT", Some("se%3Acr%25et%7E"))
+        .form(&[("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", REDIRECT)])
         .send()
         .await
         .unwrap();
