@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClientFile } from "../bindings/ClientFile";
 import { generateFiles, makeFile, NOW } from "../test/fixtures";
-import { applyQuery, buildModel, sortedOrder, viewIds, type Query, type Sort } from "./table-model";
+import { applyQuery, buildModel, sortedOrder, viewIds, warmSortOrders, type Query, type Sort } from "./table-model";
 
 const base: Query = { search: "", status: [], software: [], sort: { key: "name", dir: "asc" } };
 
@@ -121,5 +121,19 @@ describe("10,000 rows", () => {
     for (let i = 1; i < got.length; i++) {
       expect(got[i - 1].sync.last_success_at ?? -Infinity).toBeGreaterThanOrEqual(got[i].sync.last_success_at ?? -Infinity);
     }
+  });
+});
+
+describe("warmSortOrders", () => {
+  it("builds every order in the background and can be stopped", async () => {
+    const model = buildModel(generateFiles(200));
+    const stop = warmSortOrders(model);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(model.orders.size).toBe(16);
+    stop();
+    const other = buildModel(generateFiles(10));
+    warmSortOrders(other)();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(other.orders.size).toBe(1); // only the name order built by buildModel
   });
 });

@@ -236,6 +236,29 @@ export function sortedOrder(model: Model, sort: Sort): Int32Array {
   return order;
 }
 
+/**
+ * Builds every sort order in the background, one per idle slice, so the first click on a
+ * header finds its order cached. Returns a function that stops the warm-up.
+ */
+export function warmSortOrders(model: Model): () => void {
+  const pending: Sort[] = [];
+  for (const key of SORT_KEYS) for (const dir of ["asc", "desc"] as const) pending.push({ key, dir });
+  let stopped = false;
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const step = () => {
+    if (stopped) return;
+    const next = pending.shift();
+    if (!next) return;
+    sortedOrder(model, next);
+    handle = setTimeout(step, 0);
+  };
+  handle = setTimeout(step, 50);
+  return () => {
+    stopped = true;
+    clearTimeout(handle);
+  };
+}
+
 // ---- query -----------------------------------------------------------------------------
 
 export interface Query {
