@@ -114,7 +114,11 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
     }
     let request_id = random_token();
     world.pending.insert(request_id.clone(), pending.clone());
-    let page = consent_page(&world, client, &pending, &request_id, None);
+    let mut others: Vec<(String, String)> =
+        q.iter().filter(|(k, _)| k.as_str() != "login_hint").map(|(k, v)| (k.clone(), v.clone())).collect();
+    others.sort();
+    let switch_query = serde_urlencoded::to_string(&others).unwrap_or_default();
+    let page = consent_page(&world, client, &pending, &request_id, None, Some(&switch_query));
     html(page)
 }
 
@@ -148,6 +152,7 @@ fn consent_page(
     req: &PendingAuth,
     request_id: &str,
     error: Option<&str>,
+    switch_query: Option<&str>,
 ) -> String {
     let user = world.staff_by_id(&req.user);
     let orgs = world.visible_orgs(&req.user);
@@ -176,15 +181,23 @@ fn consent_page(
             html_escape(&u.email)
         ));
     }
-    if world.staff.len() > 1 {
-        out.push_str("<p class=\"meta\">Not you? Sign in as: ");
-        for (i, s) in world.staff.iter().enumerate() {
-            if i > 0 {
+    if let Some(query) = switch_query.filter(|_| world.staff.len() > 1) {
+        out.push_str("<p class=\"meta\" id=\"switch-user\">Not you? Sign in as: ");
+        let mut first = true;
+        for s in world.staff.iter().filter(|s| s.user_id != req.user) {
+            if !first {
                 out.push_str(", ");
             }
-            out.push_str(&html_escape(&s.email));
+            first = false;
+            let hint = serde_urlencoded::to_string([("login_hint", s.email.as_str())]).unwrap_or_default();
+            out.push_str(&format!(
+                "<a href=\"authorize?{}&amp;{}\">{}</a>",
+                html_escape(query),
+                html_escape(&hint),
+                html_escape(&s.email)
+            ));
         }
-        out.push_str(" (add <code>login_hint=&lt;email&gt;</code> to the authorise link)</p>");
+        out.push_str("</p>");
     }
     out.push_str("<p>The app will be able to:</p><ul id=\"scopes\">");
     for w in words {
@@ -259,7 +272,7 @@ pub(crate) async fn consent(State(s): S, body: Bytes) -> Response {
                 req.scopes.iter().any(|s| !matches!(s.as_str(), "openid" | "profile" | "email" | "offline_access"));
             if wants_tenants && tenants.is_empty() {
                 let Some(client) = s.client(&req.client_id) else { return error_page("unauthorized_client") };
-                return html(consent_page(&world, client, &req, request_id, Some("Select at least one organisation.")));
+                return html(consent_page(&world, client, &req, request_id, Some("Select at least one organisation."), None));
             }
             world.pending.remove(request_id);
             let code = world.consent(&req, &tenants, now);

@@ -204,7 +204,21 @@ impl Simulator {
             while conns.join_next().await.is_some() {}
         });
         tracing::info!(%addr, "xero-sim listening");
-        Ok(SimHandle { shared, addr, stop: stop_tx, task: Mutex::new(Some(task)) })
+        Ok(SimHandle { shared, addr, stop: stop_tx, task: Mutex::new(Some(task)), runtime: None })
+    }
+
+    /// For synchronous callers (no tokio runtime at hand): start the simulator on its own
+    /// two-thread runtime, owned by the returned handle. Don't call it from async code.
+    pub fn start_blocking(config: SimConfig) -> Result<SimHandle, SimError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("xero-sim")
+            .enable_all()
+            .build()
+            .map_err(|source| SimError::Bind { port: config.port, source })?;
+        let mut handle = runtime.block_on(Simulator::start(config))?;
+        handle.runtime = Some(runtime);
+        Ok(handle)
     }
 }
 
@@ -214,6 +228,7 @@ pub struct SimHandle {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl SimHandle {
@@ -307,5 +322,8 @@ impl SimHandle {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
     }
 }

@@ -85,3 +85,23 @@ fn names_short_codes_demo_companies_and_availability() {
     assert_eq!(d.staff[0].orgs.len(), 250);
     assert!(d.staff[1].orgs.len() < 250 && !d.staff[1].orgs.is_empty());
 }
+
+#[test]
+fn a_synchronous_caller_can_run_the_simulator() {
+    use std::io::{Read, Write};
+    let sim = xero_sim::Simulator::start_blocking(xero_sim::SimConfig::default().orgs(4)).unwrap();
+    let mut stream = std::net::TcpStream::connect(sim.addr()).unwrap();
+    write!(stream, "GET /_sim/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+    assert!(out.contains("\"orgs\":4"));
+    assert_eq!(sim.orgs().len(), 4);
+    let addr = sim.addr();
+    drop(sim);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while std::net::TcpStream::connect(addr).is_ok() {
+        assert!(std::time::Instant::now() < deadline, "still listening after drop");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -261,6 +261,15 @@ async fn cancel_redirects_access_denied_and_login_hint_picks_user() {
     let sim = sim(SimConfig::default().orgs(30).staff_users(3)).await;
     let staff = sim.staff();
     let p = pkce();
+    // the page offers the other staff users as links back to authorize with a login_hint
+    let first = http().get(authorize_url(&sim, ALL_SCOPES, "s-9", &p)).send().await.unwrap().text().await.unwrap();
+    let links = extract_all(&first, "<a href=\"authorize?", "\"");
+    assert_eq!(links.len(), 2);
+    let link = links.iter().find(|l| l.contains("login_hint=")).unwrap().replace("&amp;", "&");
+    let url = format!("{}?{}", sim.authorize_url(), link);
+    let html = http().get(url).send().await.unwrap().text().await.unwrap();
+    let chosen = staff.iter().find(|u| html.contains(&format!("({})</p>", u.email))).expect("someone signed in");
+    assert_ne!(chosen.user_id, staff[0].user_id, "switched user");
     let url = format!("{}&login_hint={}", authorize_url(&sim, ALL_SCOPES, "s-9", &p), staff[2].email);
     let html = http().get(url).send().await.unwrap().text().await.unwrap();
     assert!(html.contains(&staff[2].email));
