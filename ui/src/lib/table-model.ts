@@ -95,9 +95,15 @@ export interface Model {
   readonly orders: Map<string, Int32Array>;
 }
 
-/** Lower-cases and strips accents, so "Émile" sorts with "emile". */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Strips accents from lower-cased text, so "émile" sorts with "emile" (ASCII passes through). */
+function foldLower(lower: string): string {
+  return NON_ASCII.test(lower) ? lower.normalize("NFKD").replace(/[\u0300-\u036f]/g, "") : lower;
+}
+
 function foldForSort(text: string): string {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  return foldLower(text.toLowerCase());
 }
 
 export function buildModel(files: readonly ClientFile[]): Model {
@@ -109,9 +115,10 @@ export function buildModel(files: readonly ClientFile[]): Model {
   const software = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const f = files[i];
-    nameLower[i] = f.display_name.toLowerCase();
+    const lower = f.display_name.toLowerCase();
+    nameLower[i] = lower;
     remoteLower[i] = f.remote_name === null ? "" : f.remote_name.toLowerCase();
-    sortName[i] = foldForSort(f.display_name);
+    sortName[i] = foldLower(lower);
     let bits = 0;
     const c = f.connection.state;
     if (c === "not_connected" || c === "disconnected") bits |= STATUS_BIT.not_connected;
