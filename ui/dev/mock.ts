@@ -19,6 +19,11 @@ if (files.length > 3) {
   files[2] = { ...files[2], display_name: "<img src=x onerror=alert(1)>" };
   files[3] = { ...files[3], display_name: "Ngā Hua o te Whenua, \"Smith & Sons\" Ltd" };
 }
+if (files.length > 6) {
+  files[4] = { ...files[4], display_name: "Alpine " + "Very Long Name ".repeat(700) };
+  files[5] = { ...files[5], display_name: "Alpine شركة المحاسبة 🚀 Ltd" };
+  files[6] = { ...files[6], display_name: "Alpine '; DROP TABLE client_files; --\u0007\u001b[31m" };
+}
 
 function workList(file: ClientFile): WorkItem[] {
   const items: WorkItem[] = [];
