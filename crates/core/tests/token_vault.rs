@@ -49,7 +49,7 @@ async fn a_fresh_access_token_is_used_without_refreshing() {
     let calls = AtomicUsize::new(0);
     let token = f
         .vault
-        .access_token(&f.cache, id, |_| async {
+        .access_token(&f.cache, id, None, |_| async {
             calls.fetch_add(1, Ordering::SeqCst);
             Ok(grant("never", "never", 0))
         })
@@ -72,7 +72,7 @@ async fn many_callers_of_an_expired_set_cause_exactly_one_refresh() {
         let (f, calls) = (f.clone(), calls.clone());
         tasks.push(tokio::spawn(async move {
             f.vault
-                .access_token(&f.cache, id, |old| {
+                .access_token(&f.cache, id, None, |old| {
                     let calls = calls.clone();
                     async move {
                         assert_eq!(old.expose(), "old-refresh");
@@ -101,7 +101,7 @@ async fn a_lost_refresh_response_is_retried_with_the_old_token() {
     let seen = Mutex::new(Vec::new());
     let token = f
         .vault
-        .access_token(&f.cache, id, |old| {
+        .access_token(&f.cache, id, None, |old| {
             let first = seen.lock().unwrap().is_empty();
             seen.lock().unwrap().push(old.expose().to_owned());
             async move {
@@ -148,7 +148,7 @@ async fn invalid_grant_marks_every_file_of_the_set_needs_reconnect_and_keeps_the
         calls.fetch_add(1, Ordering::SeqCst);
         Err(switchboard_core::Error::NeedsReconnect("invalid_grant".into()))
     };
-    let error = f.vault.access_token(&f.cache, id, refresh).await.unwrap_err();
+    let error = f.vault.access_token(&f.cache, id, None, refresh).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NeedsReconnect);
     let file = f.cache.lock().unwrap().file(file_id).unwrap();
     assert_eq!(file.connection.code(), "needs_reconnect");
@@ -156,6 +156,22 @@ async fn invalid_grant_marks_every_file_of_the_set_needs_reconnect_and_keeps_the
     assert_eq!(file.sync, synced);
     assert_eq!(file.xero.unwrap().short_code.as_deref(), Some("!abc"));
     // Never retried: the next call fails at once without asking Xero.
-    assert!(f.vault.access_token(&f.cache, id, refresh).await.is_err());
+    assert!(f.vault.access_token(&f.cache, id, None, refresh).await.is_err());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_refreshed_once_even_if_not_yet_expired() {
+    let f = fixture();
+    let id = f.vault.save_new(&f.cache, &grant("rejected", "r1", 20 * 60_000)).unwrap();
+    let calls = AtomicUsize::new(0);
+    let refresh = |_| async {
+        calls.fetch_add(1, Ordering::SeqCst);
+        Ok(grant("replacement", "r2", 30 * 60_000))
+    };
+    let rejected = Secret::new("rejected");
+    let first = f.vault.access_token(&f.cache, id, Some(&rejected), refresh).await.unwrap();
+    let second = f.vault.access_token(&f.cache, id, Some(&rejected), refresh).await.unwrap();
+    assert_eq!((first.expose(), second.expose()), ("replacement", "replacement"));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }

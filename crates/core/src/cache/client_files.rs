@@ -224,7 +224,7 @@ fn unknown_code(index: usize, what: &str, code: &str) -> rusqlite::Error {
     )
 }
 
-fn optional<T>(result: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
+pub(super) fn optional<T>(result: rusqlite::Result<T>) -> rusqlite::Result<Option<T>> {
     match result {
         Ok(value) => Ok(Some(value)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),

@@ -7,6 +7,7 @@
 mod audit;
 mod client_files;
 pub mod migrations;
+mod sync_results;
 mod token_sets;
 mod xpm_clients;
 
@@ -17,6 +18,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use audit::AuditEntry;
 pub use migrations::LATEST_VERSION;
+pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
 
 use crate::error::{Error, Result};

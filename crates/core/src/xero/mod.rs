@@ -5,3 +5,6 @@ pub mod config;
 pub mod loopback;
 pub mod sign_in;
 pub mod token_vault;
+pub mod rate_limit;
+pub mod api;
+pub mod sync;

@@ -58,14 +58,26 @@ impl TokenVault {
         Ok(id)
     }
 
+    /// Marks a set as needing a person to connect again (its files too), keeping its data.
+    pub fn needs_reconnect(&self, cache: &SharedCache, id: TokenSetId, reason: &str) -> Result<()> {
+        lock(cache).mark_token_set_needs_reconnect(id, reason)
+    }
+
     /// Forgets a token set's tokens (after a revocation or when no file uses it any more).
     pub fn forget(&self, id: TokenSetId) -> Result<()> {
         self.store.delete(&key(id))
     }
 
-    /// A usable access token for the set, refreshing it first when it is about to expire.
+    /// A usable access token for the set, refreshing it first when it is about to expire, or
+    /// when it is `rejected` (Xero answered 401 to it, e.g. because clocks disagree).
     /// `refresh` performs the HTTP refresh (see [`super::sign_in::refresh`]).
-    pub async fn access_token<F, Fut>(&self, cache: &SharedCache, id: TokenSetId, refresh: F) -> Result<Secret>
+    pub async fn access_token<F, Fut>(
+        &self,
+        cache: &SharedCache,
+        id: TokenSetId,
+        rejected: Option<&Secret>,
+        refresh: F,
+    ) -> Result<Secret>
     where
         F: Fn(Secret) -> Fut,
         Fut: Future<Output = Result<TokenGrant>>,
@@ -80,7 +92,9 @@ impl TokenVault {
             return Err(Error::NeedsReconnect("Xero refused this connection earlier".to_owned()));
         }
         let pair = self.read_pair(id)?;
-        if info.access_expires_at.0 - UnixMillis::now().0 > EXPIRY_MARGIN_MS {
+        let fresh = info.access_expires_at.0 - UnixMillis::now().0 > EXPIRY_MARGIN_MS;
+        // A rejected token that another caller has already replaced needs no second refresh.
+        if fresh && rejected.is_none_or(|r| *r != pair.access_token) {
             return Ok(pair.access_token);
         }
 
@@ -156,6 +170,6 @@ fn key(id: TokenSetId) -> String {
     format!("token-set/{}", id.0)
 }
 
-fn lock(cache: &SharedCache) -> std::sync::MutexGuard<'_, Cache> {
+pub(crate) fn lock(cache: &SharedCache) -> std::sync::MutexGuard<'_, Cache> {
     cache.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -1,0 +1,276 @@
+//! The Xero API calls a sync makes: `/connections`, `Organisation`, and the payroll and assets
+//! "is it available?" probes — paced by the rate limiter, with 429s and lost answers handled as
+//! Xero asks (xero-api-facts.md §3, §6, §8). Every remote string is untrusted and parsed leniently.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+use super::config::XeroEndpoints;
+use super::rate_limit::RateLimiter;
+use crate::model::{ServiceState, UnavailableReason};
+use crate::secret::Secret;
+
+/// A 429 asking us to wait longer than this is reported rather than waited out.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+/// Retries of one call after a 5xx or a lost connection.
+const RETRIES: u32 = 3;
+/// Retries of one call after a 429 that is not the daily limit (Xero says when to come back).
+const RATE_LIMIT_RETRIES: u32 = 6;
+
+/// Why one call failed, after retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// Xero answered with this status; `detail` is its `Detail` (e.g. `AuthenticationUnsuccessful`).
+    Status { status: u16, detail: Option<String> },
+    /// A rate limit: `problem` is Xero's `X-Rate-Limit-Problem` (`day`, `minute`, ...).
+    RateLimited { problem: String, retry_after: Option<Duration> },
+    /// No usable answer (connection refused or reset, timeout).
+    Unreachable(String),
+    /// An answer that is not what Xero sends.
+    Malformed(String),
+}
+
+impl CallError {
+    /// One sentence for the row's "last sync failed" reason.
+    pub fn reason(&self) -> String {
+        match self {
+            CallError::Status { status, detail } => match detail {
+                Some(d) => format!("Xero answered {status} ({d})."),
+                None => format!("Xero answered {status}."),
+            },
+            CallError::RateLimited { problem, retry_after } if problem == "day" => format!(
+                "Xero's daily limit for this organisation is used up{}; it will be synced again after that.",
+                retry_after.map(|d| format!(" for the next {} minutes", d.as_secs().div_ceil(60))).unwrap_or_default()
+            ),
+            CallError::RateLimited { problem, .. } => {
+                format!("Xero kept refusing calls over its {problem} rate limit; try again shortly.")
+            }
+            CallError::Unreachable(e) => format!("Xero could not be reached ({e})."),
+            CallError::Malformed(e) => format!("Xero's answer could not be read ({e})."),
+        }
+    }
+
+    fn detail_is(&self, wanted: &str) -> bool {
+        matches!(self, CallError::Status { detail: Some(d), .. } if d.eq_ignore_ascii_case(wanted))
+    }
+
+    fn status(&self) -> Option<u16> {
+        match self {
+            CallError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// 403 `AuthenticationUnsuccessful`: this token set no longer reaches the tenant (consent
+    /// revoked, organisation deleted, trial ended, demo reset).
+    pub fn tenant_unreachable(&self) -> bool {
+        self.status() == Some(403) && self.detail_is("AuthenticationUnsuccessful")
+    }
+
+    /// Any other 401: the access token itself was refused (expired, or clocks disagree).
+    pub fn token_rejected(&self) -> bool {
+        self.status() == Some(401) && !self.detail_is("AuthorizationUnsuccessful")
+    }
+
+    /// 401 `AuthorizationUnsuccessful`: the consent lacks a scope the call needs.
+    pub fn scope_missing(&self) -> bool {
+        self.status() == Some(401) && self.detail_is("AuthorizationUnsuccessful")
+    }
+}
+
+/// One entry of `GET /connections`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    pub id: String,
+    pub auth_event_id: Option<String>,
+    pub tenant_id: String,
+    /// `ORGANISATION`, `PRACTICEMANAGER`, ... kept as Xero sent it (an open set).
+    pub tenant_type: Option<String>,
+    /// Can be null (Practice Manager tenants).
+    pub tenant_name: Option<String>,
+}
+
+impl Connection {
+    pub fn is_organisation(&self) -> bool {
+        self.tenant_type.as_deref().is_none_or(|t| t.eq_ignore_ascii_case("ORGANISATION"))
+    }
+}
+
+/// What `GET Organisation` tells about an organisation (the fields Switchboard keeps).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Organisation {
+    pub name: String,
+    pub short_code: Option<String>,
+    pub country_code: Option<String>,
+    /// The Xero edition's region: `AU`, `NZ`, `UK`, `US`, `GLOBAL`, ...
+    pub version: Option<String>,
+    #[serde(rename = "OrganisationID")]
+    pub organisation_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct OrganisationResponse {
+    organisations: Vec<Organisation>,
+}
+
+/// Which payroll API a region has, if any (Xero: AU → 1.0; UK and NZ → 2.0; none elsewhere).
+pub fn payroll_path(org: &Organisation) -> Option<&'static str> {
+    let region = org.version.as_deref().or(org.country_code.as_deref()).unwrap_or("");
+    match region.to_ascii_uppercase().as_str() {
+        "AU" => Some("payroll.xro/1.0/Settings"),
+        "UK" | "GB" | "NZ" => Some("payroll.xro/2.0/Settings"),
+        _ => None,
+    }
+}
+
+pub struct XeroApi {
+    http: reqwest::Client,
+    endpoints: XeroEndpoints,
+    limiter: Arc<RateLimiter>,
+}
+
+impl XeroApi {
+    pub fn new(http: reqwest::Client, endpoints: XeroEndpoints, limiter: Arc<RateLimiter>) -> Self {
+        XeroApi { http, endpoints, limiter }
+    }
+
+    /// The tenants this token set reaches; `auth_event` narrows them to one consent.
+    pub async fn connections(&self, access: &Secret, auth_event: Option<&str>) -> Result<Vec<Connection>, CallError> {
+        let mut url = self.endpoints.api_url("connections");
+        if let Some(event) = auth_event {
+            url.query_pairs_mut().append_pair("authEventId", event);
+        }
+        let body = self.get(url, access, None).await?;
+        serde_json::from_slice(&body).map_err(|e| CallError::Malformed(e.to_string()))
+    }
+
+    pub async fn organisation(&self, access: &Secret, tenant: &str) -> Result<Organisation, CallError> {
+        let body = self.get(self.endpoints.api_url("api.xro/2.0/Organisation"), access, Some(tenant)).await?;
+        let response: OrganisationResponse =
+            serde_json::from_slice(&body).map_err(|e| CallError::Malformed(e.to_string()))?;
+        response
+            .organisations
+            .into_iter()
+            .next()
+            .ok_or_else(|| CallError::Malformed("no organisation in the answer".to_owned()))
+    }
+
+    /// Whether payroll answers for this organisation. `Err` only when the probe itself failed
+    /// (the file then keeps its last known payroll state).
+    pub async fn probe_payroll(&self, access: &Secret, tenant: &str, org: &Organisation) -> Result<ServiceState, CallError> {
+        match payroll_path(org) {
+            Some(path) => self.probe(access, tenant, path).await,
+            None => Ok(ServiceState::Unavailable { reason: UnavailableReason::WrongRegion }),
+        }
+    }
+
+    pub async fn probe_fixed_assets(&self, access: &Secret, tenant: &str) -> Result<ServiceState, CallError> {
+        self.probe(access, tenant, "assets.xro/1.0/Settings").await
+    }
+
+    /// Xero documents no "not subscribed" answer; this maps what is observed (facts §6): 401
+    /// scope missing, 403 `AuthorizationUnsuccessful` not subscribed, 404 not set up, 405 wrong
+    /// region.
+    async fn probe(&self, access: &Secret, tenant: &str, path: &str) -> Result<ServiceState, CallError> {
+        let unavailable = |reason| Ok(ServiceState::Unavailable { reason });
+        match self.get(self.endpoints.api_url(path), access, Some(tenant)).await {
+            Ok(_) => Ok(ServiceState::Connected),
+            Err(e) if e.scope_missing() => unavailable(UnavailableReason::ScopeNotGranted),
+            Err(e) if e.tenant_unreachable() => Err(e),
+            Err(e) => match e.status() {
+                Some(403) => unavailable(UnavailableReason::NotSubscribed),
+                Some(404) => unavailable(UnavailableReason::NotSetUp),
+                Some(405) => unavailable(UnavailableReason::WrongRegion),
+                _ => Err(e),
+            },
+        }
+    }
+
+    async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = {
+                let _permit = match tenant {
+                    Some(t) => Some(self.limiter.acquire(t).await),
+                    None => None,
+                };
+                let mut request = self
+                    .http
+                    .get(url.clone())
+                    .bearer_auth(access.expose())
+                    .header(reqwest::header::ACCEPT, "application/json");
+                if let Some(t) = tenant {
+                    request = request.header("xero-tenant-id", t);
+                }
+                send(request).await
+            };
+            let mut budget = RETRIES;
+            let retry_in = match &outcome {
+                Ok(_) => return outcome,
+                Err(CallError::RateLimited { problem, .. }) if problem == "day" => return outcome,
+                Err(CallError::RateLimited { retry_after, .. }) => {
+                    let wait = retry_after.unwrap_or(Duration::from_secs(1));
+                    if wait > MAX_RETRY_AFTER {
+                        return outcome;
+                    }
+                    budget = RATE_LIMIT_RETRIES;
+                    wait
+                }
+                Err(CallError::Unreachable(_)) => Duration::from_millis(200 * u64::from(attempt)),
+                Err(CallError::Status { status, .. }) if *status >= 500 => {
+                    Duration::from_millis(300 * u64::from(attempt))
+                }
+                Err(_) => return outcome,
+            };
+            if attempt > budget {
+                return outcome;
+            }
+            tokio::time::sleep(retry_in).await;
+        }
+    }
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Result<Vec<u8>, CallError> {
+    let response = request.send().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
+    let status = response.status();
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Err(CallError::RateLimited {
+            problem: header("x-rate-limit-problem").unwrap_or_else(|| "unknown".to_owned()).to_ascii_lowercase(),
+            retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()).map(Duration::from_secs),
+        });
+    }
+    let body = response.bytes().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
+    if status.is_success() {
+        Ok(body.to_vec())
+    } else {
+        Err(CallError::Status { status: status.as_u16(), detail: problem_detail(&body) })
+    }
+}
+
+/// Xero's error bodies use `Detail` or `detail` (facts §8.7); keep it short and printable.
+fn problem_detail(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let detail = value.get("Detail").or_else(|| value.get("detail"))?.as_str()?;
+    Some(detail.chars().filter(|c| !c.is_control()).take(120).collect())
+}
+
+/// reqwest's messages name the URL; ours say what happened.
+fn without_url(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "the request timed out".to_owned()
+    } else if error.is_connect() {
+        "the connection failed".to_owned()
+    } else if error.is_body() || error.is_decode() {
+        "the answer was cut off".to_owned()
+    } else {
+        "the connection was lost".to_owned()
+    }
+}

@@ -1,0 +1,292 @@
+//! Connecting client files from a consent, and syncing them: `/connections`, `Organisation`,
+//! payroll and assets probes for every file, under Xero's rate limits. Each file's result is
+//! written in its own transaction as it arrives; one file failing never stops the others and
+//! never erases its last good status.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::api::{CallError, XeroApi};
+use super::config::{XeroApp, XeroEndpoints};
+use super::sign_in::{TokenGrant, refresh};
+use super::token_vault::{SharedCache, TokenVault, lock};
+use crate::cache::{OrgSnapshot, SyncTarget, TokenSetId};
+use crate::error::{Error, Result};
+use crate::model::{ConnectionState, FileId};
+use crate::secret::Secret;
+
+/// Everything a sync or a connect needs, shared by the app and the CLI.
+pub struct XeroContext {
+    pub cache: SharedCache,
+    pub vault: Arc<TokenVault>,
+    pub api: Arc<XeroApi>,
+    pub http: reqwest::Client,
+    pub app: XeroApp,
+    pub endpoints: XeroEndpoints,
+    pub client_secret: Option<Secret>,
+}
+
+/// Sent after every file, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct SyncProgress {
+    pub done: u32,
+    pub total: u32,
+    pub failed: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
+pub struct SyncReport {
+    pub synced: u32,
+    pub failed: u32,
+    pub disconnected: u32,
+    pub needs_reconnect: u32,
+    pub cancelled: bool,
+}
+
+/// What happened to one file.
+enum Outcome {
+    Synced,
+    Failed,
+    Disconnected,
+    NeedsReconnect,
+}
+
+impl XeroContext {
+    /// After a consent: keeps the token set, connects every organisation the consent added
+    /// (matched by tenant id, never duplicated) and syncs them.
+    pub async fn connect_from_grant(
+        &self,
+        grant: TokenGrant,
+        progress: impl Fn(SyncProgress) + Send + Sync,
+    ) -> Result<(Vec<FileId>, SyncReport)> {
+        let token_set = self.vault.save_new(&self.cache, &grant)?;
+        let connections = self
+            .api
+            .connections(&grant.access_token, grant.auth_event_id.as_deref())
+            .await
+            .map_err(|e| Error::XeroUnreachable(e.reason()))?;
+        let mut files = Vec::new();
+        for connection in connections.iter().filter(|c| c.is_organisation()) {
+            files.push(lock(&self.cache).connect_tenant(
+                &connection.tenant_id,
+                &connection.id,
+                connection.tenant_name.as_deref(),
+                token_set,
+            )?);
+        }
+        let report = self.sync(Some(&files), &AtomicBool::new(false), progress).await?;
+        Ok((files, report))
+    }
+
+    /// Syncs every connected file (or only `only`), reporting progress after each file.
+    pub async fn sync(
+        &self,
+        only: Option<&[FileId]>,
+        cancel: &AtomicBool,
+        progress: impl Fn(SyncProgress) + Send + Sync,
+    ) -> Result<SyncReport> {
+        let wanted: Option<HashSet<FileId>> = only.map(|ids| ids.iter().copied().collect());
+        let targets: Vec<SyncTarget> = lock(&self.cache)
+            .sync_targets()?
+            .into_iter()
+            .filter(|t| wanted.as_ref().is_none_or(|w| w.contains(&t.file)))
+            .collect();
+        let mut by_token_set: BTreeMap<TokenSetId, Vec<SyncTarget>> = BTreeMap::new();
+        for target in targets.iter().cloned() {
+            by_token_set.entry(target.token_set).or_default().push(target);
+        }
+        let counter = Counter { total: targets.len() as u32, ..Counter::default() };
+        let mut report = SyncReport::default();
+        for (token_set, group) in by_token_set {
+            if cancel.load(Ordering::Relaxed) {
+                report.cancelled = true;
+                break;
+            }
+            for outcome in self.sync_token_set(token_set, group, cancel, &counter, &progress).await? {
+                match outcome {
+                    Outcome::Synced => report.synced += 1,
+                    Outcome::Failed => report.failed += 1,
+                    Outcome::Disconnected => report.disconnected += 1,
+                    Outcome::NeedsReconnect => report.needs_reconnect += 1,
+                }
+            }
+        }
+        report.cancelled |= cancel.load(Ordering::Relaxed);
+        Ok(report)
+    }
+
+    async fn sync_token_set(
+        &self,
+        token_set: TokenSetId,
+        group: Vec<SyncTarget>,
+        cancel: &AtomicBool,
+        counter: &Counter,
+        progress: &(impl Fn(SyncProgress) + Send + Sync),
+    ) -> Result<Vec<Outcome>> {
+        let finish_all = |outcome: fn() -> Outcome, reason: Option<&str>| -> Result<Vec<Outcome>> {
+            let mut outcomes = Vec::new();
+            for target in &group {
+                if let Some(reason) = reason {
+                    lock(&self.cache).record_sync_failure(target.file, reason)?;
+                }
+                counter.done(matches!(outcome(), Outcome::Failed), progress);
+                outcomes.push(outcome());
+            }
+            Ok(outcomes)
+        };
+        let mut access = None;
+        let mut connections = None;
+        for _ in 0..2 {
+            let token = match self.access_token(token_set, access.as_ref()).await {
+                Ok(token) => token,
+                // The vault has already marked every file of the set.
+                Err(Error::NeedsReconnect(_)) => return finish_all(|| Outcome::NeedsReconnect, None),
+                Err(e) => return finish_all(|| Outcome::Failed, Some(&e.to_string())),
+            };
+            match self.api.connections(&token, None).await {
+                Ok(list) => connections = Some(list),
+                Err(e) if e.token_rejected() => {}
+                Err(e) => return finish_all(|| Outcome::Failed, Some(&e.reason())),
+            }
+            access = Some(token);
+            if connections.is_some() {
+                break;
+            }
+        }
+        let (Some(access), Some(connections)) = (access, connections) else {
+            return finish_all(|| Outcome::Failed, Some("Xero refused a freshly refreshed access token."));
+        };
+        if connections.is_empty() {
+            // Not one organisation left: the consent itself was revoked (or every organisation
+            // disconnected), so only a new sign-in can help.
+            self.vault.needs_reconnect(
+                &self.cache,
+                token_set,
+                "This Xero sign-in no longer reaches any organisation; access was probably revoked in Xero",
+            )?;
+            return finish_all(|| Outcome::NeedsReconnect, None);
+        }
+        let connected: HashSet<&str> = connections.iter().map(|c| c.tenant_id.as_str()).collect();
+
+        let mut outcomes = Vec::with_capacity(group.len());
+        let mut running = Vec::new();
+        for target in &group {
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            if !connected.contains(target.tenant_id.as_str()) {
+                let state = ConnectionState::Disconnected {
+                    reason: "The organisation is no longer in Xero's list of connections for this sign-in.".to_owned(),
+                };
+                lock(&self.cache).record_connection_state(target.file, &state)?;
+                counter.done(false, progress);
+                outcomes.push(Outcome::Disconnected);
+                continue;
+            }
+            running.push(self.sync_file(target, &access, counter, progress));
+        }
+        // Concurrent; the rate limiter decides how many calls are in flight.
+        for outcome in futures::future::join_all(running).await {
+            outcomes.push(outcome?);
+        }
+        Ok(outcomes)
+    }
+
+    async fn sync_file(
+        &self,
+        target: &SyncTarget,
+        access: &Secret,
+        counter: &Counter,
+        progress: &(impl Fn(SyncProgress) + Send + Sync),
+    ) -> Result<Outcome> {
+        let mut result = self.fetch_snapshot(target, access).await;
+        if result.as_ref().is_err_and(CallError::token_rejected) {
+            // Refreshed once for the whole token set; the other files pick up the new token.
+            match self.access_token(target.token_set, Some(access)).await {
+                Ok(fresh) => result = self.fetch_snapshot(target, &fresh).await,
+                Err(Error::NeedsReconnect(_)) => {
+                    counter.done(false, progress);
+                    return Ok(Outcome::NeedsReconnect);
+                }
+                Err(e) => {
+                    lock(&self.cache).record_sync_failure(target.file, &e.to_string())?;
+                    counter.done(true, progress);
+                    return Ok(Outcome::Failed);
+                }
+            }
+        }
+        let outcome = match result {
+            Ok(snapshot) => {
+                lock(&self.cache).record_sync_success(target.file, &snapshot)?;
+                Outcome::Synced
+            }
+            Err(e) if e.tenant_unreachable() => {
+                let state = ConnectionState::Disconnected {
+                    reason: "Xero no longer lets this sign-in reach the organisation (it may have been disconnected or deleted).".to_owned(),
+                };
+                lock(&self.cache).record_connection_state(target.file, &state)?;
+                Outcome::Disconnected
+            }
+            Err(e) if e.scope_missing() => {
+                let state = ConnectionState::NeedsReconnect {
+                    reason: "The connection was not granted access to the organisation's settings.".to_owned(),
+                };
+                lock(&self.cache).record_connection_state(target.file, &state)?;
+                Outcome::NeedsReconnect
+            }
+            Err(e) => {
+                lock(&self.cache).record_sync_failure(target.file, &e.reason())?;
+                Outcome::Failed
+            }
+        };
+        counter.done(matches!(outcome, Outcome::Failed), progress);
+        Ok(outcome)
+    }
+
+    async fn fetch_snapshot(&self, target: &SyncTarget, access: &Secret) -> std::result::Result<OrgSnapshot, CallError> {
+        let org = self.api.organisation(access, &target.tenant_id).await?;
+        let payroll = async {
+            match target.payroll_off {
+                true => Ok(None),
+                false => self.api.probe_payroll(access, &target.tenant_id, &org).await.map(Some),
+            }
+        };
+        let fixed_assets = async {
+            match target.fixed_assets_off {
+                true => Ok(None),
+                false => self.api.probe_fixed_assets(access, &target.tenant_id).await.map(Some),
+            }
+        };
+        let (payroll, fixed_assets) = tokio::join!(payroll, fixed_assets);
+        Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets? })
+    }
+
+    async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {
+        self.vault
+            .access_token(&self.cache, token_set, rejected, |old| async move {
+                refresh(&self.http, &self.app, &self.endpoints, self.client_secret.as_ref(), &old).await
+            })
+            .await
+    }
+}
+
+#[derive(Default)]
+struct Counter {
+    total: u32,
+    done: AtomicU32,
+    failed: AtomicU32,
+}
+
+impl Counter {
+    fn done(&self, failed: bool, progress: &(impl Fn(SyncProgress) + Send + Sync)) {
+        if failed {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(SyncProgress { done, total: self.total, failed: self.failed.load(Ordering::Relaxed) });
+    }
+}
