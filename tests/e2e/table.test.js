@@ -55,18 +55,35 @@ describe('Client Connections table (real window)', () => {
     if (ws) rmSync(ws.root, { recursive: true, force: true });
   });
 
+  /** Empties the search box the way a person's edit would (WebDriver's clear fires no input event). */
+  async function emptySearch(input) {
+    await browser.execute((el) => {
+      el.value = '';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, input);
+  }
   async function clearSearch() {
-    const input = await browser.$('input[aria-label="Search client names"]');
-    await input.clearValue();
+    const input = await toTable();
+    await emptySearch(input);
     await eventually(async () => (await shownText()) === `Showing ${TOTAL} of ${TOTAL} client files`, {
       message: 'all rows back',
     });
   }
-  const shownText = async () => (await (await browser.$('[data-testid="shown"]')).getText()).trim();
-  async function searchFor(text) {
+  /** Back on the table screen (a failed test may have left another page open). */
+  async function toTable() {
     const input = await browser.$('input[aria-label="Search client names"]');
-    await input.clearValue();
-    await input.setValue(text);
+    if (await input.isExisting()) return input;
+    await browser.execute(() => { location.hash = '#/'; });
+    await input.waitForExist({ timeout: 10000, timeoutMsg: 'the table screen did not come back' });
+    return input;
+  }
+  /** What an element says, as text (independent of CSS such as text-transform or clipping). */
+  const textOf = async (el) => (await el.getProperty('textContent')).trim();
+  const shownText = async () => (await textOf(await browser.$('[data-testid="shown"]'))).replace(/\s+/g, ' ');
+  async function searchFor(text) {
+    const input = await toTable();
+    await emptySearch(input);
+    await input.addValue(text); // real key presses
   }
   async function row(name) {
     await searchFor(name);
@@ -83,14 +100,14 @@ describe('Client Connections table (real window)', () => {
     const rows = await browser.$$('[role="grid"] [role="row"][data-id]');
     assert.ok(rows.length >= 10, `expected visible rows, got ${rows.length}`);
     assert.ok(rows.length < TOTAL, `rendering is virtualised (got ${rows.length} of ${TOTAL} rows in the DOM)`);
-    const firstName = await rows[0].$('.name').getText();
+    const firstName = await textOf(await rows[0].$('.name'));
     assert.ok(firstName.trim().length > 0, 'first row has a name');
     // All nine column headers, in design order.
     const headers = await browser.$$('[role="columnheader"]');
     assert.equal(headers.length, 9);
-    const firstHeader = await headers[0].getText();
+    const firstHeader = await textOf(headers[0]);
     assert.match(firstHeader, /Client name/);
-    assert.match(await headers[8].getText(), /Settings/);
+    assert.match(await textOf(headers[8]), /Settings/);
   });
 
   test('typing in search narrows the rows', async () => {
@@ -100,7 +117,7 @@ describe('Client Connections table (real window)', () => {
     });
     const rows = await browser.$$('[role="grid"] [role="row"][data-id]');
     assert.equal(rows.length, 1);
-    assert.equal((await rows[0].$('.name').getText()).trim(), 'Acme Plumbing Ltd');
+    assert.equal(await textOf(await rows[0].$('.name')), 'Acme Plumbing Ltd');
     await searchFor('no client is called this zzzz');
     await eventually(async () => (await shownText()) === `Showing 0 of ${TOTAL} client files`, { message: 'no rows' });
     assert.equal((await browser.$$('[role="grid"] [role="row"][data-id]')).length, 0);
@@ -136,9 +153,9 @@ describe('Client Connections table (real window)', () => {
     assert.equal(await attr(r, '.c-software svg', 'data-logo'), 'quickbooks_online');
     assert.match(await attr(r, '.c-software [title]', 'title'), /QuickBooks/);
     assert.equal(await attr(r, '.c-connection [data-state]', 'data-state'), 'not_connected');
-    assert.equal((await r.$('.c-account').getText()).trim(), '-');
+    assert.equal(await textOf(await r.$('.c-account')), '-');
     assert.equal(await r.$('.c-account button').isExisting(), false);
-    assert.equal((await r.$('.c-xpmdash').getText()).trim(), '-');
+    assert.equal(await textOf(await r.$('.c-xpmdash')), '-');
     assert.equal(await attr(r, '.c-xpm [data-state]', 'data-state'), 'none');
   });
 
@@ -146,7 +163,7 @@ describe('Client Connections table (real window)', () => {
     const r = await row('Delta Joinery');
     assert.equal(await attr(r, '[data-sync]', 'data-sync'), 'failed');
     assert.match(await attr(r, '[data-sync]', 'title'), /Last sync failed .*503 Service Unavailable/);
-    assert.match(await r.$('[data-sync]').getText(), /Sync failed/);
+    assert.match(await textOf(await r.$('[data-sync]')), /Sync failed/);
     assert.equal(await attr(r, '.c-services [data-service="Payroll"]', 'data-state'), 'disconnected_by_staff');
   });
 
@@ -160,29 +177,34 @@ describe('Client Connections table (real window)', () => {
     const id = await r.getAttribute('data-id');
     const workList = await r.$('a[data-link="work-list"]');
     const consoleLink = await r.$('a[data-link="console"]');
+    // Hidden until the name is hovered.
+    await (await browser.$('input[aria-label="Search client names"]')).moveTo();
+    await eventually(async () => !(await workList.isDisplayed()) && !(await consoleLink.isDisplayed()), {
+      message: 'links hidden without hover',
+    });
     await r.$('.name').moveTo();
     await eventually(async () => (await workList.isDisplayed()) && (await consoleLink.isDisplayed()), {
       message: 'hover links to show',
     });
-    assert.equal(await workList.getText(), 'Work list');
-    assert.equal(await consoleLink.getText(), 'Client Console');
+    assert.equal(await textOf(workList), 'Work list');
+    assert.equal(await textOf(consoleLink), 'Client Console');
 
     // Client Console: that client's name, short code and tenant.
     await consoleLink.click();
     const title = await browser.$('h1.page-title');
     await eventually(async () => (await title.getText()) === 'Acme Plumbing Ltd', { message: 'console page title' });
     assert.equal(await browser.execute(() => location.hash), `#/clients/${id}/console`);
-    assert.equal(await browser.$('[data-field="short_code"]').getText(), '!Acme1');
-    assert.equal(await browser.$('[data-field="tenant_id"]').getText(), 'e2e-tenant-acme');
-    assert.equal(await browser.$('[data-field="xpm_name"]').getText(), 'Acme Plumbing');
+    assert.equal(await textOf(await browser.$('[data-field="short_code"]')), '!Acme1');
+    assert.equal(await textOf(await browser.$('[data-field="tenant_id"]')), 'e2e-tenant-acme');
+    assert.equal(await textOf(await browser.$('[data-field="xpm_name"]')), 'Acme Plumbing');
     await browser.$('[data-testid="back"]').click();
 
     // Work list: that client's problems (fixed assets not subscribed), nothing about reconnecting.
     const r2 = await row('Acme Plumbing Ltd');
     await r2.$('.name').moveTo();
     await r2.$('a[data-link="work-list"]').click();
-    await eventually(async () => (await browser.$('p.kicker').getText()) === 'Work list', { message: 'work list page' });
-    await eventually(async () => (await browser.$('h1.page-title').getText()) === 'Acme Plumbing Ltd', {
+    await eventually(async () => (await textOf(await browser.$('p.kicker'))) === 'Work list', { message: 'work list page' });
+    await eventually(async () => (await textOf(await browser.$('h1.page-title'))) === 'Acme Plumbing Ltd', {
       message: 'work list title',
     });
     assert.equal(await browser.execute(() => location.hash), `#/clients/${id}/work-list`);
@@ -196,12 +218,12 @@ describe('Client Connections table (real window)', () => {
     const beacon = await row('Beacon Dental');
     await beacon.$('.name').moveTo();
     await beacon.$('a[data-link="work-list"]').click();
-    await eventually(async () => (await browser.$('h1.page-title').getText()) === 'Beacon Dental', {
+    await eventually(async () => (await textOf(await browser.$('h1.page-title'))) === 'Beacon Dental', {
       message: 'Beacon work list',
     });
     const first = await browser.$('li.work-item');
     assert.equal(await first.getAttribute('data-problem'), 'needs_reconnect');
-    assert.match(await first.getText(), /refresh token expired/);
+    assert.match(await textOf(first), /refresh token expired/);
     await browser.$('[data-testid="back"]').click();
     await browser.$('[data-testid="shown"]').waitForExist({ timeout: 10000 });
     await clearSearch();
@@ -209,14 +231,14 @@ describe('Client Connections table (real window)', () => {
 
   test('a hostile client name is shown as text and runs no script', async () => {
     const r = await row(HOSTILE);
-    assert.equal((await r.$('.name').getText()).trim(), HOSTILE);
+    assert.equal(await textOf(await r.$('.name')), HOSTILE);
     const imgs = await browser.execute(() => document.querySelectorAll('img[src="x"], img[onerror]').length);
     assert.equal(imgs, 0, 'no img element was created from the name');
     await assert.rejects(() => browser.getAlertText(), /no such alert|alert/i, 'no alert dialog is open');
     // Its console page shows it as text too.
     await r.$('.name').moveTo();
     await r.$('a[data-link="console"]').click();
-    await eventually(async () => (await browser.$('h1.page-title').getText()) === HOSTILE, { message: 'hostile console' });
+    await eventually(async () => (await textOf(await browser.$('h1.page-title'))) === HOSTILE, { message: 'hostile console' });
     assert.equal(await browser.execute(() => document.querySelectorAll('img[src="x"], img[onerror]').length), 0);
     await assert.rejects(() => browser.getAlertText(), /no such alert|alert/i);
     await browser.$('[data-testid="back"]').click();
@@ -234,7 +256,7 @@ describe('Client Connections table (real window)', () => {
     await exportButton.click();
     const banner = await browser.$('[data-testid="export-result"]');
     await banner.waitForExist({ timeout: 15000 });
-    const bannerText = await banner.getText();
+    const bannerText = await textOf(banner);
     assert.match(bannerText, new RegExp(`Exported ${shown} rows? to`));
     const files = readdirSync(ws.exportDir).filter((f) => f.endsWith('.csv'));
     assert.equal(files.length, 1, `one CSV in ${ws.exportDir}`);

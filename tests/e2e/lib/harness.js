@@ -108,17 +108,27 @@ export async function launchApp({ dataDir, exportDir, env = {}, binary = appBina
   };
   try {
     await waitForPort(port, driver);
-    browser = await remote({
-      hostname: '127.0.0.1',
-      port,
-      logLevel: 'error',
-      connectionRetryCount: 0,
-      capabilities: {
-        // No browserName: WebKitWebDriver then fails to match the capabilities.
-        'tauri:options': { application: binary },
-        'wdio:enforceWebDriverClassic': true,
-      },
-    });
+    // tauri-driver starts WebKitWebDriver on demand and can answer the first POST /session with a
+    // connection error while WebKitWebDriver is still starting; try again a few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        browser = await remote({
+          hostname: '127.0.0.1',
+          port,
+          logLevel: 'silent',
+          connectionRetryCount: 0,
+          capabilities: {
+            // No browserName: WebKitWebDriver then fails to match the capabilities.
+            'tauri:options': { application: binary },
+            'wdio:enforceWebDriverClassic': true,
+          },
+        });
+        break;
+      } catch (error) {
+        if (attempt >= 4 || driver.exitCode !== null) throw error;
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
   } catch (error) {
     await stop();
     error.message += `\n--- tauri-driver output ---\n${driverLog}`;
