@@ -246,6 +246,37 @@ describe('Client Connections table (real window)', () => {
     await clearSearch();
   });
 
+  test('the page runs under the strict CSP and may call only the app\'s own commands', async () => {
+    await toTable();
+    const probe = await browser.executeAsync((done) => {
+      const result = { inlineScriptRan: false, evalWorked: false, globalTauri: typeof window.__TAURI__ !== 'undefined' };
+      window.__cspProbe = false;
+      const s = document.createElement('script');
+      s.textContent = 'window.__cspProbe = true;';
+      document.head.append(s);
+      result.inlineScriptRan = window.__cspProbe === true;
+      s.remove();
+      try { result.evalWorked = window.eval('1 + 1') === 2; } catch { result.evalWorked = false; }
+      const invoke = window.__TAURI_INTERNALS__.invoke;
+      Promise.allSettled([
+        invoke('cache_status'),
+        invoke('plugin:app|version'),
+        invoke('plugin:window|close', { label: 'main' }),
+      ]).then(([own, app, win]) => {
+        result.own = own.status;
+        result.app = app.status === 'rejected' ? String(app.reason) : 'allowed';
+        result.win = win.status === 'rejected' ? String(win.reason) : 'allowed';
+        done(result);
+      });
+    });
+    assert.equal(probe.inlineScriptRan, false, 'an injected inline script must not run');
+    assert.equal(probe.evalWorked, false, 'eval must be blocked (no unsafe-eval)');
+    assert.equal(probe.globalTauri, false, 'withGlobalTauri is false');
+    assert.equal(probe.own, 'fulfilled', 'the app\'s own command is allowed');
+    assert.match(probe.app, /not allowed/i, 'core app commands are not granted');
+    assert.match(probe.win, /not allowed/i, 'window commands are not granted');
+  });
+
   test('Export CSV writes the rows on screen to SWITCHBOARD_EXPORT_DIR', async () => {
     // "d" keeps Acme Plumbing Ltd, Beacon Dental and Delta Joinery, and drops Cobalt Cafe and Ember & Co.
     await searchFor('d');
