@@ -449,23 +449,28 @@ struct Users<'a> {
     users: Vec<UserJson<'a>>,
 }
 
-fn users_of<'a>(ctx: &'a Ctx<'a>) -> Vec<UserJson<'a>> {
+/// The organisation's own users, then the practice staff who can reach it; with each one's
+/// update time in ms (for the XML form).
+fn users_of<'a>(ctx: &'a Ctx<'a>) -> Vec<(UserJson<'a>, i64)> {
     let o = ctx.org;
-    let mut out: Vec<UserJson<'a>> = o
+    let mut out: Vec<(UserJson<'a>, i64)> = o
         .users
         .iter()
-        .map(|u| UserJson {
-            user_id: u.user_id,
-            email_address: &u.email,
-            first_name: &u.first_name,
-            last_name: &u.last_name,
-            updated_date_utc: ms_date_offset(u.updated_ms),
-            is_subscriber: u.is_subscriber,
-            organisation_role: u.role,
+        .map(|u| {
+            let user = UserJson {
+                user_id: u.user_id,
+                email_address: &u.email,
+                first_name: &u.first_name,
+                last_name: &u.last_name,
+                updated_date_utc: ms_date_offset(u.updated_ms),
+                is_subscriber: u.is_subscriber,
+                organisation_role: u.role,
+            };
+            (user, u.updated_ms)
         })
         .collect();
     for s in ctx.world.staff.iter().filter(|s| s.orgs.contains(&o.organisation_id)) {
-        out.push(UserJson {
+        let user = UserJson {
             user_id: s.user_id,
             email_address: &s.email,
             first_name: &s.first_name,
@@ -473,7 +478,8 @@ fn users_of<'a>(ctx: &'a Ctx<'a>) -> Vec<UserJson<'a>> {
             updated_date_utc: ms_date_offset(o.created_ms),
             is_subscriber: false,
             organisation_role: "FINANCIALADVISER",
-        });
+        };
+        out.push((user, o.created_ms));
     }
     out
 }
@@ -488,20 +494,20 @@ pub(crate) async fn users(State(s): S, headers: HeaderMap, extra: Option<axum::E
                 status: "OK",
                 provider_name: ctx.provider.clone(),
                 date_time_utc: ms_date(ctx.now),
-                payload: Users { users: list },
+                payload: Users { users: list.into_iter().map(|(u, _)| u).collect() },
             };
             body(JSON, ms_json(&env))
         } else {
             let mut x = Xml::new();
             xml_response_open(&mut x, ctx);
             x.open("Users");
-            for u in &list {
+            for (u, updated_ms) in &list {
                 x.open("User")
                     .el("UserID", &u.user_id.to_string())
                     .el("EmailAddress", u.email_address)
                     .el("FirstName", u.first_name)
                     .el("LastName", u.last_name)
-                    .el("UpdatedDateUTC", &ts0(ctx.org.created_ms))
+                    .el("UpdatedDateUTC", &ts0(*updated_ms))
                     .el("IsSubscriber", if u.is_subscriber { "true" } else { "false" })
                     .el("OrganisationRole", u.organisation_role)
                     .close("User");

@@ -248,6 +248,9 @@ async fn consent_page_token_connections_organisation_payroll_assets() {
     let v: Value = r.json().await.unwrap();
     let users = v["Users"].as_array().unwrap();
     assert!(users.len() > us.users.len(), "the client's users plus practice staff");
+    let xml = get_api(&sim, "/api.xro/2.0/Users", &access, Some(&t(&us)), false).await.text().await.unwrap();
+    assert_eq!(xml.matches("<User>").count(), users.len());
+    assert!(xml.contains(&format!("<EmailAddress>{}</EmailAddress>", us.users[0].email)));
     for u in users {
         assert!(uuid_like(u["UserID"].as_str().unwrap()));
         assert!(u["EmailAddress"].as_str().unwrap().contains('@'));
