@@ -17,8 +17,12 @@ pub enum FaultKind {
     ServerError { status: u16 },
     /// The answer arrives this much later (on top of the configured latency).
     Slow { delay_ms: u64 },
-    /// The TCP connection is closed without any response.
+    /// The TCP connection is closed without any response, before the request is handled
+    /// (nothing happened on the server).
     Reset,
+    /// The request is handled (a refresh rotates, a code is consumed…) and then the connection
+    /// is closed without sending the answer: the classic lost response.
+    LoseResponse,
     /// The normal answer with its body cut in half (truncated JSON/XML), status unchanged.
     Malformed,
 }

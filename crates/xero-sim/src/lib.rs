@@ -123,8 +123,9 @@
 //!
 //! [`FaultRule`]s (added at start or live with [`SimHandle::faults`]) hit requests by path
 //! prefix (default `/api/`), optionally one tenant, with a probability and an optional count:
-//! 429 storms, 5xx, slow answers, connection resets (the socket is closed with no response),
-//! truncated bodies. [`SimHandle::revoke_consent`] and [`SimHandle::delete_tenant`] model a
+//! 429 storms, 5xx, slow answers, connection resets (the socket is closed with no response,
+//! before the request is handled), lost responses (handled — e.g. a refresh token rotated —
+//! then the socket is closed with no response), truncated bodies. [`SimHandle::revoke_consent`] and [`SimHandle::delete_tenant`] model a
 //! revoked consent and a deleted organisation.
 //!
 //! ## Control routes (for another process)

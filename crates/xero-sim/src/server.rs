@@ -65,8 +65,10 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| Uuid::parse_str(v.trim()).ok());
     let fired = s.faults.fire(&path, tenant);
+    let conn_kill = req.extensions().get::<ConnKill>().cloned();
     let mut extra = Duration::ZERO;
     let mut malformed = false;
+    let mut lose = false;
     let mut early: Option<Response> = None;
     for f in &fired {
         match f {
@@ -79,6 +81,7 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
             }
             FaultKind::Slow { delay_ms } => extra += Duration::from_millis(*delay_ms),
             FaultKind::Malformed => malformed = true,
+            FaultKind::LoseResponse => lose = true,
             FaultKind::RateLimitStorm { retry_after_secs } => {
                 if early.is_none() {
                     let mut r = api::too_many("minute", *retry_after_secs);
@@ -107,6 +110,12 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
         tokio::time::sleep(s.faults.sample_latency() + extra).await;
         next.run(req).await
     };
+    if lose && let Some(kill) = conn_kill {
+        drop(resp);
+        kill.0.notify_one();
+        std::future::pending::<()>().await;
+        return StatusCode::BAD_GATEWAY.into_response(); // not reached: the connection is gone
+    }
     if !malformed {
         return resp;
     }

@@ -1016,7 +1016,26 @@ async fn lost_refresh_response_then_retry_inside_grace() {
     assert_ne!(rt2, rt1);
     assert_eq!(sim.stats().refresh_grace_grants, 1);
     // and rt2 is the live one
-    assert_eq!(refresh(&sim, &rt2).await.status(), StatusCode::OK);
+    let r = refresh(&sim, &rt2).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let rt3 = s(&r.json::<Value>().await.unwrap(), "refresh_token");
+
+    // the classic lost response: the server rotates, the connection drops before the answer
+    sim.faults().set(FaultRule::new(FaultKind::LoseResponse).path_prefix("/identity/connect/token").times(1));
+    let grants = sim.stats().refresh_grants;
+    let lost = http()
+        .post(sim.token_url())
+        .form(&[("grant_type", "refresh_token"), ("client_id", DEFAULT_CLIENT_ID), ("refresh_token", rt3.as_str())])
+        .send()
+        .await;
+    assert!(lost.is_err(), "no answer");
+    assert_eq!(sim.stats().refresh_grants, grants + 1, "the server did rotate");
+    let retry = refresh(&sim, &rt3).await;
+    assert_eq!(retry.status(), StatusCode::OK);
+    assert_eq!(sim.stats().refresh_grace_grants, 2);
+    let rt4 = s(&retry.json::<Value>().await.unwrap(), "refresh_token");
+    assert_ne!(rt4, rt3);
+    assert_eq!(refresh(&sim, &rt4).await.status(), StatusCode::OK, "the retried pair is the live one");
 }
 
 #[tokio::test]
