@@ -30,7 +30,7 @@ describe("1 Client name", () => {
     expect(sync.textContent!.trim()).toBe("Sync failed 10 min ago");
     expect(titleOf(sync)).toContain("Xero answered 503");
     expect(titleOf(sync)).toContain("25 Nov 2026, 11:50:00");
-    expect(titleOf(sync)).toContain("last good data from 23 Nov 2026");
+    expect(titleOf(sync)).toContain("Showing the last good data, from 23 Nov 2026");
     // The last good status is still shown.
     expect(icon(t.cell(1, 3))).toEqual(["check"]);
     expect(t.row(1).classList.contains("failed")).toBe(true);

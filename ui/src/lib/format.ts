@@ -207,12 +207,12 @@ export interface SyncNote {
 
 export function syncNote(file: ClientFile, now: number): SyncNote {
   const { last_success_at: ok, last_attempt_at: attempt, last_error: error } = file.sync;
-  const good = ok === null ? "never synced successfully" : `last good data from ${exactTime(ok)}`;
   if (error !== null) {
     const when = attempt === null ? "at an unknown time" : `at ${exactTime(attempt)}`;
+    const good = ok === null ? "It has never synced successfully." : `Showing the last good data, from ${exactTime(ok)}.`;
     return {
       text: attempt === null ? "Last sync failed" : `Sync failed ${relativeTime(attempt, now)}`,
-      tooltip: `Last sync failed ${when}: ${error}. Showing the ${good}.`,
+      tooltip: `Last sync failed ${when}: ${error}. ${good}`,
       level: "failed",
     };
   }
