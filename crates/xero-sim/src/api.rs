@@ -197,7 +197,11 @@ pub(crate) async fn connections(State(s): S, headers: HeaderMap, Query(q): Query
             tenant_type: "ORGANISATION",
             tenant_name: world.org(&c.tenant_id).map(|o| o.name.clone()),
             created_date_utc: ts7(c.created_ms, sub_ms_of(&c.id)),
-            updated_date_utc: ts7(c.updated_ms, sub_ms_of(&c.auth_event_id)),
+            updated_date_utc: ts7(
+                c.updated_ms,
+                // never earlier than created within the same millisecond
+                if c.updated_ms == c.created_ms { sub_ms_of(&c.id) } else { sub_ms_of(&c.auth_event_id) },
+            ),
         })
         .collect();
     body(JSON, serde_json::to_string(&list).unwrap_or_default())

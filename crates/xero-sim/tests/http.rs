@@ -138,6 +138,7 @@ async fn consent_page_token_connections_organisation_payroll_assets() {
         assert_eq!(c["tenantType"], "ORGANISATION");
         assert!(xero_ts7(c["createdDateUtc"].as_str().unwrap()), "{}", c["createdDateUtc"]);
         assert!(xero_ts7(c["updatedDateUtc"].as_str().unwrap()));
+        assert!(c["updatedDateUtc"].as_str().unwrap() >= c["createdDateUtc"].as_str().unwrap());
         let org = orgs.iter().find(|o| o.organisation_id.to_string() == c["tenantId"].as_str().unwrap()).unwrap();
         assert_eq!(c["tenantName"], org.name.as_str());
     }
