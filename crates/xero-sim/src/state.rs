@@ -56,7 +56,7 @@ pub struct Stats {
     pub rate_limited: AtomicU64,
 }
 
-/// A snapshot of [`Stats`].
+/// A snapshot of the simulator's counters ([`crate::SimHandle::stats`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct StatsSnapshot {
     /// Successful `authorization_code` exchanges.

@@ -861,7 +861,7 @@ async fn day_and_app_minute_limits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn at_most_five_concurrent_calls_per_tenant() {
-    let sim = sim(SimConfig::default().orgs(2).auto_consent(AutoConsent::all()).latency(Duration::from_millis(800))).await;
+    let sim = sim(SimConfig::default().orgs(2).auto_consent(AutoConsent::all()).latency(Duration::from_millis(1500))).await;
     let a = s(&connect(&sim, ALL_SCOPES).await, "access_token");
     let orgs = sim.orgs();
     let t0 = orgs[0].organisation_id.to_string();
