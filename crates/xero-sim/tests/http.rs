@@ -861,8 +861,10 @@ async fn day_and_app_minute_limits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn at_most_five_concurrent_calls_per_tenant() {
-    let sim = sim(SimConfig::default().orgs(2).auto_consent(AutoConsent::all()).latency(Duration::from_millis(1500))).await;
+    let sim = sim(SimConfig::default().orgs(2).auto_consent(AutoConsent::all())).await;
     let a = s(&connect(&sim, ALL_SCOPES).await, "access_token");
+    // each call holds its slot for 1.5 s
+    sim.faults().set_latency(xero_sim::Latency { fixed: Duration::from_millis(1500), jitter: Duration::ZERO });
     let orgs = sim.orgs();
     let t0 = orgs[0].organisation_id.to_string();
     let t1 = orgs[1].organisation_id.to_string();
@@ -897,6 +899,7 @@ async fn at_most_five_concurrent_calls_per_tenant() {
     }
     assert_eq!((ok, refused), (5, 3));
     // once they finished, slots are free again
+    sim.faults().set_latency(xero_sim::Latency::default());
     assert_eq!(get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(&t0), true).await.status(), StatusCode::OK);
 }
 
