@@ -14,6 +14,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The handle gives the URLs to configure ([`SimHandle::authorize_url`], [`SimHandle::token_url`],
+//! [`SimHandle::revocation_url`], [`SimHandle::api_base`]…), the clock
+//! ([`SimHandle::advance`]), live fault and latency switches ([`SimHandle::faults`]), counters
+//! ([`SimHandle::stats`]: code and refresh grants, grace retries, `invalid_grant`s, API calls,
+//! 429s), the generated data ([`SimHandle::orgs`], [`SimHandle::staff`]), and the Xero-side
+//! events [`SimHandle::revoke_consent`], [`SimHandle::delete_tenant`],
+//! [`SimHandle::set_auto_consent`]. Synchronous callers use [`Simulator::start_blocking`], which
+//! runs the server on its own runtime. Dropping the handle stops the server.
+//!
 //! Run it on its own with `cargo run -p xero-sim --bin switchboard-sim -- --orgs 250 --port 0
 //! --seed 1 [--latency-ms 50] [--auto-consent]`; it prints the URLs below and a final
 //! `SIM_BASE_URL=http://127.0.0.1:PORT` line for scripts, then serves until Ctrl-C.
