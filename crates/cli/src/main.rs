@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use switchboard_core::model::ClientFile;
-use switchboard_core::{Cache, csv_export};
+use switchboard_core::{Cache, csv_export, paths};
+
+mod xero;
 
 #[derive(Parser)]
 #[command(name = "switchboard", version, about = "Switchboard's client connections, from the command line")]
@@ -35,12 +37,32 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         csv: PathBuf,
     },
+    /// Set up the practice's Xero app (as registered at developer.xero.com).
+    XeroApp {
+        #[arg(long)]
+        client_id: String,
+        /// The ports of the http://localhost:<port>/callback redirect URIs registered with the app.
+        #[arg(long, value_name = "PORT,PORT,...")]
+        ports: Option<String>,
+        /// A "Web app" type app: read its client secret from standard input.
+        #[arg(long)]
+        client_secret_stdin: bool,
+    },
+    /// Connect client files: sign in to Xero in a browser and pick the organisations.
+    Connect {
+        /// Give up after this many seconds without an answer from the browser.
+        #[arg(long, default_value_t = 600)]
+        timeout_secs: u64,
+    },
+    /// Sync every connected client file with Xero (for a nightly scheduled task). Exits 0 when
+    /// every file synced, 3 when some need attention (the summary says which kind).
+    Sync,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             eprintln!("switchboard: {message}");
             ExitCode::FAILURE
@@ -48,12 +70,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
-    let cache = match &cli.cache {
-        Some(path) => Cache::open(path),
-        None => Cache::open_default(),
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let cache_path = cli.cache.clone().unwrap_or_else(paths::cache_path);
+    let cache = Cache::open(&cache_path).map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::XeroApp { client_id, ports, client_secret_stdin } => {
+            return xero::set_up_app(cache, client_id, ports, client_secret_stdin);
+        }
+        Command::Connect { timeout_secs } => return xero::connect(cache, &cache_path, timeout_secs),
+        Command::Sync => return xero::sync(cache, &cache_path),
+        Command::List { .. } | Command::Export { .. } => {}
     }
-    .map_err(|e| e.to_string())?;
     let mut files = cache.list_files().map_err(|e| e.to_string())?;
     files.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
     let mut stdout = std::io::stdout().lock();
@@ -71,11 +98,12 @@ fn run(cli: Cli) -> Result<(), String> {
             eprintln!("Wrote {} client files to {}", files.len(), csv.display());
             Ok(())
         }
+        Command::XeroApp { .. } | Command::Connect { .. } | Command::Sync => unreachable!("handled above"),
     };
     match printed {
         // The reader went away (`switchboard list | head`): not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| e.to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        other => other.map(|()| ExitCode::SUCCESS).map_err(|e| e.to_string()),
     }
 }
 

@@ -1,5 +1,5 @@
--- Xero token sets: who owns each and when it lapses. The tokens themselves live in the OS
--- credential store under `token-set/<id>`; nothing here is a secret.
+-- Xero token sets and plain settings. The tokens themselves live in the OS credential store
+-- under `token-set/<id>`; nothing here is a secret.
 CREATE TABLE token_sets (
     id                INTEGER PRIMARY KEY,
     xero_user_id      TEXT,
@@ -14,3 +14,10 @@ CREATE TABLE token_sets (
 ALTER TABLE client_files ADD COLUMN token_set_id INTEGER
     REFERENCES token_sets(id) ON DELETE SET NULL;
 CREATE INDEX client_files_token_set ON client_files(token_set_id);
+
+-- Plain settings (the Xero app's client id and redirect ports, ...). Secrets go to the
+-- credential store, never here.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;

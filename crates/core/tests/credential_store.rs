@@ -32,3 +32,10 @@ fn the_os_credential_store_keeps_replaces_and_forgets_secrets() {
     assert_eq!(other.get("token-set/2/refresh").unwrap(), Some(Secret::new("shared")));
     other.delete("token-set/2/refresh").unwrap();
 }
+
+#[test]
+fn the_linux_kernel_keyring_keeps_replaces_and_forgets_secrets() {
+    let service = format!("app.switchboard.test.kernel.{}", std::process::id());
+    let store = OsCredentialStore::new(service).in_kernel_keyring().unwrap();
+    round_trip(&store, "token-set/1/refresh");
+}

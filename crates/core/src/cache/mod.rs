@@ -7,6 +7,7 @@
 mod audit;
 mod client_files;
 pub mod migrations;
+mod settings;
 mod sync_results;
 mod token_sets;
 mod xpm_clients;

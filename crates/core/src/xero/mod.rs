@@ -8,3 +8,4 @@ pub mod token_vault;
 pub mod rate_limit;
 pub mod api;
 pub mod sync;
+pub mod app_settings;

@@ -4,6 +4,7 @@
 //! never erases its last good status.
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
@@ -12,9 +13,12 @@ use ts_rs::TS;
 
 use super::api::{CallError, XeroApi};
 use super::config::{XeroApp, XeroEndpoints};
-use super::sign_in::{TokenGrant, refresh};
+use super::app_settings::XeroAppSettings;
+use super::rate_limit::{Limits, RateLimiter};
+use super::sign_in::{TokenGrant, http_client, refresh};
 use super::token_vault::{SharedCache, TokenVault, lock};
 use crate::cache::{OrgSnapshot, SyncTarget, TokenSetId};
+use crate::credential_store::CredentialStore;
 use crate::error::{Error, Result};
 use crate::model::{ConnectionState, FileId};
 use crate::secret::Secret;
@@ -28,6 +32,29 @@ pub struct XeroContext {
     pub app: XeroApp,
     pub endpoints: XeroEndpoints,
     pub client_secret: Option<Secret>,
+}
+
+impl XeroContext {
+    /// The context for the practice's Xero app as set up in Settings, with endpoints from the
+    /// environment (Xero's real hosts unless overridden). `lock_dir` is shared by every process
+    /// using this cache (the data folder).
+    pub fn from_settings(cache: SharedCache, store: Arc<dyn CredentialStore>, lock_dir: PathBuf) -> Result<Self> {
+        let settings = XeroAppSettings::load(&lock(&cache))?;
+        let app = settings.app()?;
+        let client_secret = settings.client_secret(store.as_ref())?;
+        let endpoints = XeroEndpoints::from_env()?;
+        let http = http_client();
+        let limiter = Arc::new(RateLimiter::new(Limits::default()));
+        Ok(XeroContext {
+            api: Arc::new(XeroApi::new(http.clone(), endpoints.clone(), limiter)),
+            vault: Arc::new(TokenVault::new(store, lock_dir)),
+            cache,
+            http,
+            app,
+            endpoints,
+            client_secret,
+        })
+    }
 }
 
 /// Sent after every file, for the progress bar.

@@ -1,0 +1,103 @@
+//! The Xero commands: set up the app, connect client files, sync.
+//! They share the app's cache, credential store and cross-process token locks.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use switchboard_core::credential_store::os_store_from_env;
+use switchboard_core::secret::Secret;
+use switchboard_core::xero::app_settings::{XeroAppSettings, parse_ports};
+use switchboard_core::xero::config::CONNECT_SCOPES;
+use switchboard_core::xero::sign_in::start_sign_in;
+use switchboard_core::xero::sync::{SyncProgress, SyncReport, XeroContext};
+use switchboard_core::Cache;
+
+/// Some files need a person (failed, disconnected or needing reconnect).
+const NEEDS_ATTENTION: u8 = 3;
+
+pub fn set_up_app(mut cache: Cache, client_id: String, ports: Option<String>, secret_stdin: bool) -> Result<ExitCode, String> {
+    let store = os_store_from_env().map_err(|e| e.to_string())?;
+    let mut settings = XeroAppSettings::load(&cache).map_err(|e| e.to_string())?;
+    settings.client_id = Some(client_id);
+    if let Some(ports) = ports {
+        settings.redirect_ports = parse_ports(&ports).map_err(|e| e.to_string())?;
+    }
+    settings.has_client_secret = secret_stdin;
+    let secret = if secret_stdin {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("Could not read the client secret: {e}"))?;
+        Some(Secret::new(text.trim()))
+    } else {
+        None
+    };
+    settings.save(&mut cache, &store, secret.as_ref()).map_err(|e| e.to_string())?;
+    let ports: Vec<_> = settings.redirect_ports.iter().map(|p| format!("http://localhost:{p}/callback")).collect();
+    eprintln!("Saved. Register these redirect URIs with the Xero app: {}", ports.join(", "));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn connect(cache: Cache, cache_path: &Path, timeout_secs: u64) -> Result<ExitCode, String> {
+    let ctx = context(cache, cache_path)?;
+    runtime()?.block_on(async {
+        let pending = start_sign_in(&ctx.app, &ctx.endpoints, CONNECT_SCOPES, ctx.client_secret.as_ref())
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("Open this address in a browser to connect client files from Xero:");
+        println!("{}", pending.authorize_url);
+        std::io::stdout().flush().ok();
+        let grant = pending
+            .finish(&ctx.http, Duration::from_secs(timeout_secs), std::future::pending())
+            .await
+            .map_err(|e| e.to_string())?;
+        let (files, report) = ctx.connect_from_grant(grant, show_progress).await.map_err(|e| e.to_string())?;
+        eprintln!();
+        println!("Connected {} client files.", files.len());
+        Ok(summary(report))
+    })
+}
+
+pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
+    let ctx = context(cache, cache_path)?;
+    let report = runtime()?
+        .block_on(ctx.sync(None, &AtomicBool::new(false), show_progress))
+        .map_err(|e| e.to_string())?;
+    eprintln!();
+    Ok(summary(report))
+}
+
+fn context(cache: Cache, cache_path: &Path) -> Result<XeroContext, String> {
+    let store = Arc::new(os_store_from_env().map_err(|e| e.to_string())?);
+    // Token locks live beside the cache, so the app and every CLI run share them.
+    let lock_dir = cache_path.parent().unwrap_or(Path::new(".")).join("locks");
+    XeroContext::from_settings(Arc::new(Mutex::new(cache)), store, lock_dir).map_err(|e| e.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("Could not start: {e}"))
+}
+
+fn show_progress(p: SyncProgress) {
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let _ = write!(err, "\rSynced {}/{} client files ({} failed)", p.done, p.total, p.failed);
+    }
+}
+
+fn summary(report: SyncReport) -> ExitCode {
+    println!(
+        "Synced {} client files; {} failed, {} disconnected, {} need reconnecting.",
+        report.synced, report.failed, report.disconnected, report.needs_reconnect
+    );
+    if report.failed + report.disconnected + report.needs_reconnect == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(NEEDS_ATTENTION)
+    }
+}

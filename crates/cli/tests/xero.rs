@@ -1,0 +1,203 @@
+//! `switchboard xero-app`, `connect` and `sync` as separate processes against the Xero simulator,
+//! sharing one cache and the OS credential store (the Linux kernel keyring here, which needs no
+//! desktop session): a consent through the browser's redirect, two processes refreshing one token
+//! set at once, and `kill -9` in the middle of syncs.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use switchboard_core::Cache;
+use switchboard_core::credential_store::{CredentialStore, OsCredentialStore};
+use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
+use xero_sim::{SimHandle, Simulator};
+
+struct Practice {
+    sim: SimHandle,
+    dir: tempfile::TempDir,
+    service: String,
+}
+
+impl Practice {
+    fn new(config: SimConfig, name: &str) -> Practice {
+        let sim = Simulator::start_blocking(config.auto_consent(AutoConsent::all())).unwrap();
+        let practice = Practice {
+            sim,
+            dir: tempfile::tempdir().unwrap(),
+            service: format!("app.switchboard.test.{name}.{}", std::process::id()),
+        };
+        let ports: Vec<_> = DEFAULT_REDIRECT_PORTS.iter().map(u16::to_string).collect();
+        let out = practice.run(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        practice
+    }
+
+    fn cache_path(&self) -> PathBuf {
+        self.dir.path().join("cache.sqlite3")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
+        command
+            .arg("--cache")
+            .arg(self.cache_path())
+            .args(args)
+            .env("SWITCHBOARD_KEYRING", "kernel")
+            .env("SWITCHBOARD_CREDENTIAL_SERVICE", &self.service)
+            .env("SWITCHBOARD_XERO_AUTHORIZE_URL", self.sim.authorize_url())
+            .env("SWITCHBOARD_XERO_TOKEN_URL", self.sim.token_url())
+            .env("SWITCHBOARD_XERO_REVOCATION_URL", self.sim.revocation_url())
+            .env("SWITCHBOARD_XERO_API_URL", format!("{}/", self.sim.api_base()));
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// `switchboard connect`, with this test playing the browser: open the printed address and
+    /// follow Xero's redirect back to the loopback listener.
+    fn connect(&self) -> String {
+        let mut child = self.command(&["connect", "--timeout-secs", "30"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        let url = loop {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "connect printed no address");
+            if line.starts_with("http") {
+                break line.trim().to_owned();
+            }
+        };
+        let browser = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let to_loopback = browser.get(&url).send().unwrap().headers()["location"].to_str().unwrap().to_owned();
+        assert!(browser.get(&to_loopback).send().unwrap().status().is_success());
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+        let mut errors = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut errors).unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "connect failed: {rest} {errors}");
+        rest
+    }
+
+    fn store(&self) -> OsCredentialStore {
+        OsCredentialStore::new(self.service.clone()).in_kernel_keyring().unwrap()
+    }
+
+    fn forget_secrets(&self) {
+        let store = self.store();
+        for id in 1..=4 {
+            store.delete(&format!("token-set/{id}")).unwrap();
+        }
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn file_states(cache: &Path) -> Vec<(String, String, Option<i64>)> {
+    let cache = Cache::open(cache).unwrap();
+    assert_eq!(cache.integrity_check().unwrap(), "ok");
+    cache
+        .list_files()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.display_name, f.connection.code().to_owned(), f.sync.last_success_at.map(|t| t.0)))
+        .collect()
+}
+
+#[test]
+fn connect_then_sync_from_the_command_line() {
+    let p = Practice::new(SimConfig::default().orgs(6).seed(21), "connect");
+    let said = p.connect();
+    assert!(said.contains("Connected 6 client files."), "{said}");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&stdout(&p.run(&["list", "--json"]))).unwrap();
+    assert_eq!(list.len(), 6);
+    assert!(list.iter().all(|f| f["connection"]["state"] == "connected"));
+
+    let sync = p.run(&["sync"]);
+    assert_eq!(sync.status.code(), Some(0), "{}", String::from_utf8_lossy(&sync.stderr));
+    assert!(stdout(&sync).contains("Synced 6 client files; 0 failed"));
+    p.forget_secrets();
+}
+
+#[test]
+fn no_token_is_at_rest_outside_the_credential_store() {
+    let p = Practice::new(SimConfig::default().orgs(3).seed(8), "at-rest");
+    p.connect();
+    p.sim.advance(Duration::from_secs(31 * 60));
+    assert_eq!(p.run(&["sync"]).status.code(), Some(0));
+
+    let stored = p.store().get("token-set/1").unwrap().expect("tokens stored");
+    let pair: serde_json::Value = serde_json::from_str(stored.expose()).unwrap();
+    let secrets = [pair["access_token"].as_str().unwrap(), pair["refresh_token"].as_str().unwrap()];
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(p.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            bytes.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    assert!(bytes.len() > 10_000, "the cache (and its WAL) were read");
+    for secret in secrets {
+        assert!(secret.len() > 20);
+        let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+        assert!(!found, "a token was found in the data folder");
+    }
+    p.forget_secrets();
+}
+
+#[test]
+fn two_processes_refreshing_one_token_set_at_once_refresh_it_once() {
+    let p = Practice::new(SimConfig::default().orgs(4).seed(4).latency(Duration::from_millis(20)), "two");
+    p.connect();
+    let before = p.sim.stats().refresh_grants;
+    // Both processes find the access token expired on Xero's clock at the same moment.
+    p.sim.advance(Duration::from_secs(31 * 60));
+    let children: Vec<Child> = (0..2).map(|_| p.command(&["sync"]).stdout(Stdio::piped()).spawn().unwrap()).collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        assert!(stdout(&out).contains("Synced 4 client files; 0 failed"));
+    }
+    assert_eq!(p.sim.stats().refresh_grants - before, 1, "exactly one refresh reached Xero");
+    assert_eq!(p.sim.stats().invalid_grants, 0);
+    p.forget_secrets();
+}
+
+#[test]
+fn kill_9_during_sync_never_damages_the_cache_or_loses_a_last_good_status() {
+    let p = Practice::new(SimConfig::default().orgs(120).seed(9).latency(Duration::from_millis(15)), "kill");
+    p.connect();
+    let good = file_states(&p.cache_path());
+    assert_eq!(good.len(), 120);
+    assert!(good.iter().all(|(_, state, synced)| state == "connected" && synced.is_some()));
+
+    let mut rng = 0x2545_F491_4F6C_DD1Du64;
+    for round in 0..20 {
+        if round % 5 == 4 {
+            // Some kills land in the middle of a token refresh.
+            p.sim.advance(Duration::from_secs(31 * 60));
+        }
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let mut child = p.command(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(20 + rng % 600));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+
+        let after = file_states(&p.cache_path());
+        assert_eq!(after.len(), good.len(), "round {round}");
+        for ((name, state, synced), (_, good_state, good_synced)) in after.iter().zip(&good) {
+            assert_eq!(state, good_state, "round {round}: {name}");
+            assert!(synced >= good_synced, "round {round}: {name} lost its last sync");
+        }
+    }
+    // The token set survived every kill: a full sync still works.
+    let last = p.run(&["sync"]);
+    assert_eq!(last.status.code(), Some(0), "{}", stdout(&last));
+    p.forget_secrets();
+}
