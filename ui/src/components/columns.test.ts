@@ -7,7 +7,7 @@ import { renderTable } from "../test/render";
 
 /** The icons a person sees (hidden ones are kept in the DOM for row recycling). */
 const icon = (el: Element) =>
-  Array.from(el.querySelectorAll("[data-icon]:not([hidden])"))
+  Array.from(el.querySelectorAll("[data-icon]:not(.icon-hidden)"))
     .filter((i) => !i.closest("[hidden]"))
     .map((i) => i.getAttribute("data-icon"));
 /** Visible text, ignoring hidden elements. */
