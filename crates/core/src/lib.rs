@@ -4,6 +4,7 @@
 //! of them holds behaviour of its own. The crate has no Tauri dependency on purpose.
 
 pub mod bindings;
+pub mod browser;
 pub mod cache;
 pub mod credential_store;
 pub mod csv_export;

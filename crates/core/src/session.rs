@@ -2,11 +2,18 @@
 //! Client Connections screen makes. Each Tauri command is one call to a method here.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::cache::{AuditEntry, Cache};
+use crate::cache::{AuditEntry, Cache, TokenSetInfo};
+use crate::credential_store::os_store_from_env;
+use crate::xero::app_settings::XeroAppSettings;
+use crate::xero::config::XeroEndpoints;
+use crate::xero::sync::XeroContext;
+use crate::xero::token_vault::{SharedCache, lock};
+use crate::secret::Secret;
 use crate::error::{Error, ErrorPayload, Result};
 use crate::model::{ClientFile, FileId};
 use crate::table::ClientTable;
@@ -17,7 +24,9 @@ pub const EXPORT_DIR_VAR: &str = "SWITCHBOARD_EXPORT_DIR";
 
 pub struct Session {
     cache_path: PathBuf,
-    cache: std::result::Result<Cache, ErrorPayload>,
+    cache: std::result::Result<SharedCache, ErrorPayload>,
+    /// Built on first use and again after the Xero settings change.
+    xero: Option<Arc<XeroContext>>,
 }
 
 /// Whether the cache could be opened; the UI shows the problem and the way out when not.
@@ -34,6 +43,16 @@ pub struct ClientDetails {
     pub file: ClientFile,
     pub work_list: Vec<WorkItem>,
     pub history: Vec<AuditEntry>,
+    /// The Xero sign-in that reaches the file: whose it is and when it lapses.
+    pub xero_connection: Option<TokenSetInfo>,
+}
+
+/// The Xero part of Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct XeroStatus {
+    pub settings: XeroAppSettings,
+    /// Xero's endpoints point at the local simulator (the demo), not at Xero.
+    pub simulated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -50,11 +69,11 @@ pub struct FreshCache {
 
 impl Session {
     pub fn open(cache_path: &Path) -> Session {
-        let cache = Cache::open(cache_path).map_err(ErrorPayload::from);
+        let cache = Cache::open(cache_path).map(|c| Arc::new(Mutex::new(c))).map_err(ErrorPayload::from);
         if let Err(error) = &cache {
             tracing::error!(kind = ?error.kind, "cache unusable: {}", error.message);
         }
-        Session { cache_path: cache_path.to_owned(), cache }
+        Session { cache_path: cache_path.to_owned(), cache, xero: None }
     }
 
     pub fn open_default() -> Session {
@@ -69,8 +88,13 @@ impl Session {
         }
     }
 
-    pub fn cache(&self) -> std::result::Result<&Cache, ErrorPayload> {
+    fn shared_cache(&self) -> std::result::Result<&SharedCache, ErrorPayload> {
         self.cache.as_ref().map_err(Clone::clone)
+    }
+
+    /// The open cache, locked for one call.
+    pub fn cache(&self) -> std::result::Result<std::sync::MutexGuard<'_, Cache>, ErrorPayload> {
+        Ok(lock(self.shared_cache()?))
     }
 
     pub fn client_table(&self) -> std::result::Result<ClientTable, ErrorPayload> {
@@ -80,7 +104,37 @@ impl Session {
     pub fn client_details(&self, id: FileId) -> std::result::Result<ClientDetails, ErrorPayload> {
         let cache = self.cache()?;
         let file = cache.file(id)?;
-        Ok(ClientDetails { work_list: work_list(&file), history: cache.audit_entries(id)?, file })
+        let xero_connection = cache.token_set_of(id)?;
+        Ok(ClientDetails { work_list: work_list(&file), history: cache.audit_entries(id)?, file, xero_connection })
+    }
+
+    pub fn xero_status(&self) -> std::result::Result<XeroStatus, ErrorPayload> {
+        let settings = XeroAppSettings::load(&*self.cache()?)?;
+        Ok(XeroStatus { settings, simulated: XeroEndpoints::from_env()?.is_local() })
+    }
+
+    /// Saves the Xero app settings (`client_secret`: a new secret for a "Web app" type app).
+    pub fn save_xero_settings(
+        &mut self,
+        settings: &XeroAppSettings,
+        client_secret: Option<String>,
+    ) -> std::result::Result<XeroStatus, ErrorPayload> {
+        let store = os_store_from_env()?;
+        settings.save(&mut *self.cache()?, &store, client_secret.map(Secret::new).as_ref())?;
+        self.xero = None;
+        self.xero_status()
+    }
+
+    /// What connecting and syncing need, built from the settings on first use.
+    pub fn xero(&mut self) -> std::result::Result<Arc<XeroContext>, ErrorPayload> {
+        if let Some(ctx) = &self.xero {
+            return Ok(ctx.clone());
+        }
+        let cache = self.shared_cache()?.clone();
+        let lock_dir = self.cache_path.parent().unwrap_or(Path::new(".")).join("locks");
+        let ctx = Arc::new(XeroContext::from_settings(cache, Arc::new(os_store_from_env()?), lock_dir)?);
+        self.xero = Some(ctx.clone());
+        Ok(ctx)
     }
 
     /// Exports these files, in this order (what is on screen), to a new CSV file in the
@@ -101,7 +155,8 @@ impl Session {
             .into());
         }
         let (cache, kept) = Cache::start_fresh(&self.cache_path)?;
-        self.cache = Ok(cache);
+        self.cache = Ok(Arc::new(Mutex::new(cache)));
+        self.xero = None;
         Ok(FreshCache { kept_at: kept.display().to_string() })
     }
 }

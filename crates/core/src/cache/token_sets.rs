@@ -100,6 +100,18 @@ impl Cache {
         Ok(())
     }
 
+    /// The token set that reaches a file, if any.
+    pub fn token_set_of(&self, file: crate::model::FileId) -> Result<Option<TokenSetInfo>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row("SELECT token_set_id FROM client_files WHERE id = ?1", [file.0], |row| row.get(0))
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { what: format!("Client file {}", file.0) },
+                e => e.into(),
+            })?;
+        id.map(|id| self.token_set(TokenSetId(id))).transpose()
+    }
+
     /// Records which token set reaches a file (`None`: no longer reachable).
     pub fn assign_token_set(&mut self, file: crate::model::FileId, id: Option<TokenSetId>) -> Result<()> {
         self.conn.execute(

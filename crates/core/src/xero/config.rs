@@ -51,6 +51,11 @@ impl XeroEndpoints {
         Ok(endpoints)
     }
 
+    /// Every endpoint is on this computer: Switchboard talks to the simulator (the demo).
+    pub fn is_local(&self) -> bool {
+        [&self.authorize, &self.token, &self.revocation, &self.api].iter().all(|u| is_loopback(u))
+    }
+
     /// A path under the API host, e.g. `connections` or `api.xro/2.0/Organisation`.
     pub fn api_url(&self, path: &str) -> Url {
         let mut base = self.api.clone();
@@ -61,11 +66,14 @@ impl XeroEndpoints {
     }
 }
 
+fn is_loopback(url: &Url) -> bool {
+    matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+}
+
 /// An endpoint must be https, except on the loopback interface (the simulator).
 fn parse_endpoint(var: &str, value: &str) -> Result<Url> {
     let url = Url::parse(value).map_err(|e| Error::InvalidInput(format!("{var} is not a URL ({e}).")))?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    if url.scheme() == "https" || (url.scheme() == "http" && loopback) {
+    if url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url)) {
         Ok(url)
     } else {
         Err(Error::InvalidInput(format!(

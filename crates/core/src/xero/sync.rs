@@ -15,7 +15,8 @@ use super::api::{CallError, XeroApi};
 use super::config::{XeroApp, XeroEndpoints};
 use super::app_settings::XeroAppSettings;
 use super::rate_limit::{Limits, RateLimiter};
-use super::sign_in::{TokenGrant, http_client, refresh};
+use super::config::CONNECT_SCOPES;
+use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, http_client, refresh, start_sign_in};
 use super::token_vault::{SharedCache, TokenVault, lock};
 use crate::cache::{OrgSnapshot, SyncTarget, TokenSetId};
 use crate::credential_store::CredentialStore;
@@ -82,7 +83,29 @@ enum Outcome {
     NeedsReconnect,
 }
 
+/// What "Add client files from Xero" did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct ConnectSummary {
+    /// Organisations the consent connected (new files and files matched by tenant id).
+    pub connected: u32,
+    pub sync: SyncReport,
+}
+
 impl XeroContext {
+    /// The whole "connect" flow: sign in through the system browser, then connect and sync what
+    /// the consent granted. Ends early when `cancelled` completes.
+    pub async fn connect_in_browser(
+        &self,
+        cancelled: impl std::future::Future<Output = ()>,
+        progress: impl Fn(SyncProgress) + Send + Sync,
+    ) -> Result<ConnectSummary> {
+        let pending = start_sign_in(&self.app, &self.endpoints, CONNECT_SCOPES, self.client_secret.as_ref()).await?;
+        crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
+        let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancelled).await?;
+        let (files, sync) = self.connect_from_grant(grant, progress).await?;
+        Ok(ConnectSummary { connected: files.len() as u32, sync })
+    }
+
     /// After a consent: keeps the token set, connects every organisation the consent added
     /// (matched by tenant id, never duplicated) and syncs them.
     pub async fn connect_from_grant(

@@ -1,0 +1,52 @@
+//! Opening the system browser (RFC 8252: sign-in happens there, not in the app's webview).
+//!
+//! The core decides what may be opened; nothing from the web UI names a URL.
+
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// A program to open URLs with instead of the system's default browser (tests record the URL
+/// with it; `xdg-open` and `open` are the usual defaults).
+pub const BROWSER_VAR: &str = "SWITCHBOARD_BROWSER";
+
+/// Opens `url`, which must start with `allowed` (same scheme, host, port and path).
+pub fn open_url_under(url: &Url, allowed: &Url) -> Result<()> {
+    if url.origin() != allowed.origin() || url.path() != allowed.path() {
+        return Err(Error::InvalidInput(format!(
+            "Switchboard only opens {}; refused {}.",
+            allowed,
+            url.origin().ascii_serialization()
+        )));
+    }
+    match std::env::var(BROWSER_VAR).ok().filter(|b| !b.is_empty()) {
+        Some(program) => std::process::Command::new(&program)
+            .arg(url.as_str())
+            .spawn()
+            .map(drop)
+            .map_err(|e| Error::InvalidInput(format!("Could not start {program} ({e})."))),
+        None => open::that_detached(url.as_str())
+            .map_err(|e| Error::InvalidInput(format!("Could not open the web browser ({e}). Open this address yourself: {url}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_urls_under_the_allowed_endpoint_are_opened() {
+        let allowed = Url::parse("https://login.xero.com/identity/connect/authorize").unwrap();
+        for refused in [
+            "https://login.xero.com.evil.example/identity/connect/authorize?x=1",
+            "https://login.xero.com@evil.example/identity/connect/authorize",
+            "http://login.xero.com/identity/connect/authorize",
+            "https://login.xero.com/other",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+        ] {
+            let url = Url::parse(refused).unwrap();
+            assert!(open_url_under(&url, &allowed).is_err(), "{refused}");
+        }
+    }
+}
