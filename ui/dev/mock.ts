@@ -7,7 +7,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import type { ClientDetails } from "../src/bindings/ClientDetails";
 import type { ClientFile } from "../src/bindings/ClientFile";
 import type { WorkItem } from "../src/bindings/WorkItem";
-import { generateFiles, makeTable } from "../src/test/fixtures";
+import { generateFiles, makeDetails, makeTable } from "../src/test/fixtures";
 import { unavailableExplanation } from "../src/lib/format";
 
 const params = new URLSearchParams(location.search);
@@ -51,11 +51,11 @@ mockIPC((cmd, args) => {
     case "client_details": {
       const file = files.find((f) => f.id === a.id);
       if (!file) throw { kind: "not_found", message: "That client file is no longer in the cache." };
-      const details: ClientDetails = {
+      const details: ClientDetails = makeDetails(
         file,
-        work_list: workList(file),
-        history: file.id % 2 ? [] : [{ at: now - 86_400_000, file_id: file.id, file_name: file.display_name, action: "rename", old_value: "Old name Ltd", new_value: file.display_name }],
-      };
+        workList(file),
+        file.id % 2 ? [] : [{ at: now - 86_400_000, file_id: file.id, file_name: file.display_name, action: "rename", old_value: "Old name Ltd", new_value: file.display_name }],
+      );
       return details;
     }
     case "export_csv":

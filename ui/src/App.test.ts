@@ -9,7 +9,7 @@ import { setNow } from "./lib/clock.svelte";
 import { resetTablePaintedForTests } from "./lib/ipc";
 import { syncRoute } from "./lib/router.svelte";
 import { resetViewState } from "./lib/view-state.svelte";
-import { makeFile, makeTable, NOW } from "./test/fixtures";
+import { makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
 import { clearMocks, installCore, until, type FakeCore } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
 
@@ -52,18 +52,18 @@ const files: ClientFile[] = [
 function details(id: number): ClientDetails | ErrorPayload {
   const file = files.find((f) => f.id === id);
   if (!file) return { kind: "not_found", message: "That client file is no longer in the cache." };
-  if (id === 1) return { file, work_list: [], history: [] };
-  return {
+  if (id === 1) return makeDetails(file);
+  return makeDetails(
     file,
     // Deliberately out of order: the page shows the most severe first.
-    work_list: [
+    [
       { problem: "no_xpm_link", severity: "low", summary: "Low thing.", detail: null },
       { problem: "payroll_unavailable", severity: "medium", summary: "Payroll cannot be reached for this file.", detail: "the organisation is not subscribed" },
       { problem: "needs_reconnect", severity: "critical", summary: "The connection to the accounting software has lapsed. Reconnect it.", detail: "Consent was revoked in Xero" },
       { problem: "last_sync_failed", severity: "high", summary: "The last sync failed; the row shows the last good data.", detail: "Xero answered 503" },
     ],
-    history: [{ at: NOW - 2 * 3_600_000, file_id: 2, file_name: "Alpha", action: "rename", old_value: "Alpha", new_value: "<img src=x onerror=alert(1)>" }],
-  };
+    [{ at: NOW - 2 * 3_600_000, file_id: 2, file_name: "Alpha", action: "rename", old_value: "Alpha", new_value: "<img src=x onerror=alert(1)>" }],
+  );
 }
 
 describe("start-up", () => {

@@ -1,5 +1,6 @@
 // Typed ClientFile fixtures for tests, the micro-benchmark and the dev-only mock page.
 import type { AccountingSoftware } from "../bindings/AccountingSoftware";
+import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ClientFile } from "../bindings/ClientFile";
 import type { ClientTable } from "../bindings/ClientTable";
 import type { ConnectionState } from "../bindings/ConnectionState";
@@ -113,4 +114,16 @@ export function generateFiles(count: number, seed = 42, now = NOW): ClientFile[]
     });
   }
   return files;
+}
+
+/**
+ * A ClientDetails answer. Written so it also fits the bindings as they grow: fields added later
+ * (e.g. the Xero sign-in behind the file) default to "none".
+ */
+export function makeDetails(
+  file: ClientFile,
+  work_list: ClientDetails["work_list"] = [],
+  history: ClientDetails["history"] = [],
+): ClientDetails {
+  return { file, work_list, history, xero_connection: null } as ClientDetails;
 }
