@@ -11,7 +11,7 @@ use crate::cache::{AuditEntry, Cache, TokenSetInfo};
 use crate::credential_store::os_store_from_env;
 use crate::xero::app_settings::XeroAppSettings;
 use crate::xero::config::XeroEndpoints;
-use crate::xero::sync::XeroContext;
+use crate::xero::sync::{Cancel, XeroContext};
 use crate::xero::token_vault::{SharedCache, lock};
 use crate::secret::Secret;
 use crate::error::{Error, ErrorPayload, Result};
@@ -27,6 +27,7 @@ pub struct Session {
     cache: std::result::Result<SharedCache, ErrorPayload>,
     /// Built on first use and again after the Xero settings change.
     xero: Option<Arc<XeroContext>>,
+    cancel: Arc<Cancel>,
 }
 
 /// Whether the cache could be opened; the UI shows the problem and the way out when not.
@@ -73,7 +74,7 @@ impl Session {
         if let Err(error) = &cache {
             tracing::error!(kind = ?error.kind, "cache unusable: {}", error.message);
         }
-        Session { cache_path: cache_path.to_owned(), cache, xero: None }
+        Session { cache_path: cache_path.to_owned(), cache, xero: None, cancel: Arc::default() }
     }
 
     pub fn open_default() -> Session {
@@ -125,16 +126,22 @@ impl Session {
         self.xero_status()
     }
 
-    /// What connecting and syncing need, built from the settings on first use.
-    pub fn xero(&mut self) -> std::result::Result<Arc<XeroContext>, ErrorPayload> {
+    /// What connecting and syncing need (built from the settings on first use), and the switch
+    /// that cancels them. The caller runs the long operation without holding the session.
+    pub fn xero(&mut self) -> std::result::Result<(Arc<XeroContext>, Arc<Cancel>), ErrorPayload> {
         if let Some(ctx) = &self.xero {
-            return Ok(ctx.clone());
+            return Ok((ctx.clone(), self.cancel.clone()));
         }
         let cache = self.shared_cache()?.clone();
         let lock_dir = self.cache_path.parent().unwrap_or(Path::new(".")).join("locks");
         let ctx = Arc::new(XeroContext::from_settings(cache, Arc::new(os_store_from_env()?), lock_dir)?);
         self.xero = Some(ctx.clone());
-        Ok(ctx)
+        Ok((ctx, self.cancel.clone()))
+    }
+
+    /// Stops a running sync, or a sign-in waiting for the browser.
+    pub fn cancel_xero(&self) {
+        self.cancel.request();
     }
 
     /// Exports these files, in this order (what is on screen), to a new CSV file in the

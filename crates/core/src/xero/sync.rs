@@ -58,6 +58,21 @@ impl XeroContext {
     }
 }
 
+/// Lets a person stop a running sync (after the files already under way) or a sign-in that is
+/// waiting for the browser.
+#[derive(Default)]
+pub struct Cancel {
+    sync: AtomicBool,
+    sign_in: tokio::sync::Notify,
+}
+
+impl Cancel {
+    pub fn request(&self) {
+        self.sync.store(true, Ordering::Relaxed);
+        self.sign_in.notify_waiters();
+    }
+}
+
 /// Sent after every file, for the progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct SyncProgress {
@@ -93,15 +108,15 @@ pub struct ConnectSummary {
 
 impl XeroContext {
     /// The whole "connect" flow: sign in through the system browser, then connect and sync what
-    /// the consent granted. Ends early when `cancelled` completes.
+    /// the consent granted. [`Cancel::request`] ends the wait.
     pub async fn connect_in_browser(
         &self,
-        cancelled: impl std::future::Future<Output = ()>,
+        cancel: &Cancel,
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<ConnectSummary> {
         let pending = start_sign_in(&self.app, &self.endpoints, CONNECT_SCOPES, self.client_secret.as_ref()).await?;
         crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
-        let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancelled).await?;
+        let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in.notified()).await?;
         let (files, sync) = self.connect_from_grant(grant, progress).await?;
         Ok(ConnectSummary { connected: files.len() as u32, sync })
     }
@@ -130,6 +145,12 @@ impl XeroContext {
         }
         let report = self.sync(Some(&files), &AtomicBool::new(false), progress).await?;
         Ok((files, report))
+    }
+
+    /// Syncs every connected file, reporting progress after each; [`Cancel::request`] stops it.
+    pub async fn sync_all(&self, cancel: &Cancel, progress: impl Fn(SyncProgress) + Send + Sync) -> Result<SyncReport> {
+        cancel.sync.store(false, Ordering::Relaxed);
+        self.sync(None, &cancel.sync, progress).await
     }
 
     /// Syncs every connected file (or only `only`), reporting progress after each file.
