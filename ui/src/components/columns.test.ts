@@ -100,19 +100,35 @@ describe("3 Connection", () => {
     expect(c.querySelector("button")).toBeNull();
     expect(titleOf(c.querySelector("[title]"))).toBe("Connected");
   });
-  const cases: [ClientFile["connection"], string, string, string][] = [
-    [{ state: "not_connected" }, "plug", "Connect", "Not connected"],
-    [{ state: "needs_reconnect", reason: "The refresh token expired" }, "plug", "Reconnect", "Needs reconnect: The refresh token expired"],
-    [{ state: "disconnected", reason: "Removed at Xero" }, "plug-off", "Disconnected", "Disconnected: Removed at Xero"],
+  const cases: [ClientFile["connection"], string, string, string, string][] = [
+    [{ state: "not_connected" }, "plug", "Connect", "Not connected", "connect"],
+    [{ state: "needs_reconnect", reason: "The refresh token expired" }, "plug", "Reconnect", "Needs reconnect: The refresh token expired", "reconnect"],
+    [{ state: "disconnected", reason: "Removed at Xero" }, "plug-off", "Disconnected", "Disconnected: Removed at Xero", "reconnect"],
   ];
-  it.each(cases)("%o: Connect icon, label and tooltip", (connection, iconName, label, tooltip) => {
+  it.each(cases)("%o: Connect icon, label and tooltip (enabled for a Xero file)", (connection, iconName, label, tooltip, verb) => {
     const t = renderTable([makeFile({ id: 1, connection })]);
     const button = t.cell(1, 3).querySelector("button")!;
     expect(icon(button)).toEqual([iconName]);
     expect(button.textContent!.trim()).toBe(label);
-    expect(button.getAttribute("title")).toBe(`${tooltip}. Available once Xero sign-in is set up`);
-    expect(button.getAttribute("aria-disabled")).toBe("true");
+    expect(button.getAttribute("title")).toBe(
+      `${tooltip}. Click to ${verb} it: Xero opens in your browser and asks which organisations to allow`,
+    );
+    expect(button.getAttribute("aria-disabled")).toBeNull();
     expect(button.dataset.action).toBe("connect");
+  });
+  it("other software: the Connect icon stays disabled and says why, honestly", () => {
+    const t = renderTable([
+      makeFile({ id: 1, software: { kind: "quickbooks_online" }, connection: { state: "not_connected" }, xero: null }),
+      makeFile({ id: 2, software: { kind: "none" }, connection: { state: "not_connected" }, xero: null }),
+    ]);
+    const qbo = t.cell(1, 3).querySelector("button")!;
+    expect(qbo.getAttribute("aria-disabled")).toBe("true");
+    expect(qbo.getAttribute("title")).toBe(
+      "Not connected. Switchboard connects Xero organisations only; connecting QuickBooks Online files is not supported",
+    );
+    const none = t.cell(2, 3).querySelector("button")!;
+    expect(none.getAttribute("aria-disabled")).toBe("true");
+    expect(none.getAttribute("title")).toBe("Not connected. No accounting software syncs this file, so there is nothing to connect");
   });
 });
 

@@ -5,6 +5,8 @@
 // has a handler here, its control is rendered aria-disabled with a tooltip that says so honestly.
 // A later issue wires an action by giving it a `run` function; no component needs to change.
 import type { ClientFile } from "../bindings/ClientFile";
+import { busyReason, startConnect } from "./operation.svelte";
+import { connectUnsupported } from "./xero";
 
 export type ActionId =
   | "connect"
@@ -25,11 +27,26 @@ export interface RowAction {
   /** Why it cannot be used yet: the end of "Available once …". */
   pendingOn: string;
   /** The behaviour; absent until the issue that builds it wires it. */
-  run?: (file: ClientFile) => void | Promise<void>;
+  run?: (file: ClientFile) => void | Promise<unknown>;
+  /**
+   * Why the action cannot act on this file (or not right now), or null when it can. Absent: a
+   * wired action always can. The control is then aria-disabled and its tooltip gives the reason.
+   */
+  blockedFor?: (file: ClientFile) => string | null;
+  /** What a click will do, added to an enabled control's tooltip. */
+  hint?: (file: ClientFile) => string;
 }
 
 export const ROW_ACTIONS: Record<ActionId, RowAction> = {
-  connect: { label: "Connect", pendingOn: "Xero sign-in is set up" },
+  connect: {
+    label: "Connect",
+    pendingOn: "Xero sign-in is set up",
+    // One consent can bring back several organisations; the sync that follows updates this row.
+    run: () => startConnect(),
+    blockedFor: (file) => connectUnsupported(file) ?? busyReason(),
+    hint: (file) =>
+      `Click to ${file.connection.state === "not_connected" ? "connect" : "reconnect"} it: Xero opens in your browser and asks which organisations to allow`,
+  },
   open_xero_dashboard: { label: "Open the Xero dashboard", pendingOn: "opening Xero pages is set up" },
   open_xpm_dashboard: { label: "Open the XPM client page", pendingOn: "opening XPM pages is set up" },
   link_xpm: { label: "Link an XPM client", pendingOn: "XPM linking is set up" },
@@ -51,8 +68,25 @@ export const SETTINGS_MENU: readonly ActionId[] = [
   "delete_client",
 ];
 
-export function isAvailable(id: ActionId): boolean {
-  return typeof ROW_ACTIONS[id].run === "function";
+/** Whether the action is wired (and, given a file, whether it can act on that file now). */
+export function isAvailable(id: ActionId, file?: ClientFile): boolean {
+  if (typeof ROW_ACTIONS[id].run !== "function") return false;
+  return file === undefined || blockedReason(id, file) === null;
+}
+
+/** Why the control for this file is disabled, or null when a click does something. */
+export function blockedReason(id: ActionId, file: ClientFile): string | null {
+  const action = ROW_ACTIONS[id];
+  if (!action.run) return pendingNote(id);
+  return action.blockedFor?.(file) ?? null;
+}
+
+/** The full tooltip of a row action's control, given what the control shows. */
+export function actionTitle(id: ActionId, file: ClientFile, shows: string): string {
+  const blocked = blockedReason(id, file);
+  if (blocked !== null) return `${shows}. ${blocked}`;
+  const hint = ROW_ACTIONS[id].hint?.(file);
+  return hint ? `${shows}. ${hint}` : shows;
 }
 
 /** The tooltip suffix for an action that is not wired yet. */
@@ -63,7 +97,7 @@ export function pendingNote(id: ActionId): string {
 /** Runs an action if it is wired; returns whether it ran. */
 export function runAction(id: ActionId, file: ClientFile): boolean {
   const action = ROW_ACTIONS[id];
-  if (!action.run) return false;
+  if (!action.run || blockedReason(id, file) !== null) return false;
   void action.run(file);
   return true;
 }

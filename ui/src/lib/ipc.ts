@@ -2,14 +2,20 @@
 // wrapper here; a failed call rejects with an `ErrorPayload` (`{ kind, message }`) whose message
 // is written for people and is what the UI shows.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CacheStatus } from "../bindings/CacheStatus";
 import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ClientTable } from "../bindings/ClientTable";
+import type { ConnectSummary } from "../bindings/ConnectSummary";
 import type { CsvExport } from "../bindings/CsvExport";
 import type { ErrorKind } from "../bindings/ErrorKind";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FileId } from "../bindings/FileId";
 import type { FreshCache } from "../bindings/FreshCache";
+import type { SyncProgress } from "../bindings/SyncProgress";
+import type { SyncReport } from "../bindings/SyncReport";
+import type { XeroAppSettings } from "../bindings/XeroAppSettings";
+import type { XeroStatus } from "../bindings/XeroStatus";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -19,22 +25,43 @@ export const COMMANDS = {
   exportCsv: "export_csv",
   startFreshCache: "start_fresh_cache",
   tablePainted: "table_painted",
+  xeroStatus: "xero_status",
+  saveXeroSettings: "save_xero_settings",
+  connectXero: "connect_xero",
+  cancelConnect: "cancel_connect",
+  syncNow: "sync_now",
+  cancelSync: "cancel_sync",
 } as const;
 
-const KINDS: readonly ErrorKind[] = [
-  "cache_too_new",
-  "cache_corrupt",
-  "cache_unavailable",
-  "storage",
-  "not_found",
-  "invalid_input",
-  "write",
-];
+/** The events the shell emits. */
+export const EVENTS = {
+  syncProgress: "sync-progress",
+} as const;
+
+// Every kind the core sends: a Record, so the compiler says so when the bindings gain one.
+const KINDS: Record<ErrorKind, true> = {
+  cache_too_new: true,
+  cache_corrupt: true,
+  cache_unavailable: true,
+  storage: true,
+  not_found: true,
+  invalid_input: true,
+  credential_store: true,
+  no_free_port: true,
+  sign_in_timed_out: true,
+  sign_in_cancelled: true,
+  sign_in_state_mismatch: true,
+  consent_denied: true,
+  sign_in_failed: true,
+  needs_reconnect: true,
+  xero_unreachable: true,
+  write: true,
+};
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.message === "string" && typeof v.kind === "string" && KINDS.includes(v.kind as ErrorKind);
+  return typeof v.message === "string" && typeof v.kind === "string" && Object.hasOwn(KINDS, v.kind);
 }
 
 /** Whatever a rejected call produced, as an `ErrorPayload` a person can read. */
@@ -77,6 +104,45 @@ export function exportCsv(ids: FileId[]): Promise<CsvExport> {
 
 export function startFreshCache(): Promise<FreshCache> {
   return call<FreshCache>(COMMANDS.startFreshCache);
+}
+
+export function xeroStatus(): Promise<XeroStatus> {
+  return call<XeroStatus>(COMMANDS.xeroStatus);
+}
+
+/**
+ * Saves the Xero app settings. `clientSecret` is a newly typed secret for a "Web app" type app;
+ * `null` keeps the stored one. A validation failure rejects with kind `invalid_input`.
+ */
+export function saveXeroSettings(settings: XeroAppSettings, clientSecret: string | null): Promise<XeroStatus> {
+  return call<XeroStatus>(COMMANDS.saveXeroSettings, { settings, clientSecret });
+}
+
+/**
+ * Opens Xero's consent page in the system browser and resolves once the person has consented and
+ * the organisations are connected and synced (it can take minutes). `sync-progress` events arrive
+ * during the sync part.
+ */
+export function connectXero(): Promise<ConnectSummary> {
+  return call<ConnectSummary>(COMMANDS.connectXero);
+}
+
+/** Ends a waiting `connectXero` (it rejects with `sign_in_cancelled`). */
+export function cancelConnect(): Promise<null> {
+  return call<null>(COMMANDS.cancelConnect);
+}
+
+export function syncNow(): Promise<SyncReport> {
+  return call<SyncReport>(COMMANDS.syncNow);
+}
+
+export function cancelSync(): Promise<null> {
+  return call<null>(COMMANDS.cancelSync);
+}
+
+/** Calls `handler` for every `sync-progress` event until the returned function is called. */
+export function onSyncProgress(handler: (progress: SyncProgress) => void): Promise<UnlistenFn> {
+  return listen<SyncProgress>(EVENTS.syncProgress, (event) => handler(event.payload));
 }
 
 let paintedReported = false;

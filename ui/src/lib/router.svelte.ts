@@ -1,12 +1,15 @@
-// Hash routes: "#/" is the table, "#/clients/42/console" and "#/clients/42/work-list" the pages.
+// Hash routes: "#/" is the table, "#/clients/42/console" and "#/clients/42/work-list" the pages,
+// "#/settings" the app's Settings.
 import type { FileId } from "../bindings/FileId";
 
 export type Route =
   | { page: "table" }
   | { page: "console"; id: FileId }
-  | { page: "work-list"; id: FileId };
+  | { page: "work-list"; id: FileId }
+  | { page: "settings" };
 
 export function parseHash(hash: string): Route {
+  if (/^#?\/settings\/?$/.test(hash)) return { page: "settings" };
   const match = /^#?\/clients\/(\d+)\/(console|work-list)\/?$/.exec(hash);
   if (match) {
     const id = Number(match[1]);
@@ -18,6 +21,7 @@ export function parseHash(hash: string): Route {
 export const consoleHref = (id: FileId): string => `#/clients/${id}/console`;
 export const workListHref = (id: FileId): string => `#/clients/${id}/work-list`;
 export const tableHref = "#/";
+export const settingsHref = "#/settings";
 
 export const router = $state<{ route: Route }>({ route: parseHash(location.hash) });
 

@@ -4,18 +4,45 @@ import type { CacheStatus } from "../bindings/CacheStatus";
 import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ClientTable } from "../bindings/ClientTable";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { ConnectSummary } from "../bindings/ConnectSummary";
 import type { FileId } from "../bindings/FileId";
+import type { SyncReport } from "../bindings/SyncReport";
+import type { XeroAppSettings } from "../bindings/XeroAppSettings";
+import type { XeroStatus } from "../bindings/XeroStatus";
 import { makeTable } from "./fixtures";
 
 export interface FakeCore {
   status?: CacheStatus;
-  table?: ClientTable;
+  /** A function answers each load_client_table afresh (e.g. rows that change after a sync). */
+  table?: ClientTable | (() => ClientTable);
   details?: (id: FileId) => ClientDetails | ErrorPayload;
   exportPath?: string;
   keptAt?: string;
   /** After start_fresh_cache, cache_status/load_client_table answer with these. */
   freshTable?: ClientTable;
   exportError?: ErrorPayload;
+  xeroStatus?: XeroStatus | ErrorPayload;
+  saveXeroSettings?: (settings: XeroAppSettings, clientSecret: string | null) => XeroStatus | ErrorPayload;
+  /** connect_xero / sync_now: the test decides when (and how) they finish. */
+  connectXero?: () => Promise<ConnectSummary | ErrorPayload>;
+  syncNow?: () => Promise<SyncReport | ErrorPayload>;
+}
+
+export const DEFAULT_XERO_STATUS: XeroStatus = {
+  settings: { client_id: null, redirect_ports: [53682, 53683], has_client_secret: false },
+  simulated: false,
+};
+
+function answer<T extends object>(value: T | ErrorPayload): T {
+  if ("kind" in value && "message" in value) throw value;
+  return value as T;
+}
+
+/** A promise the test settles by hand. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 export interface Call {
@@ -33,7 +60,8 @@ export function installCore(core: FakeCore): Call[] {
       case "cache_status":
         return fresh ? { state: "ready", path: "/tmp/cache.sqlite3" } : (core.status ?? { state: "ready", path: "/tmp/cache.sqlite3" });
       case "load_client_table":
-        return fresh && core.freshTable ? core.freshTable : (core.table ?? makeTable([]));
+        if (fresh && core.freshTable) return core.freshTable;
+        return typeof core.table === "function" ? core.table() : (core.table ?? makeTable([]));
       case "client_details": {
         const answer = core.details?.(a.id as FileId);
         if (!answer) throw { kind: "not_found", message: "That client file is no longer in the cache." };
@@ -48,9 +76,24 @@ export function installCore(core: FakeCore): Call[] {
         return { kept_at: core.keptAt ?? "/tmp/cache.sqlite3.unusable-1" };
       case "table_painted":
         return null;
+      case "xero_status":
+        return answer(core.xeroStatus ?? DEFAULT_XERO_STATUS);
+      case "save_xero_settings": {
+        if (!core.saveXeroSettings) break;
+        return answer(core.saveXeroSettings(a.settings as XeroAppSettings, a.clientSecret as string | null));
+      }
+      case "connect_xero":
+        if (!core.connectXero) break;
+        return core.connectXero().then((v) => answer(v));
+      case "sync_now":
+        if (!core.syncNow) break;
+        return core.syncNow().then((v) => answer(v));
+      case "cancel_connect":
+      case "cancel_sync":
+        return null;
     }
     throw { kind: "invalid_input", message: `unexpected command ${cmd}` };
-  });
+  }, { shouldMockEvents: true });
   return calls;
 }
 

@@ -1,0 +1,145 @@
+// The one long operation at a time: connecting Xero (consent in the browser, then a sync) or a
+// sync of every file. Components read `operation` and call these functions; the words live in
+// lib/xero.ts. When an operation ends (ok or not) the table is reloaded, then a toast says how it went.
+import type { ErrorKind } from "../bindings/ErrorKind";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { SyncProgress } from "../bindings/SyncProgress";
+import { cancelConnect, cancelSync, connectXero, onSyncProgress, syncNow, toErrorPayload } from "./ipc";
+import { connectSummaryText, reportHasProblems, syncReportText } from "./xero";
+
+export type OperationKind = "connect" | "sync";
+
+export interface Operation {
+  kind: OperationKind;
+  /** "waiting": the consent page is open in the browser; "syncing": files are being synced. */
+  phase: "waiting" | "syncing";
+  /** The last `sync-progress` event, if any arrived yet. */
+  progress: SyncProgress | null;
+  /** The progress bar appears only once the operation has lasted PROGRESS_DELAY_MS. */
+  showProgress: boolean;
+  cancelling: boolean;
+}
+
+export interface Toast {
+  id: number;
+  level: "ok" | "warn" | "error";
+  text: string;
+  /** Offer a way to the Settings page (e.g. no Xero app is set up yet). */
+  offerSettings: boolean;
+}
+
+export const PROGRESS_DELAY_MS = 300;
+/** A success toast goes away by itself after this long; problems stay until dismissed. */
+export const TOAST_MS = 12_000;
+
+export const operation = $state<{ current: Operation | null; toast: Toast | null }>({ current: null, toast: null });
+
+let reload: () => Promise<void> = async () => {};
+let toastId = 0;
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** App gives the function that reloads the table after an operation. */
+export function configureOperations(options: { reload: () => Promise<void> }): void {
+  reload = options.reload;
+}
+
+export function isBusy(): boolean {
+  return operation.current !== null;
+}
+
+/** Why a new operation cannot start now, or null. */
+export function busyReason(): string | null {
+  const current = operation.current;
+  if (!current) return null;
+  return current.kind === "sync" ? "Wait for the sync to finish" : "Wait for the Xero connection to finish";
+}
+
+const SETTINGS_KINDS: readonly ErrorKind[] = ["invalid_input", "no_free_port"];
+const CALM_KINDS: readonly ErrorKind[] = ["sign_in_cancelled"];
+
+export function showToast(level: Toast["level"], text: string, offerSettings = false): void {
+  clearTimeout(toastTimer);
+  operation.toast = { id: ++toastId, level, text, offerSettings };
+  if (level === "ok") toastTimer = setTimeout(() => dismissToast(), TOAST_MS);
+}
+
+export function dismissToast(): void {
+  clearTimeout(toastTimer);
+  operation.toast = null;
+}
+
+function errorToast(error: ErrorPayload): void {
+  showToast(CALM_KINDS.includes(error.kind) ? "warn" : "error", error.message, SETTINGS_KINDS.includes(error.kind));
+}
+
+async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (result: T) => void): Promise<boolean> {
+  if (operation.current) return false;
+  dismissToast();
+  operation.current = { kind, phase: kind === "connect" ? "waiting" : "syncing", progress: null, showProgress: false, cancelling: false };
+  const timer = setTimeout(() => {
+    if (operation.current) operation.current.showProgress = true;
+  }, PROGRESS_DELAY_MS);
+  let unlisten: (() => void) | null = null;
+  let finish: () => void = () => {};
+  try {
+    unlisten = await onSyncProgress((progress) => {
+      const current = operation.current;
+      if (!current) return;
+      current.progress = progress;
+      current.phase = "syncing";
+    });
+  } catch {
+    // Without progress events the operation still works; the bar just stays indeterminate.
+  }
+  try {
+    const result = await command();
+    finish = () => report(result);
+  } catch (error) {
+    const payload = toErrorPayload(error);
+    finish = () => errorToast(payload);
+  } finally {
+    clearTimeout(timer);
+    unlisten?.();
+  }
+  // Rows change after a connect or a sync, whether it went well or not.
+  await reload();
+  operation.current = null;
+  finish();
+  return true;
+}
+
+/**
+ * "Add client files from Xero", the Connect icon and "Reconnect all": one consent in the browser
+ * may bring several organisations. Returns false when another operation is running.
+ */
+export function startConnect(): Promise<boolean> {
+  return run("connect", connectXero, (summary) =>
+    showToast(reportHasProblems(summary.sync) || summary.connected === 0 ? "warn" : "ok", connectSummaryText(summary)),
+  );
+}
+
+export function startSync(): Promise<boolean> {
+  return run("sync", syncNow, (report) => showToast(reportHasProblems(report) ? "warn" : "ok", syncReportText(report)));
+}
+
+/** Cancel: a connect still waiting for the browser ends at once; a sync stops after the files in flight. */
+export async function cancelOperation(): Promise<void> {
+  const current = operation.current;
+  if (!current || current.cancelling) return;
+  current.cancelling = true;
+  try {
+    if (current.kind === "connect" && current.phase === "waiting") await cancelConnect();
+    else await cancelSync();
+  } catch (error) {
+    if (operation.current === current) current.cancelling = false;
+    showToast("error", toErrorPayload(error).message);
+  }
+}
+
+/** For tests: forget any operation and toast. */
+export function resetOperationForTests(): void {
+  clearTimeout(toastTimer);
+  operation.current = null;
+  operation.toast = null;
+  reload = async () => {};
+}

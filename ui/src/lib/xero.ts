@@ -1,0 +1,109 @@
+// Xero connection words and small rules: redirect ports, what a connect or sync did, which files
+// the Connect icon can (re)connect. Pure functions, no DOM, no IPC.
+import type { ClientFile } from "../bindings/ClientFile";
+import type { ConnectSummary } from "../bindings/ConnectSummary";
+import type { SyncProgress } from "../bindings/SyncProgress";
+import type { SyncReport } from "../bindings/SyncReport";
+import type { TokenSetInfo } from "../bindings/TokenSetInfo";
+import { dateOnly, softwareLabel } from "./format";
+
+/** The redirect URI Xero must have registered for a loopback port (design.md §2). */
+export function redirectUri(port: number): string {
+  return `http://localhost:${port}/callback`;
+}
+
+export type ParsedPorts = { ok: true; ports: number[] } | { ok: false; message: string };
+
+/** "53682, 53683" → [53682, 53683]. Blank entries are ignored; duplicates are kept once. */
+export function parsePorts(text: string): ParsedPorts {
+  const ports: number[] = [];
+  for (const part of text.split(/[\s,;]+/)) {
+    if (part === "") continue;
+    if (!/^\d+$/.test(part)) return { ok: false, message: `“${part}” is not a port number. Use numbers separated by commas.` };
+    const port = Number(part);
+    if (port < 1 || port > 65535) return { ok: false, message: `${port} is not a port number (1–65535).` };
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return { ok: true, ports };
+}
+
+export function formatPorts(ports: readonly number[]): string {
+  return ports.join(", ");
+}
+
+const files = (n: number) => (n === 1 ? "1 client file" : `${n.toLocaleString("en-GB")} client files`);
+
+/** The parts of a sync report worth telling a person, e.g. "2 failed to sync, 1 needs reconnect". */
+export function syncProblems(report: SyncReport): string[] {
+  const parts: string[] = [];
+  if (report.failed > 0) parts.push(`${report.failed.toLocaleString("en-GB")} failed to sync`);
+  if (report.needs_reconnect > 0) parts.push(`${report.needs_reconnect.toLocaleString("en-GB")} need${report.needs_reconnect === 1 ? "s" : ""} reconnecting`);
+  if (report.disconnected > 0) parts.push(`${report.disconnected.toLocaleString("en-GB")} no longer connected at Xero`);
+  return parts;
+}
+
+function withProblems(head: string, report: SyncReport): string {
+  const problems = syncProblems(report);
+  const tail = report.cancelled ? " The sync was cancelled; files not reached keep their last good data." : "";
+  return problems.length ? `${head}; ${problems.join(", ")}.${tail}` : `${head}.${tail}`;
+}
+
+/** The toast after "Add client files from Xero" (or a Connect / Reconnect) succeeded. */
+export function connectSummaryText(summary: ConnectSummary): string {
+  if (summary.connected === 0) return withProblems("Xero connected no organisations (none were allowed)", summary.sync);
+  return withProblems(`Connected ${files(summary.connected)}`, summary.sync);
+}
+
+/** The toast after "Sync now". */
+export function syncReportText(report: SyncReport): string {
+  const head = report.cancelled ? `Sync cancelled after ${files(report.synced)}` : `Synced ${files(report.synced)}`;
+  const problems = syncProblems(report);
+  return problems.length ? `${head}; ${problems.join(", ")}.` : `${head}.`;
+}
+
+/** Whether a finished operation deserves a warning look rather than a plain success. */
+export function reportHasProblems(report: SyncReport): boolean {
+  return report.failed + report.needs_reconnect + report.disconnected > 0 || report.cancelled;
+}
+
+/** "120 of 250 files · 2 failed" — the progress bar's text (and aria-valuetext). */
+export function progressText(progress: SyncProgress | null): string {
+  if (!progress || progress.total === 0) return "Starting…";
+  const base = `${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} files`;
+  return progress.failed > 0 ? `${base} · ${progress.failed.toLocaleString("en-GB")} failed` : base;
+}
+
+export function needsReconnectCount(list: readonly ClientFile[]): number {
+  let n = 0;
+  for (const file of list) if (file.connection.state === "needs_reconnect") n++;
+  return n;
+}
+
+/**
+ * Why the Connect icon cannot (re)connect this file, or null when it can. Switchboard connects
+ * Xero organisations only; other software keeps an honest explanation.
+ */
+export function connectUnsupported(file: ClientFile): string | null {
+  switch (file.software.kind) {
+    case "xero":
+      return null;
+    case "none":
+      return "No accounting software syncs this file, so there is nothing to connect";
+    default:
+      return `Switchboard connects Xero organisations only; connecting ${softwareLabel(file.software)} files is not supported`;
+  }
+}
+
+/** "Xero user 4f1c…" — who consented; the token set reaches what that user connected. */
+export function tokenOwnerText(info: TokenSetInfo): string {
+  return info.xero_user_id ? `Connected by Xero user ${info.xero_user_id}` : "Connected by a Xero user Xero did not name";
+}
+
+/** When the connection lapses if unused (refresh tokens expire after 60 days without use). */
+export function lapseText(info: TokenSetInfo, now: number): { text: string; level: "ok" | "soon" | "gone" } {
+  if (info.needs_reconnect) return { text: "Lapsed: Xero no longer accepts this sign-in. Reconnect the file.", level: "gone" };
+  if (info.lapses_at <= now) return { text: `Lapsed on ${dateOnly(info.lapses_at)}. Reconnect the file.`, level: "gone" };
+  const days = Math.floor((info.lapses_at - now) / 86_400_000);
+  const left = days === 0 ? "today" : days === 1 ? "in 1 day" : `in ${days} days`;
+  return { text: `Connection lapses ${dateOnly(info.lapses_at)} (${left}) if unused`, level: days < 7 ? "soon" : "ok" };
+}
