@@ -37,10 +37,10 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         csv: PathBuf,
     },
-    /// Set up the practice's Xero app (as registered at developer.xero.com).
+    /// Show the practice's Xero app settings, or set them up (as registered at developer.xero.com).
     XeroApp {
         #[arg(long)]
-        client_id: String,
+        client_id: Option<String>,
         /// The ports of the http://localhost:<port>/callback redirect URIs registered with the app.
         #[arg(long, value_name = "PORT,PORT,...")]
         ports: Option<String>,

@@ -19,9 +19,25 @@ use switchboard_core::Cache;
 /// Some files need a person (failed, disconnected or needing reconnect).
 const NEEDS_ATTENTION: u8 = 3;
 
-pub fn set_up_app(mut cache: Cache, client_id: String, ports: Option<String>, secret_stdin: bool) -> Result<ExitCode, String> {
-    let store = os_store_from_env().map_err(|e| e.to_string())?;
+pub fn set_up_app(
+    mut cache: Cache,
+    client_id: Option<String>,
+    ports: Option<String>,
+    secret_stdin: bool,
+) -> Result<ExitCode, String> {
     let mut settings = XeroAppSettings::load(&cache).map_err(|e| e.to_string())?;
+    let Some(client_id) = client_id else {
+        // Just show them (scripts use the first line to tell whether an app is set up).
+        match &settings.client_id {
+            Some(id) => println!("client id: {id}"),
+            None => println!("no Xero app is set up"),
+        }
+        let ports: Vec<_> = settings.redirect_ports.iter().map(u16::to_string).collect();
+        println!("redirect ports: {}", ports.join(", "));
+        println!("client secret: {}", if settings.has_client_secret { "in the credential store" } else { "none (PKCE app)" });
+        return Ok(ExitCode::SUCCESS);
+    };
+    let store = os_store_from_env().map_err(|e| e.to_string())?;
     settings.client_id = Some(client_id);
     if let Some(ports) = ports {
         settings.redirect_ports = parse_ports(&ports).map_err(|e| e.to_string())?;

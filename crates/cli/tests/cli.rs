@@ -104,3 +104,14 @@ fn an_export_into_a_missing_folder_fails_cleanly() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("Could not write"));
     assert!(!out.exists());
 }
+
+#[test]
+fn xero_app_without_arguments_shows_the_settings() {
+    let (_dir, path) = seeded();
+    let text = stdout(&switchboard(&path, &["xero-app"]));
+    assert!(text.starts_with("no Xero app is set up\n"), "{text}");
+    assert!(text.contains("redirect ports: 53682, 53683, 53684, 53685, 53686"));
+    let bad = switchboard(&path, &["xero-app", "--client-id", "not valid!"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("letters and digits"));
+}
