@@ -475,7 +475,7 @@ describe("the Client Console's Xero sign-in", () => {
   async function consoleFor(info: TokenSetInfo | null) {
     go("#/clients/1/console");
     const file = makeFile({ id: 1, display_name: "Bravo Bakery" });
-    const t = await start({ table: makeTable([file]), details: () => ({ ...makeDetails(file), xero_connection: info }) });
+    const t = await start({ table: makeTable([file]), details: () => ({ ...makeDetails(file), xero_connection: info }), connectXero: () => new Promise(() => {}) });
     await until(() => expect(t.q('[data-field="token_owner"]')).not.toBeNull());
     return (name: string) => t.q(`[data-field="${name}"]`);
   }
@@ -486,12 +486,18 @@ describe("the Client Console's Xero sign-in", () => {
     expect(text(field("token_lapse"))).toBe("Connection lapses 23 Jan 2027 (in 59 days) if unused");
     expect(field("token_lapse")!.className).not.toContain("lapse-");
     expect(text(field("token_scopes"))).toBe("offline_access accounting.settings.read");
+    expect(document.querySelector('[data-testid="console-reconnect"]')).toBeNull();
   });
 
-  it("says when the sign-in needs reconnecting", async () => {
+  it("says when the sign-in needs reconnecting, and offers the same Connect as the row", async () => {
     const field = await consoleFor({ ...signIn, needs_reconnect: true });
     expect(text(field("token_lapse"))).toBe("Lapsed: Xero no longer accepts this sign-in. Reconnect the file.");
     expect(field("token_lapse")!.classList.contains("lapse-gone")).toBe(true);
+    const button = document.querySelector<HTMLButtonElement>('[data-testid="console-reconnect"]')!;
+    expect(button.disabled).toBe(false);
+    await fireEvent.click(button);
+    await until(() => expect(document.querySelector('[data-testid="waiting"]')).not.toBeNull());
+    expect(button.disabled).toBe(true);
   });
 
   it("says when no sign-in reaches the file", async () => {
