@@ -172,12 +172,13 @@ impl XeroContext {
         }
         let counter = Counter { total: targets.len() as u32, ..Counter::default() };
         let mut report = SyncReport::default();
-        for (token_set, group) in by_token_set {
-            if cancel.load(Ordering::Relaxed) {
-                report.cancelled = true;
-                break;
-            }
-            for outcome in self.sync_token_set(token_set, group, cancel, &counter, &progress).await? {
+        // Every token set at once: the rate limiter, not the order of token sets, decides how
+        // many calls are in flight.
+        let runs = by_token_set
+            .into_iter()
+            .map(|(token_set, group)| self.sync_token_set(token_set, group, cancel, &counter, &progress));
+        for outcomes in futures::future::join_all(runs).await {
+            for outcome in outcomes? {
                 match outcome {
                     Outcome::Synced => report.synced += 1,
                     Outcome::Failed => report.failed += 1,
@@ -198,6 +199,9 @@ impl XeroContext {
         counter: &Counter,
         progress: &(impl Fn(SyncProgress) + Send + Sync),
     ) -> Result<Vec<Outcome>> {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(Vec::new());
+        }
         let finish_all = |outcome: fn() -> Outcome, reason: Option<&str>| -> Result<Vec<Outcome>> {
             let mut outcomes = Vec::new();
             for target in &group {
