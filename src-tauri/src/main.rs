@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use switchboard_core::model::FileId;
 use switchboard_core::session::{CacheStatus, ClientDetails, CsvExport, FreshCache};
@@ -23,14 +24,22 @@ struct Shared(Arc<Mutex<Session>>);
 impl Shared {
     async fn run<T: Send + 'static>(
         &self,
+        command: &'static str,
         call: impl FnOnce(&mut Session) -> Result<T, ErrorPayload> + Send + 'static,
     ) -> Result<T, ErrorPayload> {
         let session = self.0.clone();
-        tauri::async_runtime::spawn_blocking(move || {
+        let started = Instant::now();
+        let result = tauri::async_runtime::spawn_blocking(move || {
             call(&mut session.lock().unwrap_or_else(PoisonError::into_inner))
         })
         .await
-        .unwrap_or_else(|_| Err(internal_error()))
+        .unwrap_or_else(|_| Err(internal_error()));
+        // Kinds and timings only: messages may carry paths, never log payloads.
+        match &result {
+            Ok(_) => tracing::debug!(command, ms = started.elapsed().as_millis() as u64, "ok"),
+            Err(e) => tracing::debug!(command, ms = started.elapsed().as_millis() as u64, kind = ?e.kind, "failed"),
+        }
+        result
     }
 }
 
@@ -44,37 +53,36 @@ fn internal_error() -> ErrorPayload {
 
 #[tauri::command]
 async fn cache_status(state: State<'_, Shared>) -> Result<CacheStatus, ErrorPayload> {
-    state.run(|s| Ok(s.status())).await
+    state.run("cache_status", |s| Ok(s.status())).await
 }
 
 #[tauri::command]
 async fn load_client_table(state: State<'_, Shared>) -> Result<ClientTable, ErrorPayload> {
-    state.run(|s| s.client_table()).await
+    state.run("load_client_table", |s| s.client_table()).await
 }
 
 #[tauri::command]
 async fn client_details(state: State<'_, Shared>, id: FileId) -> Result<ClientDetails, ErrorPayload> {
-    state.run(move |s| s.client_details(id)).await
+    state.run("client_details", move |s| s.client_details(id)).await
 }
 
 #[tauri::command]
 async fn export_csv(state: State<'_, Shared>, ids: Vec<FileId>) -> Result<CsvExport, ErrorPayload> {
-    state.run(move |s| s.export_csv(&ids)).await
+    state.run("export_csv", move |s| s.export_csv(&ids)).await
 }
 
 #[tauri::command]
 async fn start_fresh_cache(state: State<'_, Shared>) -> Result<FreshCache, ErrorPayload> {
-    state.run(|s| s.start_fresh()).await
+    state.run("start_fresh_cache", |s| s.start_fresh()).await
 }
 
 /// The UI calls this once, after the first table is painted.
 #[tauri::command]
 fn table_painted(app: AppHandle) {
+    tracing::debug!("table painted");
     if std::env::var(EXIT_AFTER_PAINT_VAR).is_ok_and(|v| v == "1") {
         println!("switchboard: table painted");
         app.exit(0);
-    } else {
-        tracing::debug!("table painted");
     }
 }
 
@@ -87,11 +95,13 @@ fn main() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+    tracing::debug!("starting");
 
     tauri::Builder::default()
         .setup(|app| {
+            let started = Instant::now();
             let session = Session::open_default();
-            tracing::info!("cache: {:?}", session.status());
+            tracing::info!(ms = started.elapsed().as_millis() as u64, "cache: {:?}", session.status());
             app.manage(Shared(Arc::new(Mutex::new(session))));
             Ok(())
         })
