@@ -117,7 +117,8 @@ impl XeroContext {
         let pending = start_sign_in(&self.app, &self.endpoints, CONNECT_SCOPES, self.client_secret.as_ref()).await?;
         crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
         let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in.notified()).await?;
-        let (files, sync) = self.connect_from_grant(grant, progress).await?;
+        cancel.sync.store(false, Ordering::Relaxed);
+        let (files, sync) = self.connect_grant(grant, &cancel.sync, progress).await?;
         Ok(ConnectSummary { connected: files.len() as u32, sync })
     }
 
@@ -126,6 +127,15 @@ impl XeroContext {
     pub async fn connect_from_grant(
         &self,
         grant: TokenGrant,
+        progress: impl Fn(SyncProgress) + Send + Sync,
+    ) -> Result<(Vec<FileId>, SyncReport)> {
+        self.connect_grant(grant, &AtomicBool::new(false), progress).await
+    }
+
+    async fn connect_grant(
+        &self,
+        grant: TokenGrant,
+        cancel: &AtomicBool,
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<(Vec<FileId>, SyncReport)> {
         let token_set = self.vault.save_new(&self.cache, &grant)?;
@@ -143,7 +153,7 @@ impl XeroContext {
                 token_set,
             )?);
         }
-        let report = self.sync(Some(&files), &AtomicBool::new(false), progress).await?;
+        let report = self.sync(Some(&files), cancel, progress).await?;
         Ok((files, report))
     }
 
