@@ -9,6 +9,12 @@ const COMMANDS: &[&str] = &[
     "export_csv",
     "start_fresh_cache",
     "table_painted",
+    "xero_status",
+    "save_xero_settings",
+    "connect_xero",
+    "cancel_connect",
+    "sync_now",
+    "cancel_sync",
 ];
 
 fn main() {

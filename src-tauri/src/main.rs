@@ -13,16 +13,18 @@ use switchboard_core::table::ClientTable;
 use switchboard_core::{ErrorKind, ErrorPayload, Session};
 use tauri::{AppHandle, Manager, State};
 
+mod xero;
+
 /// Set to `1` by the start-up benchmark: print a line and quit once the table is painted.
 const EXIT_AFTER_PAINT_VAR: &str = "SWITCHBOARD_EXIT_AFTER_PAINT";
 
 /// The one session the window talks to. Commands run on the blocking pool, never on the main
 /// (GTK/WebView) thread, so a 10,000-row load or an export cannot freeze the window.
 #[derive(Clone)]
-struct Shared(Arc<Mutex<Session>>);
+pub(crate) struct Shared(Arc<Mutex<Session>>);
 
 impl Shared {
-    async fn run<T: Send + 'static>(
+    pub(crate) async fn run<T: Send + 'static>(
         &self,
         command: &'static str,
         call: impl FnOnce(&mut Session) -> Result<T, ErrorPayload> + Send + 'static,
@@ -112,6 +114,12 @@ fn main() {
             export_csv,
             start_fresh_cache,
             table_painted,
+            xero::xero_status,
+            xero::save_xero_settings,
+            xero::connect_xero,
+            xero::cancel_connect,
+            xero::sync_now,
+            xero::cancel_sync,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

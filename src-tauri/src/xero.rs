@@ -1,0 +1,55 @@
+//! The Xero commands: settings, connect (sign-in in the system browser) and sync. The long ones
+//! take what they need from the session and run without holding it, so the table stays usable.
+
+use switchboard_core::ErrorPayload;
+use switchboard_core::session::XeroStatus;
+use switchboard_core::xero::app_settings::XeroAppSettings;
+use switchboard_core::xero::sync::{ConnectSummary, SyncProgress, SyncReport};
+use tauri::{AppHandle, Emitter, State};
+
+use crate::Shared;
+
+/// The event that drives the progress bar.
+const PROGRESS_EVENT: &str = "sync-progress";
+
+fn progress(app: AppHandle) -> impl Fn(SyncProgress) + Send + Sync {
+    move |p| {
+        let _ = app.emit(PROGRESS_EVENT, p);
+    }
+}
+
+#[tauri::command]
+pub async fn xero_status(state: State<'_, Shared>) -> Result<XeroStatus, ErrorPayload> {
+    state.run("xero_status", |s| s.xero_status()).await
+}
+
+#[tauri::command]
+pub async fn save_xero_settings(
+    state: State<'_, Shared>,
+    settings: XeroAppSettings,
+    client_secret: Option<String>,
+) -> Result<XeroStatus, ErrorPayload> {
+    state.run("save_xero_settings", move |s| s.save_xero_settings(&settings, client_secret)).await
+}
+
+#[tauri::command]
+pub async fn connect_xero(app: AppHandle, state: State<'_, Shared>) -> Result<ConnectSummary, ErrorPayload> {
+    let (xero, cancel) = state.run("connect_xero", |s| s.xero()).await?;
+    Ok(xero.connect_in_browser(&cancel, progress(app)).await?)
+}
+
+#[tauri::command]
+pub async fn cancel_connect(state: State<'_, Shared>) -> Result<(), ErrorPayload> {
+    state.run("cancel_connect", |s| Ok(s.cancel_xero())).await
+}
+
+#[tauri::command]
+pub async fn sync_now(app: AppHandle, state: State<'_, Shared>) -> Result<SyncReport, ErrorPayload> {
+    let (xero, cancel) = state.run("sync_now", |s| s.xero()).await?;
+    Ok(xero.sync_all(&cancel, progress(app)).await?)
+}
+
+#[tauri::command]
+pub async fn cancel_sync(state: State<'_, Shared>) -> Result<(), ErrorPayload> {
+    state.run("cancel_sync", |s| Ok(s.cancel_xero())).await
+}
