@@ -28,13 +28,15 @@ pub fn set_up_app(
     let mut settings = XeroAppSettings::load(&cache).map_err(|e| e.to_string())?;
     let Some(client_id) = client_id else {
         // Just show them (scripts use the first line to tell whether an app is set up).
-        match &settings.client_id {
-            Some(id) => println!("client id: {id}"),
-            None => println!("no Xero app is set up"),
-        }
         let ports: Vec<_> = settings.redirect_ports.iter().map(u16::to_string).collect();
-        println!("redirect ports: {}", ports.join(", "));
-        println!("client secret: {}", if settings.has_client_secret { "in the credential store" } else { "none (PKCE app)" });
+        let text = format!(
+            "{}\nredirect ports: {}\nclient secret: {}\n",
+            settings.client_id.as_ref().map_or("no Xero app is set up".to_owned(), |id| format!("client id: {id}")),
+            ports.join(", "),
+            if settings.has_client_secret { "in the credential store" } else { "none (PKCE app)" },
+        );
+        // A reader that stops early (`| grep -q`) is not an error.
+        let _ = std::io::stdout().write_all(text.as_bytes());
         return Ok(ExitCode::SUCCESS);
     };
     let store = os_store_from_env().map_err(|e| e.to_string())?;
