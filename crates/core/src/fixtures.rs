@@ -40,10 +40,16 @@ const SECOND: &[&str] = &[
 ];
 const SUFFIX: &[&str] = &["Pty Ltd", "Ltd", "Limited", "& Co", "Trust", "", "LLC", "Partners"];
 
-/// A practice of `count` client files (and the XPM clients some of them link to).
+/// A practice of `count` client files (and the XPM clients some of them link to), synced
+/// recently as of now.
 pub fn practice(count: usize, seed: u64) -> (Vec<XpmClient>, Vec<ClientFileDraft>) {
+    practice_as_of(count, seed, UnixMillis::now())
+}
+
+/// The same practice as of `now`: equal inputs give equal practices.
+pub fn practice_as_of(count: usize, seed: u64, now: UnixMillis) -> (Vec<XpmClient>, Vec<ClientFileDraft>) {
     let mut rng = Rng(seed);
-    let now = UnixMillis::now().0;
+    let now = now.0;
     let mut xpm_clients = Vec::new();
     let mut files = Vec::with_capacity(count);
     for i in 0..count {
@@ -163,8 +169,9 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_practice() {
-        assert_eq!(practice(50, 7), practice(50, 7));
-        assert_ne!(practice(50, 7).1, practice(50, 8).1);
+        let now = UnixMillis(1_764_000_000_000);
+        assert_eq!(practice_as_of(50, 7, now), practice_as_of(50, 7, now));
+        assert_ne!(practice_as_of(50, 7, now).1, practice_as_of(50, 8, now).1);
     }
 
     #[test]
