@@ -71,12 +71,10 @@ use std::time::{Duration, Instant};
 use switchboard_core::Cache;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::{ClientFile, ConnectionState, UnixMillis};
-use switchboard_core::xero::api::XeroApi;
 use switchboard_core::xero::config::{CONNECT_SCOPES, XeroApp, XeroEndpoints};
-use switchboard_core::xero::rate_limit::{Limits, RateLimiter};
-use switchboard_core::xero::sign_in::{TokenGrant, http_client, start_sign_in};
+use switchboard_core::xero::rate_limit::Limits;
+use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::{SyncReport, XeroContext};
-use switchboard_core::xero::token_vault::TokenVault;
 use xero_sim::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, RateLimits, SimConfig, SimHandle, Simulator};
 
 const LATENCY: Duration = Duration::from_millis(50);
@@ -341,20 +339,13 @@ fn context(sim: &SimHandle, dir: &tempfile::TempDir, limits: Limits) -> XeroCont
         revocation: sim.revocation_url().parse().unwrap(),
         api: format!("{}/", sim.api_base()).parse().unwrap(),
     };
-    let http = http_client();
-    XeroContext {
-        cache,
-        vault: Arc::new(TokenVault::new(Arc::new(MemoryCredentialStore::default()), dir.path().join("locks"))),
-        api: Arc::new(XeroApi::new(http.clone(), endpoints.clone(), Arc::new(RateLimiter::new(limits)))),
-        http,
-        app: XeroApp {
-            client_id: DEFAULT_CLIENT_ID.to_owned(),
-            has_client_secret: false,
-            redirect_ports: DEFAULT_REDIRECT_PORTS.to_vec(),
-        },
-        endpoints,
-        client_secret: None,
-    }
+    let app = XeroApp {
+        client_id: DEFAULT_CLIENT_ID.to_owned(),
+        has_client_secret: false,
+        redirect_ports: DEFAULT_REDIRECT_PORTS.to_vec(),
+    };
+    let store = Arc::new(MemoryCredentialStore::default());
+    XeroContext::new(cache, store, dir.path().join("locks"), app, endpoints, None, limits)
 }
 
 /// What the system browser does: follow the (automatic) consent's redirect back to the loopback

@@ -8,12 +8,10 @@ use std::time::Duration;
 use switchboard_core::Cache;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::*;
-use switchboard_core::xero::api::XeroApi;
 use switchboard_core::xero::config::{CONNECT_SCOPES, XeroApp, XeroEndpoints};
-use switchboard_core::xero::rate_limit::{Limits, RateLimiter};
-use switchboard_core::xero::sign_in::{TokenGrant, http_client, start_sign_in};
+use switchboard_core::xero::rate_limit::Limits;
+use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::{SyncReport, XeroContext};
-use switchboard_core::xero::token_vault::TokenVault;
 use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, SimConfig};
 use xero_sim::faults::{FaultKind, FaultRule};
 use xero_sim::{SimHandle, Simulator};
@@ -39,17 +37,9 @@ async fn world(config: SimConfig) -> World {
         revocation: sim.revocation_url().parse().unwrap(),
         api: format!("{}/", sim.api_base()).parse().unwrap(),
     };
-    let http = http_client();
-    let limiter = Arc::new(RateLimiter::new(Limits::default()));
-    let ctx = XeroContext {
-        cache,
-        vault: Arc::new(TokenVault::new(Arc::new(MemoryCredentialStore::default()), dir.path().join("locks"))),
-        api: Arc::new(XeroApi::new(http.clone(), endpoints.clone(), limiter)),
-        http,
-        app: XeroApp { client_id: DEFAULT_CLIENT_ID.to_owned(), has_client_secret: false, redirect_ports: free_ports() },
-        endpoints,
-        client_secret: None,
-    };
+    let app = XeroApp { client_id: DEFAULT_CLIENT_ID.to_owned(), has_client_secret: false, redirect_ports: free_ports() };
+    let store = Arc::new(MemoryCredentialStore::default());
+    let ctx = XeroContext::new(cache, store, dir.path().join("locks"), app, endpoints, None, Limits::default());
     World { sim, ctx, _dir: dir }
 }
 

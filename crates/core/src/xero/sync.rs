@@ -43,18 +43,28 @@ impl XeroContext {
         let settings = XeroAppSettings::load(&lock(&cache))?;
         let app = settings.app()?;
         let client_secret = settings.client_secret(store.as_ref())?;
-        let endpoints = XeroEndpoints::from_env()?;
+        Ok(XeroContext::new(cache, store, lock_dir, app, XeroEndpoints::from_env()?, client_secret, Limits::default()))
+    }
+
+    pub fn new(
+        cache: SharedCache,
+        store: Arc<dyn CredentialStore>,
+        lock_dir: PathBuf,
+        app: XeroApp,
+        endpoints: XeroEndpoints,
+        client_secret: Option<Secret>,
+        limits: Limits,
+    ) -> Self {
         let http = http_client();
-        let limiter = Arc::new(RateLimiter::new(Limits::default()));
-        Ok(XeroContext {
-            api: Arc::new(XeroApi::new(http.clone(), endpoints.clone(), limiter)),
+        XeroContext {
+            api: Arc::new(XeroApi::new(http.clone(), endpoints.clone(), Arc::new(RateLimiter::new(limits)))),
             vault: Arc::new(TokenVault::new(store, lock_dir)),
             cache,
             http,
             app,
             endpoints,
             client_secret,
-        })
+        }
     }
 }
 
