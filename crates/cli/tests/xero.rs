@@ -126,9 +126,12 @@ fn connect_then_sync_from_the_command_line() {
 #[test]
 fn no_token_is_at_rest_outside_the_credential_store() {
     let p = Practice::new(SimConfig::default().orgs(3).seed(8), "at-rest");
-    p.connect();
+    let connect_output = p.connect();
     p.sim.advance(Duration::from_secs(31 * 60));
-    assert_eq!(p.run(&["sync"]).status.code(), Some(0));
+    let sync = p.run(&["sync"]);
+    assert_eq!(sync.status.code(), Some(0));
+    // What the commands printed (their only log) is checked below too.
+    let printed = format!("{connect_output}{}{}", stdout(&sync), String::from_utf8_lossy(&sync.stderr));
 
     let stored = p.store().get("token-set/1").unwrap().expect("tokens stored");
     let pair: serde_json::Value = serde_json::from_str(stored.expose()).unwrap();
@@ -145,6 +148,7 @@ fn no_token_is_at_rest_outside_the_credential_store() {
         assert!(secret.len() > 20);
         let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
         assert!(!found, "a token was found in the data folder");
+        assert!(!printed.contains(secret), "a token was printed");
     }
     p.forget_secrets();
 }

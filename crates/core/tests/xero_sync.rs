@@ -45,7 +45,7 @@ async fn world(config: SimConfig) -> World {
 
 /// What the system browser does: follow Xero's redirect back to the loopback listener.
 async fn consent(ctx: &XeroContext) -> TokenGrant {
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, CONNECT_SCOPES, None).await.unwrap();
+    let pending = start_sign_in(&ctx.app, &ctx.endpoints, CONNECT_SCOPES, ctx.client_secret.as_ref()).await.unwrap();
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let authorize = browser.get(pending.authorize_url.clone()).send().await.unwrap();
     assert!(authorize.status().is_redirection(), "authorize answered {}", authorize.status());
@@ -238,4 +238,26 @@ async fn a_daily_limit_429_is_reported_and_not_retried() {
     }
     // One Organisation call per file met the limit, and none was tried again.
     assert_eq!(w.sim.stats().api_requests, calls_before + 2);
+}
+
+#[tokio::test]
+async fn a_web_app_signs_in_with_its_client_secret() {
+    let ports: Vec<String> = free_ports().iter().map(|p| format!("http://localhost:{p}/callback")).collect();
+    let web_app = xero_sim::config::SimClient::confidential("WEBAPP00000000000000000000000001", "the-secret", ports);
+    let mut w = world(SimConfig::default().orgs(2).auto_consent(AutoConsent::all()).clients(vec![web_app])).await;
+    w.ctx.app.client_id = "WEBAPP00000000000000000000000001".to_owned();
+    w.ctx.app.has_client_secret = true;
+
+    // Without its secret, Xero refuses the code exchange of a "Web app".
+    let pending = start_sign_in(&w.ctx.app, &w.ctx.endpoints, CONNECT_SCOPES, None).await.unwrap();
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let back = browser.get(pending.authorize_url.clone()).send().await.unwrap().headers()["location"].to_str().unwrap().to_owned();
+    tokio::spawn(async move { browser.get(back).send().await });
+    let refused = pending.finish(&w.ctx.http, Duration::from_secs(10), std::future::pending()).await.unwrap_err();
+    assert_eq!(refused.kind(), switchboard_core::ErrorKind::SignInFailed, "{refused}");
+    assert!(refused.to_string().contains("invalid_client"), "{refused}");
+
+    w.ctx.client_secret = Some(switchboard_core::secret::Secret::new("the-secret"));
+    let (files, report) = connect(&w).await;
+    assert_eq!((files.len(), report.synced), (2, 2), "{report:?}");
 }
