@@ -73,11 +73,6 @@ impl Cache {
         Ok(Cache { conn, path: path.to_owned() })
     }
 
-    /// Opens the cache in the per-user data folder (see [`crate::paths`]).
-    pub fn open_default() -> Result<Cache> {
-        Cache::open(&crate::paths::cache_path())
-    }
-
     /// Moves an unusable cache aside — renamed, never deleted or overwritten — and opens a new,
     /// empty one at `path`. Returns the new cache and where the old file now is.
     pub fn start_fresh(path: &Path) -> Result<(Cache, PathBuf)> {
