@@ -48,16 +48,8 @@ export function connectionLabel(connection: ConnectionState): string {
 
 /** The tooltip of the Connection cell: the state, and the reason when there is one. */
 export function connectionTooltip(connection: ConnectionState): string {
-  switch (connection.state) {
-    case "connected":
-      return "Connected";
-    case "not_connected":
-      return "Not connected";
-    case "needs_reconnect":
-      return `Needs reconnect: ${connection.reason || "no reason recorded"}`;
-    case "disconnected":
-      return `Disconnected: ${connection.reason || "no reason recorded"}`;
-  }
+  const label = connectionLabel(connection);
+  return "reason" in connection ? `${label}: ${connection.reason || "no reason recorded"}` : label;
 }
 
 export function unavailableExplanation(reason: UnavailableReason): string {

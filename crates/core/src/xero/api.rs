@@ -259,7 +259,7 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Vec<u8>, CallError> {
 fn problem_detail(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let detail = value.get("Detail").or_else(|| value.get("detail"))?.as_str()?;
-    Some(detail.chars().filter(|c| !c.is_control()).take(120).collect())
+    Some(super::printable(detail, 120))
 }
 
 /// reqwest's messages name the URL; ours say what happened.

@@ -135,12 +135,10 @@ fn callback_outcome(query: &[(String, String)], expected_state: &Secret) -> Resu
     }
 }
 
-/// Remote text is untrusted: keep it short and printable before it reaches a message.
 fn describe_error(error: &str, description: Option<&str>) -> String {
-    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).take(200).collect::<String>();
     match description {
-        Some(d) => format!("{} ({})", clean(error), clean(d)),
-        None => clean(error),
+        Some(d) => format!("{} ({})", super::printable(error, 200), super::printable(d, 200)),
+        None => super::printable(error, 200),
     }
 }
 

@@ -9,3 +9,9 @@ pub mod rate_limit;
 pub mod api;
 pub mod sync;
 pub mod app_settings;
+
+/// Remote text (error descriptions and details) is untrusted: keep at most `max` characters and
+/// no control characters before it reaches a message a person reads.
+pub(crate) fn printable(text: &str, max: usize) -> String {
+    text.chars().filter(|c| !c.is_control()).take(max).collect()
+}

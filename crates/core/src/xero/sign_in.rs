@@ -177,7 +177,7 @@ fn token_error<RE: std::error::Error + 'static>(
                 other.as_ref(),
                 response
                     .error_description()
-                    .map(|d| format!(": {}", d.chars().filter(|c| !c.is_control()).take(200).collect::<String>()))
+                    .map(|d| format!(": {}", super::printable(d, 200)))
                     .unwrap_or_default()
             )),
         },
