@@ -279,3 +279,26 @@ fn the_practice_summary_reports_last_sync_failures_and_staleness() {
     assert_eq!(summary.last_attempt_at, Some(UnixMillis(now - 500)));
     assert!(!summary.stale);
 }
+
+/// A bulk write is copied from the write-ahead log into the database file by the background
+/// checkpoint, while the cache stays open (not only when it closes).
+#[test]
+fn a_bulk_write_is_checkpointed_into_the_database_file_in_the_background() {
+    let (dir, mut cache) = temp_cache();
+    let path = dir.path().join("cache.sqlite3");
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let before = size();
+    let (xpm, drafts) = switchboard_core::fixtures::practice(10_000, 3);
+    cache.upsert_xpm_clients(&xpm).unwrap();
+    cache.upsert_files(&drafts).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while size() < before + 1_000_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file is still {} bytes: the write never left the log",
+            size()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(cache.list_files().unwrap().len(), 10_000);
+}

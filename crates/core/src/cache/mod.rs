@@ -5,6 +5,7 @@
 //! was. [`Cache::start_fresh`] then moves it aside (keeping it) and starts an empty cache.
 
 mod audit;
+mod checkpoint;
 mod client_files;
 pub mod migrations;
 mod settings;
@@ -26,6 +27,8 @@ use crate::error::{Error, Result};
 use crate::model::UnixMillis;
 
 pub struct Cache {
+    // Declared first, so it is dropped (its thread joined) before `conn` closes.
+    checkpointer: checkpoint::Checkpointer,
     conn: Connection,
     path: PathBuf,
 }
@@ -66,11 +69,13 @@ impl Cache {
         // 2 MB cache spills pages to the WAL halfway through a full write).
         conn.pragma_update(None, "cache_size", -32_768)?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::INLINE_CHECKPOINT_PAGES)?;
         migrations::migrations().to_latest(&mut conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             other => Error::CacheCorrupt { path: path.to_owned(), detail: other.to_string() },
         })?;
-        Ok(Cache { conn, path: path.to_owned() })
+        let checkpointer = checkpoint::Checkpointer::start(path).map_err(|e| classify(path, e))?;
+        Ok(Cache { checkpointer, conn, path: path.to_owned() })
     }
 
     /// Moves an unusable cache aside — renamed, never deleted or overwritten — and opens a new,
