@@ -24,17 +24,19 @@ function launch(binary, marker, env) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(binary, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '', painted;
+    let out = '', err = '', painted, milestones;
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${binary}: no "${marker}" within ${values.timeout} ms\n${err}`)); }, Number(values.timeout));
     child.stdout.on('data', (d) => {
       out += d;
       if (painted === undefined && out.includes(marker)) painted = Number(process.hrtime.bigint() - t0) / 1e6;
+      const page = out.match(/table painted (\{.*\})/);
+      if (page) milestones = JSON.parse(page[1]);
     });
     child.stderr.on('data', (d) => { err += d; });
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (painted === undefined) reject(new Error(`${binary} exited (${code}) before "${marker}"\n${err}`));
-      else resolve(painted);
+      else resolve({ painted, milestones });
     });
   });
 }
@@ -47,9 +49,13 @@ const bare = [], app = [];
 await launch(values.bare, 'painted', {});
 await launch(values.app, 'table painted', { SWITCHBOARD_EXIT_AFTER_PAINT: '1', SWITCHBOARD_DATA_DIR: values['data-dir'] });
 for (let i = 0; i < runs; i++) {
-  bare.push(await launch(values.bare, 'painted', {}));
-  app.push(await launch(values.app, 'table painted', { SWITCHBOARD_EXIT_AFTER_PAINT: '1', SWITCHBOARD_DATA_DIR: values['data-dir'] }));
-  console.log(`run ${i + 1}: bare ${fmt(bare.at(-1))}, switchboard ${fmt(app.at(-1))}`);
+  bare.push((await launch(values.bare, 'painted', {})).painted);
+  const run = await launch(values.app, 'table painted', { SWITCHBOARD_EXIT_AFTER_PAINT: '1', SWITCHBOARD_DATA_DIR: values['data-dir'] });
+  app.push(run.painted);
+  // The page's own milestones are ms since its navigation started; what precedes them is the
+  // process and webview starting.
+  const page = Object.entries(run.milestones ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`run ${i + 1}: bare ${fmt(bare.at(-1))}, switchboard ${fmt(app.at(-1))}  [page: ${page}]`);
 }
 const ratio = median(app) / median(bare);
 console.log(`start-up, launch to first paint, ${runs} alternating runs each (release, Xvfb):`);

@@ -16,6 +16,7 @@ import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { XeroAppSettings } from "../bindings/XeroAppSettings";
 import type { XeroStatus } from "../bindings/XeroStatus";
+import { mark, milestones } from "./perf";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -151,9 +152,11 @@ let paintedReported = false;
 export function reportTablePainted(): void {
   if (paintedReported) return;
   paintedReported = true;
+  mark("table-rendered");
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
-      call<null>(COMMANDS.tablePainted).catch(() => {
+      mark("table-painted");
+      call<null>(COMMANDS.tablePainted, { milestones: milestones() }).catch(() => {
         /* The benchmark hook is best-effort; the app works without it. */
       });
     }),

@@ -19,3 +19,15 @@ export function measureToPaint(name: "search" | "sort" | "filter"): void {
     ),
   );
 }
+
+/** A start-up milestone, read by the start-up benchmark as performance mark `switchboard:<name>`. */
+export function mark(name: string): void {
+  if (typeof performance !== "undefined") performance.mark(`switchboard:${name}`);
+}
+
+/** Every start-up milestone so far: name → ms since the page's navigation started. */
+export function milestones(): Record<string, number> {
+  if (typeof performance === "undefined") return {};
+  const marks = performance.getEntriesByType("mark").filter((m) => m.name.startsWith("switchboard:"));
+  return Object.fromEntries(marks.map((m) => [m.name.slice("switchboard:".length), Math.round(m.startTime)]));
+}
