@@ -27,7 +27,9 @@ try {
   await (await browser.$('[data-testid="console-user-email"]')).addValue('TOM@acmeplumbing.example');
   await (await browser.$('[data-testid="console-user-save"]')).click();
   await (await browser.$('[data-testid="dialog-error"]')).waitForExist({ timeout: 5000 });
-  await new Promise((r) => setTimeout(r, 800));
+  // Let the window repaint before the root window is captured (xwd reads the X server, not the page).
+  await new Promise((r) => setTimeout(r, 2000));
+  console.log("users shown:", (await browser.$$('[data-testid="console-user"]')).length, "error:", await (await browser.$('[data-testid="dialog-error"]')).getText());
   const out = join(repoRoot, 'docs/settings-menu.png');
   execFileSync('bash', ['-c', `xwd -root -silent | convert xwd:- -trim +repage '${out}'`]);
   console.log(`wrote ${out}`);
