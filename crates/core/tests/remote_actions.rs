@@ -181,3 +181,22 @@ async fn a_connection_already_gone_at_xero_is_deleted_locally() {
     assert!(deleted.disconnected_from_xero);
     assert_eq!(w.cache().list_files().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn without_a_known_connection_id_the_connection_is_found_by_tenant_and_disconnected() {
+    let (w, files) = connected_world(2).await;
+    let file = w.cache().file(files[0]).unwrap();
+    // A file as an older cache could hold it: tenant known, connection id not.
+    let draft = ClientFileDraft {
+        software: AccountingSoftware::Xero,
+        connection: ConnectionState::Connected,
+        xero: Some(XeroIds { tenant_id: file.xero.clone().unwrap().tenant_id, connection_id: None, short_code: None }),
+        ..ClientFileDraft::named(file.display_name.clone())
+    };
+    w.cache().upsert_files(&[draft]).unwrap();
+    assert_eq!(w.cache().file(files[0]).unwrap().xero.unwrap().connection_id, None);
+
+    let deleted = delete_client(&w.ctx.cache, Some(&w.ctx), files[0], &file.display_name).await.unwrap();
+    assert!(deleted.disconnected_from_xero);
+    assert_eq!(w.connections_at_xero().await, 1);
+}

@@ -31,12 +31,12 @@ pub async fn delete_client(
 ) -> Result<DeletedClient> {
     let target = lock(cache).deletion_target(file, typed_name)?;
     let usable_sign_in = target.token_set.as_ref().filter(|set| !set.needs_reconnect);
-    let disconnected_from_xero = match (usable_sign_in, &target.connection_id, &target.tenant_id) {
-        (Some(set), Some(connection), Some(tenant)) => {
+    let disconnected_from_xero = match (usable_sign_in, &target.tenant_id) {
+        (Some(set), Some(tenant)) => {
             let xero = xero.ok_or_else(|| {
                 Error::InvalidInput("Set up the Xero app in Settings first: the organisation must be disconnected at Xero before its file is deleted.".to_owned())
             })?;
-            xero.disconnect_organisation(set.id, connection, tenant).await.map_err(|e| match e {
+            xero.disconnect_organisation(set.id, target.connection_id.as_deref(), tenant).await.map_err(|e| match e {
                 Error::XeroUnreachable(reason) => Error::XeroUnreachable(format!(
                     "{reason} The organisation could not be disconnected, so nothing was deleted"
                 )),

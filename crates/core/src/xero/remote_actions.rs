@@ -115,12 +115,22 @@ impl XeroContext {
         cache.user_access(file)
     }
 
-    /// Disconnects the organisation from Switchboard's Xero app. Any failure is an error that
-    /// says why, and nothing else has been changed.
-    pub async fn disconnect_organisation(&self, token_set: TokenSetId, connection_id: &str, tenant: &str) -> Result<()> {
-        self.with_access(token_set, |access| async move { self.api.delete_connection(&access, connection_id, tenant).await })
-            .await?
-            .map_err(|e| refused("disconnect the organisation", &e))
+    /// Disconnects the organisation from Switchboard's Xero app. Without a known connection id,
+    /// it is looked up in `/connections` by tenant (absent there: already disconnected). Any
+    /// failure is an error that says why, and nothing else has been changed.
+    pub async fn disconnect_organisation(&self, token_set: TokenSetId, connection_id: Option<&str>, tenant: &str) -> Result<()> {
+        self.with_access(token_set, |access| async move {
+            let id = match connection_id {
+                Some(id) => id.to_owned(),
+                None => match self.api.connections(&access, None).await?.into_iter().find(|c| c.tenant_id == tenant) {
+                    Some(connection) => connection.id,
+                    None => return Ok(()),
+                },
+            };
+            self.api.delete_connection(&access, &id, tenant).await
+        })
+        .await?
+        .map_err(|e| refused("disconnect the organisation", &e))
     }
 }
 
