@@ -84,6 +84,14 @@ describe("Settings menu", () => {
     expect(document.querySelector('[data-testid="rename-dialog"]')).toBeNull();
   });
 
+  it("offers Reconnect payroll for a file whose payroll staff disconnected", async () => {
+    const t = renderTable([maple({ payroll: { state: "disconnected_by_staff" } })]);
+    await fireEvent.click(t.cell(7, 9).querySelector("button")!);
+    const item = document.querySelector('[data-action="disconnect_payroll"]')!;
+    expect(item.textContent!.trim()).toBe("Reconnect payroll");
+    expect(item.getAttribute("aria-disabled")).toBeNull();
+  });
+
   it("Disconnect payroll is disabled for a file Xero does not sync", async () => {
     const t = renderTable([maple({ software: { kind: "myob" }, xero: null })]);
     await fireEvent.click(t.cell(7, 9).querySelector("button")!);
