@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "remove_console_user",
     "user_access",
     "refresh_user_access",
+    "refresh_all_user_access",
     "staff_access",
     "export_staff_access",
     "delete_client",

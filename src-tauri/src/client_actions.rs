@@ -8,6 +8,7 @@ use switchboard_core::client_settings::deletion::DeletedClient;
 use switchboard_core::client_settings::user_access::{StaffAccess, UserAccess};
 use switchboard_core::model::{ClientFile, FileId};
 use switchboard_core::session::CsvExport;
+use switchboard_core::xero::remote_actions::UserAccessRefresh;
 use tauri::State;
 
 use crate::Shared;
@@ -94,6 +95,13 @@ pub async fn user_access(state: State<'_, Shared>, id: FileId) -> Result<UserAcc
 pub async fn refresh_user_access(state: State<'_, Shared>, id: FileId) -> Result<UserAccess, ErrorPayload> {
     let (xero, _) = state.run("refresh_user_access", |s| s.xero()).await?;
     Ok(xero.refresh_user_access(id).await?)
+}
+
+/// Asks Xero for the users of every connected file (the practice-wide report's data).
+#[tauri::command]
+pub async fn refresh_all_user_access(state: State<'_, Shared>) -> Result<UserAccessRefresh, ErrorPayload> {
+    let (xero, _) = state.run("refresh_all_user_access", |s| s.xero()).await?;
+    Ok(xero.refresh_all_user_access().await?)
 }
 
 #[tauri::command]

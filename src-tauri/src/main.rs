@@ -134,6 +134,7 @@ fn main() {
             client_actions::remove_console_user,
             client_actions::user_access,
             client_actions::refresh_user_access,
+            client_actions::refresh_all_user_access,
             client_actions::staff_access,
             client_actions::export_staff_access,
             client_actions::delete_client,

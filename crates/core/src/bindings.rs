@@ -27,5 +27,6 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::client_settings::user_access::UserAccess::export_all(&cfg)?;
     crate::client_settings::user_access::StaffAccess::export_all(&cfg)?;
     crate::client_settings::deletion::DeletedClient::export_all(&cfg)?;
+    crate::xero::remote_actions::UserAccessRefresh::export_all(&cfg)?;
     Ok(())
 }

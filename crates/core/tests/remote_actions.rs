@@ -200,3 +200,33 @@ async fn without_a_known_connection_id_the_connection_is_found_by_tenant_and_dis
     assert!(deleted.disconnected_from_xero);
     assert_eq!(w.connections_at_xero().await, 1);
 }
+
+#[tokio::test]
+async fn refreshing_every_files_users_makes_the_practice_wide_report_complete() {
+    let (w, files) = connected_world(4).await;
+    assert_eq!(w.cache().staff_access("anyone@example.com").unwrap().files_never_checked, 4);
+    // One organisation's Users call fails: the others are still fetched.
+    let broken = w.cache().file(files[3]).unwrap().xero.unwrap().tenant_id;
+    let broken_org = w.sim.orgs().into_iter().find(|o| o.organisation_id.to_string() == broken).unwrap();
+    w.sim.faults().set(
+        FaultRule::new(FaultKind::ServerError { status: 500 }).path_prefix("/api/api.xro/2.0/Users").tenant(broken_org.organisation_id),
+    );
+    let report = w.ctx.refresh_all_user_access().await.unwrap();
+    assert_eq!((report.fetched, report.failed), (3, 1));
+
+    let member = &w.sim.staff()[0];
+    let access = w.cache().staff_access(&member.email).unwrap();
+    assert_eq!(access.files_never_checked, 1);
+    let expected: Vec<FileId> = files[..3]
+        .iter()
+        .copied()
+        .filter(|id| {
+            let tenant = w.cache().file(*id).unwrap().xero.unwrap().tenant_id;
+            member.orgs.iter().any(|o| o.to_string() == tenant)
+        })
+        .collect();
+    assert!(!expected.is_empty(), "the first staff member reaches some of the organisations");
+    let mut got: Vec<FileId> = access.files.iter().map(|f| f.file_id).collect();
+    got.sort();
+    assert_eq!(got, expected);
+}

@@ -24,6 +24,7 @@ import type { DeletedClient } from "../bindings/DeletedClient";
 import type { OpenedLink } from "../bindings/OpenedLink";
 import type { StaffAccess } from "../bindings/StaffAccess";
 import type { UserAccess } from "../bindings/UserAccess";
+import type { UserAccessRefresh } from "../bindings/UserAccessRefresh";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -53,6 +54,7 @@ export const COMMANDS = {
   removeConsoleUser: "remove_console_user",
   userAccess: "user_access",
   refreshUserAccess: "refresh_user_access",
+  refreshAllUserAccess: "refresh_all_user_access",
   staffAccess: "staff_access",
   exportStaffAccess: "export_staff_access",
   deleteClient: "delete_client",
@@ -231,6 +233,11 @@ export function userAccess(id: FileId): Promise<UserAccess> {
 /** Asks Xero again and caches the answer. */
 export function refreshUserAccess(id: FileId): Promise<UserAccess> {
   return call<UserAccess>(COMMANDS.refreshUserAccess, { id });
+}
+
+/** Asks Xero for the users of every connected file (for the practice-wide report). */
+export function refreshAllUserAccess(): Promise<UserAccessRefresh> {
+  return call<UserAccessRefresh>(COMMANDS.refreshAllUserAccess);
 }
 
 /** Every client file one email reaches in Xero (from the cached user lists). */

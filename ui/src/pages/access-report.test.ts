@@ -38,6 +38,7 @@ describe("who can see what", () => {
           ],
         };
       if (cmd === "export_staff_access") return { path: "/home/u/Downloads/Switchboard access ann.csv", rows: 2 };
+      if (cmd === "refresh_all_user_access") return { fetched: 40, failed: 1 };
       throw { kind: "invalid_input", message: `unexpected ${cmd}` };
     });
     const page = render(AccessReportPage, { props: { email: "ann@practice.example" } });
@@ -54,5 +55,11 @@ describe("who can see what", () => {
     await until(() => expect(operation.toast?.text).toBe("Exported 2 rows to /home/u/Downloads/Switchboard access ann.csv"));
     expect(calls.map((c) => c.cmd)).toEqual(["staff_access", "export_staff_access"]);
     expect(calls[1].args).toEqual({ email: "ann@practice.example" });
+
+    // Refresh all: asks Xero for every file, says how it went, and shows the report again.
+    await fireEvent.click(page.getByTestId("access-fetch-all"));
+    await until(() => expect(operation.toast?.text).toBe("Fetched the users of 40 client files; Xero did not answer for 1"));
+    expect(operation.toast?.level).toBe("warn");
+    await until(() => expect(calls.map((c) => c.cmd).slice(2)).toEqual(["refresh_all_user_access", "staff_access"]));
   });
 });

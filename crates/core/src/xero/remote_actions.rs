@@ -2,7 +2,8 @@
 //! organisation (`DELETE /connections/{id}`) before its file is deleted. Both go through the
 //! rate limiter and the token vault like a sync does.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::api::{CallError, XeroApi};
 use super::sync::XeroContext;
@@ -73,6 +74,14 @@ impl XeroApi {
     }
 }
 
+/// What refreshing every file's user list did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
+pub struct UserAccessRefresh {
+    pub fetched: u32,
+    /// Files Xero did not answer for (their last list, if any, is kept).
+    pub failed: u32,
+}
+
 impl XeroContext {
     /// A call made with the token set's access token, retried once with a refreshed token when
     /// Xero rejects the token itself (as a sync does).
@@ -113,6 +122,25 @@ impl XeroContext {
         let mut cache = lock(&self.cache);
         cache.replace_xero_users(file, &users)?;
         cache.user_access(file)
+    }
+
+    /// Fetches the users of every file with a working Xero sign-in (for the practice-wide "who
+    /// can see what" report), all at once under the rate limiter. One file failing never stops
+    /// the others.
+    pub async fn refresh_all_user_access(&self) -> Result<UserAccessRefresh> {
+        let files: Vec<FileId> = lock(&self.cache).sync_targets()?.into_iter().map(|t| t.file).collect();
+        let outcomes = futures::future::join_all(files.iter().map(|file| self.refresh_user_access(*file))).await;
+        let mut report = UserAccessRefresh::default();
+        for outcome in outcomes {
+            match outcome {
+                Ok(_) => report.fetched += 1,
+                Err(e) => {
+                    tracing::debug!(kind = ?e.kind(), "a file's users could not be fetched");
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
     }
 
     /// Disconnects the organisation from Switchboard's Xero app. Without a known connection id,
