@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { eventually, launchApp, repoRoot, tempWorkspace } from './lib/harness.js';
 
@@ -194,5 +194,24 @@ describe('Dashboards and the Settings menu (real window, simulated Xero)', () =>
     await eventually(async () => !(await rowNames()).includes(org.name), { timeout: 20000, message: 'the row to go' });
     assert.equal((await rowNames()).length, ORGS - 1);
     assert.equal((await simJson('state')).connections, before - 1);
+  });
+
+  test('who can see what: after asking Xero for every file, the staff member who connected them reaches each; exported as CSV', async () => {
+    const staff = (await simJson('staff'))[0];
+    await browser.execute((hash) => { location.hash = hash; }, `#/access/${encodeURIComponent(staff.email)}`);
+    await (await browser.$('[data-testid="access-fetch-all"]')).waitForExist({ timeout: 10000 });
+    await (await browser.$('[data-testid="access-fetch-all"]')).click();
+    await eventually(async () => (await browser.$$('[data-testid="access-row"]')).length === ORGS - 1, {
+      timeout: 20000,
+      message: 'a row for every remaining client file',
+    });
+    await (await browser.$('[data-testid="access-export"]')).click();
+    const csv = await eventually(() => readdirSync(ws.exportDir).find((f) => f.startsWith('Switchboard access')), {
+      message: 'the CSV file',
+    });
+    const text = readFileSync(join(ws.exportDir, csv), 'utf8');
+    assert.ok(text.startsWith('\ufeffEmail,Client name,Name in Xero,Xero role,Subscriber,'), text.slice(0, 80));
+    assert.equal(text.trim().split('\n').length, ORGS, 'a header and a line per file');
+    assert.ok(text.includes(staff.email));
   });
 });
