@@ -15,6 +15,24 @@ const COMMANDS: &[&str] = &[
     "cancel_connect",
     "sync_now",
     "cancel_sync",
+    // The Settings menu and one-click links (issue 5).
+    "open_xero_dashboard",
+    "open_xpm_dashboard",
+    "open_xero_users_page",
+    "rename_client",
+    "set_payroll_disconnected",
+    "console_settings",
+    "save_console_settings",
+    "console_users",
+    "add_console_user",
+    "update_console_user",
+    "remove_console_user",
+    "user_access",
+    "refresh_user_access",
+    "refresh_all_user_access",
+    "staff_access",
+    "export_staff_access",
+    "delete_client",
 ];
 
 fn main() {

@@ -14,6 +14,7 @@ use switchboard_core::table::ClientTable;
 use switchboard_core::{ErrorKind, ErrorPayload, Session};
 use tauri::{AppHandle, Manager, State};
 
+mod client_actions;
 mod xero;
 
 /// Set to `1` by the start-up benchmark: print a line and quit once the table is painted.
@@ -123,6 +124,23 @@ fn main() {
             xero::cancel_connect,
             xero::sync_now,
             xero::cancel_sync,
+            client_actions::open_xero_dashboard,
+            client_actions::open_xpm_dashboard,
+            client_actions::open_xero_users_page,
+            client_actions::rename_client,
+            client_actions::set_payroll_disconnected,
+            client_actions::console_settings,
+            client_actions::save_console_settings,
+            client_actions::console_users,
+            client_actions::add_console_user,
+            client_actions::update_console_user,
+            client_actions::remove_console_user,
+            client_actions::user_access,
+            client_actions::refresh_user_access,
+            client_actions::refresh_all_user_access,
+            client_actions::staff_access,
+            client_actions::export_staff_access,
+            client_actions::delete_client,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

@@ -19,5 +19,14 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::session::XeroStatus::export_all(&cfg)?;
     crate::xero::sync::ConnectSummary::export_all(&cfg)?;
     crate::xero::sync::SyncProgress::export_all(&cfg)?;
+    // The Settings menu and one-click links (issue 5).
+    crate::client_actions::OpenedLink::export_all(&cfg)?;
+    crate::client_settings::console::ConsoleSettings::export_all(&cfg)?;
+    crate::client_settings::console::ConsoleUser::export_all(&cfg)?;
+    crate::client_settings::console::ConsoleUserDraft::export_all(&cfg)?;
+    crate::client_settings::user_access::UserAccess::export_all(&cfg)?;
+    crate::client_settings::user_access::StaffAccess::export_all(&cfg)?;
+    crate::client_settings::deletion::DeletedClient::export_all(&cfg)?;
+    crate::xero::remote_actions::UserAccessRefresh::export_all(&cfg)?;
     Ok(())
 }

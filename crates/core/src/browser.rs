@@ -19,6 +19,12 @@ pub fn open_url_under(url: &Url, allowed: &Url) -> Result<()> {
             url.origin().ascii_serialization()
         )));
     }
+    launch(url)
+}
+
+/// Hands `url` to the system browser (or to `SWITCHBOARD_BROWSER`). Callers check the URL first:
+/// [`open_url_under`] for sign-in, [`crate::dashboard::open`] for Xero and XPM pages.
+pub(crate) fn launch(url: &Url) -> Result<()> {
     match std::env::var(BROWSER_VAR).ok().filter(|b| !b.is_empty()) {
         Some(program) => std::process::Command::new(&program)
             .arg(url.as_str())

@@ -55,6 +55,10 @@ pub enum Error {
     #[error("Xero could not be reached ({0}). Check the internet connection; the cached data is still shown.")]
     XeroUnreachable(String),
 
+    /// Xero answered, but not with what was asked (the message says what and what to do).
+    #[error("{0}")]
+    XeroRefused(String),
+
     #[error("The system's credential store could not be used ({0}). On Linux, make sure a keyring (such as GNOME Keyring) is running and unlocked.")]
     CredentialStore(String),
 
@@ -81,6 +85,7 @@ pub enum ErrorKind {
     SignInFailed,
     NeedsReconnect,
     XeroUnreachable,
+    XeroRefused,
     Write,
 }
 
@@ -102,6 +107,7 @@ impl Error {
             Error::SignInFailed(_) => ErrorKind::SignInFailed,
             Error::NeedsReconnect(_) => ErrorKind::NeedsReconnect,
             Error::XeroUnreachable(_) => ErrorKind::XeroUnreachable,
+            Error::XeroRefused(_) => ErrorKind::XeroRefused,
             Error::Write { .. } => ErrorKind::Write,
         }
     }

@@ -17,6 +17,10 @@ pub mod session;
 pub mod table;
 pub mod work_list;
 pub mod xero;
+// The Settings menu and one-click links (issue 5).
+pub mod client_actions;
+pub mod client_settings;
+pub mod dashboard;
 
 pub use cache::Cache;
 pub use error::{Error, ErrorKind, ErrorPayload};

@@ -89,7 +89,7 @@ impl Session {
         }
     }
 
-    fn shared_cache(&self) -> std::result::Result<&SharedCache, ErrorPayload> {
+    pub(crate) fn shared_cache(&self) -> std::result::Result<&SharedCache, ErrorPayload> {
         self.cache.as_ref().map_err(Clone::clone)
     }
 
@@ -168,7 +168,7 @@ impl Session {
     }
 }
 
-fn export_dir() -> PathBuf {
+pub(crate) fn export_dir() -> PathBuf {
     std::env::var_os(EXPORT_DIR_VAR)
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)

@@ -84,11 +84,14 @@ describe("2 Accounting software", () => {
     expect(titleOf(c.querySelector("[title]"))).toContain(tooltip);
     if (software.kind === "other") expect(c.querySelector("text")!.textContent).toBe("S");
   });
-  it("the Xero logo is the dashboard control, disabled until opening Xero pages is set up", () => {
-    const t = renderTable([makeFile({ id: 1 })]);
+  it("the Xero logo is the dashboard control: enabled once the short code is known", () => {
+    const t = renderTable([makeFile({ id: 1 }), makeFile({ id: 2, xero: { tenant_id: "t", connection_id: null, short_code: null } })]);
     const button = t.cell(1, 2).querySelector("button")!;
-    expect(button.getAttribute("aria-disabled")).toBe("true");
-    expect(button.getAttribute("title")).toContain("Available once opening Xero pages is set up");
+    expect(button.getAttribute("aria-disabled")).toBeNull();
+    expect(button.getAttribute("title")).toContain("Click to open it in your browser");
+    const unknown = t.cell(2, 2).querySelector("button")!;
+    expect(unknown.getAttribute("aria-disabled")).toBe("true");
+    expect(unknown.getAttribute("title")).toContain("short code yet");
   });
 });
 
@@ -168,7 +171,7 @@ describe("5 Account Dashboard", () => {
     const button = t.cell(1, 5).querySelector("button")!;
     expect(icon(button)).toEqual(["arrow-in-box"]);
     expect(button.getAttribute("title")).toContain("Xero dashboard of this organisation (!mBdtL)");
-    expect(button.getAttribute("aria-disabled")).toBe("true");
+    expect(button.getAttribute("aria-disabled")).toBeNull();
   });
   const cases: [Partial<ClientFile>, string][] = [
     [{ software: { kind: "myob" }, xero: null }, "not synced by Xero"],
@@ -229,7 +232,7 @@ describe("8 Reports and 9 Settings", () => {
     expect(button.getAttribute("title")).toBe("Reports for Acme. Available once client reports are set up");
   });
 
-  it("Settings opens a menu with the six items, each explaining it is not available yet", async () => {
+  it("Settings opens a menu with the six items, each available", async () => {
     const t = renderTable([makeFile({ id: 1, display_name: "Acme" })]);
     const button = t.cell(1, 9).querySelector("button")!;
     expect(button.getAttribute("aria-haspopup")).toBe("menu");
@@ -246,9 +249,9 @@ describe("8 Reports and 9 Settings", () => {
       "Delete client",
     ]);
     for (const item of items) {
-      expect(item.getAttribute("aria-disabled")).toBe("true");
-      expect(item.getAttribute("title")).toMatch(/^Available once /);
+      expect(item.getAttribute("aria-disabled")).toBeNull();
     }
+    expect(menu.querySelector(".menu-foot")).toBeNull();
     expect(document.activeElement).toBe(items[0]);
     await fireEvent.keyDown(items[0], { key: "ArrowDown" });
     expect(document.activeElement).toBe(items[1]);

@@ -7,6 +7,8 @@
 import type { ClientFile } from "../bindings/ClientFile";
 import { busyReason, startConnect } from "./operation.svelte";
 import { connectUnsupported } from "./xero";
+import { openDashboard, openDialog } from "./dialogs.svelte";
+import { xpmDashboardAvailable } from "./format";
 
 export type ActionId =
   | "connect"
@@ -47,16 +49,58 @@ export const ROW_ACTIONS: Record<ActionId, RowAction> = {
     hint: (file) =>
       `Click to ${file.connection.state === "not_connected" ? "connect" : "reconnect"} it: Xero opens in your browser and asks which organisations to allow`,
   },
-  open_xero_dashboard: { label: "Open the Xero dashboard", pendingOn: "opening Xero pages is set up" },
-  open_xpm_dashboard: { label: "Open the XPM client page", pendingOn: "opening XPM pages is set up" },
+  // Issue 5: the one-click links and the Settings menu. The core builds and checks every link.
+  open_xero_dashboard: {
+    label: "Open the Xero dashboard",
+    pendingOn: "opening Xero pages is set up",
+    run: (file) => openDashboard("xero", file),
+    blockedFor: (file) =>
+      file.xero?.short_code ? null : "Xero has not told Switchboard this organisation's short code yet: sync it first",
+    hint: () => "Click to open it in your browser",
+  },
+  open_xpm_dashboard: {
+    label: "Open the XPM client page",
+    pendingOn: "opening XPM pages is set up",
+    run: (file) => openDashboard("xpm", file),
+    blockedFor: (file) => (xpmDashboardAvailable(file) ? null : "XPM gave no page for this client"),
+    hint: () => "Click to open it in your browser",
+  },
   link_xpm: { label: "Link an XPM client", pendingOn: "XPM linking is set up" },
   open_reports: { label: "Client reports", pendingOn: "client reports are set up" },
-  user_access: { label: "User access", pendingOn: "user access management is set up" },
-  console_settings: { label: "Client Console settings", pendingOn: "Client Console settings are set up" },
-  console_users: { label: "Client Console users", pendingOn: "Client Console users are set up" },
-  rename_client: { label: "Rename client", pendingOn: "renaming is set up" },
-  disconnect_payroll: { label: "Disconnect payroll", pendingOn: "payroll settings are set up" },
-  delete_client: { label: "Delete client", pendingOn: "deleting client files is set up" },
+  user_access: {
+    label: "User access",
+    pendingOn: "user access management is set up",
+    run: (file) => openDialog("user_access", file),
+  },
+  console_settings: {
+    label: "Client Console settings",
+    pendingOn: "Client Console settings are set up",
+    run: (file) => openDialog("console_settings", file),
+  },
+  console_users: {
+    label: "Client Console users",
+    pendingOn: "Client Console users are set up",
+    run: (file) => openDialog("console_users", file),
+  },
+  rename_client: {
+    label: "Rename client",
+    pendingOn: "renaming is set up",
+    run: (file) => openDialog("rename_client", file),
+  },
+  disconnect_payroll: {
+    label: "Disconnect payroll",
+    pendingOn: "payroll settings are set up",
+    run: (file) => openDialog("disconnect_payroll", file),
+    blockedFor: (file) =>
+      file.xero || file.payroll.state === "disconnected_by_staff"
+        ? null
+        : "Payroll comes from Xero, and this file is not connected through Xero",
+  },
+  delete_client: {
+    label: "Delete client",
+    pendingOn: "deleting client files is set up",
+    run: (file) => openDialog("delete_client", file),
+  },
 };
 
 export const SETTINGS_MENU: readonly ActionId[] = [

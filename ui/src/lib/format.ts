@@ -231,6 +231,15 @@ const AUDIT_ACTIONS: Record<string, string> = {
   rename: "Renamed",
   link_xpm: "Linked to an XPM client",
   unlink_xpm: "Removed the XPM link",
+  connect: "Connected to Xero",
+  reconnect: "Reconnected to Xero",
+  disconnect_payroll: "Disconnected payroll",
+  reconnect_payroll: "Reconnected payroll",
+  console_settings: "Changed Client Console settings",
+  console_user_add: "Added a Client Console user",
+  console_user_edit: "Edited a Client Console user",
+  console_user_remove: "Removed a Client Console user",
+  delete: "Deleted the client",
 };
 
 /** A history entry's action for people; unknown actions are shown as recorded. */

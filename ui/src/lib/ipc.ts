@@ -16,6 +16,15 @@ import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { XeroAppSettings } from "../bindings/XeroAppSettings";
 import type { XeroStatus } from "../bindings/XeroStatus";
+import type { ClientFile } from "../bindings/ClientFile";
+import type { ConsoleSettings } from "../bindings/ConsoleSettings";
+import type { ConsoleUser } from "../bindings/ConsoleUser";
+import type { ConsoleUserDraft } from "../bindings/ConsoleUserDraft";
+import type { DeletedClient } from "../bindings/DeletedClient";
+import type { OpenedLink } from "../bindings/OpenedLink";
+import type { StaffAccess } from "../bindings/StaffAccess";
+import type { UserAccess } from "../bindings/UserAccess";
+import type { UserAccessRefresh } from "../bindings/UserAccessRefresh";
 import { mark, milestones } from "./perf";
 
 /** The exact command names the shell registers. */
@@ -32,6 +41,24 @@ export const COMMANDS = {
   cancelConnect: "cancel_connect",
   syncNow: "sync_now",
   cancelSync: "cancel_sync",
+  // The Settings menu and one-click links (issue 5).
+  openXeroDashboard: "open_xero_dashboard",
+  openXpmDashboard: "open_xpm_dashboard",
+  openXeroUsersPage: "open_xero_users_page",
+  renameClient: "rename_client",
+  setPayrollDisconnected: "set_payroll_disconnected",
+  consoleSettings: "console_settings",
+  saveConsoleSettings: "save_console_settings",
+  consoleUsers: "console_users",
+  addConsoleUser: "add_console_user",
+  updateConsoleUser: "update_console_user",
+  removeConsoleUser: "remove_console_user",
+  userAccess: "user_access",
+  refreshUserAccess: "refresh_user_access",
+  refreshAllUserAccess: "refresh_all_user_access",
+  staffAccess: "staff_access",
+  exportStaffAccess: "export_staff_access",
+  deleteClient: "delete_client",
 } as const;
 
 /** The events the shell emits. */
@@ -56,6 +83,7 @@ const KINDS: Record<ErrorKind, true> = {
   sign_in_failed: true,
   needs_reconnect: true,
   xero_unreachable: true,
+  xero_refused: true,
   write: true,
 };
 
@@ -144,6 +172,87 @@ export function cancelSync(): Promise<null> {
 /** Calls `handler` for every `sync-progress` event until the returned function is called. */
 export function onSyncProgress(handler: (progress: SyncProgress) => void): Promise<UnlistenFn> {
   return listen<SyncProgress>(EVENTS.syncProgress, (event) => handler(event.payload));
+}
+
+// ---- The Settings menu and one-click links (issue 5). The UI names a file, never a URL: the
+// core builds and checks every link it opens.
+
+/** Opens the file's Xero dashboard in the system browser; resolves with the link opened. */
+export function openXeroDashboard(id: FileId): Promise<OpenedLink> {
+  return call<OpenedLink>(COMMANDS.openXeroDashboard, { id });
+}
+
+/** Opens the linked XPM client's page (its `WebUrl`) in the system browser. */
+export function openXpmDashboard(id: FileId): Promise<OpenedLink> {
+  return call<OpenedLink>(COMMANDS.openXpmDashboard, { id });
+}
+
+/** Opens the page where the organisation's users are managed in Xero. */
+export function openXeroUsersPage(id: FileId): Promise<OpenedLink> {
+  return call<OpenedLink>(COMMANDS.openXeroUsersPage, { id });
+}
+
+export function renameClient(id: FileId, name: string): Promise<ClientFile> {
+  return call<ClientFile>(COMMANDS.renameClient, { id, name });
+}
+
+/** `disconnect`: payroll off ("disconnected by staff"); false: back on. */
+export function setPayrollDisconnected(id: FileId, disconnect: boolean): Promise<ClientFile> {
+  return call<ClientFile>(COMMANDS.setPayrollDisconnected, { id, disconnect });
+}
+
+export function consoleSettings(id: FileId): Promise<ConsoleSettings> {
+  return call<ConsoleSettings>(COMMANDS.consoleSettings, { id });
+}
+
+export function saveConsoleSettings(id: FileId, settings: ConsoleSettings): Promise<ConsoleSettings> {
+  return call<ConsoleSettings>(COMMANDS.saveConsoleSettings, { id, settings });
+}
+
+export function consoleUsers(id: FileId): Promise<ConsoleUser[]> {
+  return call<ConsoleUser[]>(COMMANDS.consoleUsers, { id });
+}
+
+/** Adds a console user; resolves with the file's users after the change. */
+export function addConsoleUser(id: FileId, user: ConsoleUserDraft): Promise<ConsoleUser[]> {
+  return call<ConsoleUser[]>(COMMANDS.addConsoleUser, { id, user });
+}
+
+export function updateConsoleUser(id: FileId, userId: number, user: ConsoleUserDraft): Promise<ConsoleUser[]> {
+  return call<ConsoleUser[]>(COMMANDS.updateConsoleUser, { id, userId, user });
+}
+
+export function removeConsoleUser(id: FileId, userId: number): Promise<ConsoleUser[]> {
+  return call<ConsoleUser[]>(COMMANDS.removeConsoleUser, { id, userId });
+}
+
+/** Who can reach the organisation, as last fetched (works offline). */
+export function userAccess(id: FileId): Promise<UserAccess> {
+  return call<UserAccess>(COMMANDS.userAccess, { id });
+}
+
+/** Asks Xero again and caches the answer. */
+export function refreshUserAccess(id: FileId): Promise<UserAccess> {
+  return call<UserAccess>(COMMANDS.refreshUserAccess, { id });
+}
+
+/** Asks Xero for the users of every connected file (for the practice-wide report). */
+export function refreshAllUserAccess(): Promise<UserAccessRefresh> {
+  return call<UserAccessRefresh>(COMMANDS.refreshAllUserAccess);
+}
+
+/** Every client file one email reaches in Xero (from the cached user lists). */
+export function staffAccess(email: string): Promise<StaffAccess> {
+  return call<StaffAccess>(COMMANDS.staffAccess, { email });
+}
+
+export function exportStaffAccess(email: string): Promise<CsvExport> {
+  return call<CsvExport>(COMMANDS.exportStaffAccess, { email });
+}
+
+/** Disconnects the organisation at Xero, then deletes the file; `typedName` must be its name. */
+export function deleteClient(id: FileId, typedName: string): Promise<DeletedClient> {
+  return call<DeletedClient>(COMMANDS.deleteClient, { id, typedName });
 }
 
 let paintedReported = false;

@@ -6,10 +6,19 @@ export type Route =
   | { page: "table" }
   | { page: "console"; id: FileId }
   | { page: "work-list"; id: FileId }
-  | { page: "settings" };
+  | { page: "settings" }
+  | { page: "access"; email: string };
 
 export function parseHash(hash: string): Route {
   if (/^#?\/settings\/?$/.test(hash)) return { page: "settings" };
+  const access = /^#?\/access(?:\/([^/]*))?\/?$/.exec(hash);
+  if (access) {
+    try {
+      return { page: "access", email: decodeURIComponent(access[1] ?? "") };
+    } catch {
+      return { page: "access", email: "" };
+    }
+  }
   const match = /^#?\/clients\/(\d+)\/(console|work-list)\/?$/.exec(hash);
   if (match) {
     const id = Number(match[1]);
@@ -22,6 +31,8 @@ export const consoleHref = (id: FileId): string => `#/clients/${id}/console`;
 export const workListHref = (id: FileId): string => `#/clients/${id}/work-list`;
 export const tableHref = "#/";
 export const settingsHref = "#/settings";
+/** The practice-wide "who can see what" page, for one email (or empty to type one). */
+export const accessHref = (email = ""): string => `#/access/${encodeURIComponent(email)}`;
 
 export const router = $state<{ route: Route }>({ route: parseHash(location.hash) });
 

@@ -12,6 +12,11 @@ mod settings;
 mod sync_results;
 mod token_sets;
 mod xpm_clients;
+// The Settings menu's actions (issue 5).
+mod client_deletion;
+mod console;
+mod payroll_switch;
+mod xero_users;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,6 +24,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use audit::AuditEntry;
+pub use client_deletion::DeletionTarget;
 pub use migrations::LATEST_VERSION;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};

@@ -66,7 +66,11 @@ impl Cache {
         for (service, columns) in [(&org.payroll, ("payroll_state", "payroll_reason")), (&org.fixed_assets, ("assets_state", "assets_reason"))] {
             if let Some(state) = service {
                 tx.execute(
-                    &format!("UPDATE client_files SET {} = ?2, {} = ?3 WHERE id = ?1", columns.0, columns.1),
+                    // A service staff switched off during this sync stays off.
+                    &format!(
+                        "UPDATE client_files SET {0} = ?2, {1} = ?3 WHERE id = ?1 AND {0} != 'disconnected_by_staff'",
+                        columns.0, columns.1
+                    ),
                     params![file.0, state.code(), state.reason_code()],
                 )?;
             }

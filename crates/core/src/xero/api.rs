@@ -140,6 +140,10 @@ impl XeroApi {
         XeroApi { http, endpoints, limiter }
     }
 
+    pub(super) fn endpoints(&self) -> &XeroEndpoints {
+        &self.endpoints
+    }
+
     /// The tenants this token set reaches; `auth_event` narrows them to one consent.
     pub async fn connections(&self, access: &Secret, auth_event: Option<&str>) -> Result<Vec<Connection>, CallError> {
         let mut url = self.endpoints.api_url("connections");
@@ -192,21 +196,34 @@ impl XeroApi {
         }
     }
 
-    async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
+    pub(super) async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
+        self.call(reqwest::Method::GET, url, access, tenant, tenant).await
+    }
+
+    /// One call with retries. `limit_as`: the tenant whose rate limits the call counts against;
+    /// `tenant_header`: the `xero-tenant-id` to send (tenant endpoints only).
+    pub(super) async fn call(
+        &self,
+        method: reqwest::Method,
+        url: url::Url,
+        access: &Secret,
+        tenant_header: Option<&str>,
+        limit_as: Option<&str>,
+    ) -> Result<Vec<u8>, CallError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let outcome = {
-                let _permit = match tenant {
+                let _permit = match limit_as {
                     Some(t) => Some(self.limiter.acquire(t).await),
                     None => None,
                 };
                 let mut request = self
                     .http
-                    .get(url.clone())
+                    .request(method.clone(), url.clone())
                     .bearer_auth(access.expose())
                     .header(reqwest::header::ACCEPT, "application/json");
-                if let Some(t) = tenant {
+                if let Some(t) = tenant_header {
                     request = request.header("xero-tenant-id", t);
                 }
                 send(request).await

@@ -9,6 +9,7 @@ pub mod rate_limit;
 pub mod api;
 pub mod sync;
 pub mod app_settings;
+pub mod remote_actions;
 
 /// Remote text (error descriptions and details) is untrusted: keep at most `max` characters and
 /// no control characters before it reaches a message a person reads.

@@ -360,7 +360,7 @@ impl XeroContext {
         Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets? })
     }
 
-    async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {
+    pub(crate) async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {
         self.vault
             .access_token(&self.cache, token_set, rejected, |old| async move {
                 refresh(&self.http, &self.app, &self.endpoints, self.client_secret.as_ref(), &old).await

@@ -1,0 +1,67 @@
+//! Removing a client file and everything that belongs to it from the cache, leaving an audit
+//! entry. The Xero side (disconnecting the organisation) happens first, in
+//! `client_settings::deletion`; this runs only once it succeeded.
+
+use rusqlite::params;
+
+use super::client_files::optional;
+use super::{Cache, TokenSetId, TokenSetInfo};
+use crate::error::{Error, Result};
+use crate::model::FileId;
+
+/// What deleting a file involves, read from the cache before anything is changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletionTarget {
+    pub file: FileId,
+    pub name: String,
+    pub tenant_id: Option<String>,
+    /// The Xero connection to disconnect (`DELETE /connections/{id}`).
+    pub connection_id: Option<String>,
+    pub token_set: Option<TokenSetInfo>,
+}
+
+impl Cache {
+    /// The file to delete, once the person typed its name (surrounding spaces aside) exactly.
+    pub fn deletion_target(&self, file: FileId, typed_name: &str) -> Result<DeletionTarget> {
+        let row: Option<(String, Option<String>, Option<String>)> = optional(self.conn.query_row(
+            "SELECT display_name, xero_tenant_id, xero_connection_id FROM client_files WHERE id = ?1",
+            [file.0],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        ))?;
+        let (name, tenant_id, connection_id) = row.ok_or_else(|| Error::NotFound { what: format!("Client file {}", file.0) })?;
+        if typed_name.trim() != name.trim() {
+            return Err(Error::InvalidInput(format!(
+                "To delete this client, type its name exactly as shown: {name}. Nothing was deleted."
+            )));
+        }
+        let token_set = self.token_set_of(file)?;
+        Ok(DeletionTarget { file, name, tenant_id, connection_id, token_set })
+    }
+
+    /// Deletes the file, its console settings and users and its cached Xero users (one
+    /// transaction, with an audit entry that outlives it). Returns the token set to forget when
+    /// no other file uses it any more (its row is deleted here; its tokens by the caller).
+    pub fn delete_client_file(&mut self, target: &DeletionTarget, note: &str) -> Result<Option<TokenSetId>> {
+        let tx = self.conn.transaction()?;
+        // The related rows go explicitly, not only by cascade: the intent is plain to a reader.
+        for table in ["console_users", "console_settings", "xero_users", "xero_users_fetched"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE file_id = ?1"), [target.file.0])?;
+        }
+        let deleted = tx.execute("DELETE FROM client_files WHERE id = ?1", [target.file.0])?;
+        if deleted == 0 {
+            return Err(Error::NotFound { what: format!("Client file {}", target.file.0) });
+        }
+        super::audit::record(&tx, target.file, &target.name, "delete", Some(&target.name), Some(note))?;
+        let mut forget = None;
+        if let Some(set) = &target.token_set {
+            let still_used: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM client_files WHERE token_set_id = ?1)", [set.id.0], |row| row.get(0))?;
+            if !still_used {
+                tx.execute("DELETE FROM token_sets WHERE id = ?1", params![set.id.0])?;
+                forget = Some(set.id);
+            }
+        }
+        tx.commit()?;
+        Ok(forget)
+    }
+}

@@ -1,0 +1,217 @@
+// A row's one-click links and its Settings menu in the real app window, against the Xero
+// simulator over real HTTP: the Xero dashboard opened from the Xero logo and from the Account
+// Dashboard arrow (the URL handed to the system browser is recorded by a stand-in browser,
+// SWITCHBOARD_BROWSER), rename (kept across a sync), disconnect payroll, and delete with the
+// typed-name confirmation (the organisation is disconnected at Xero first).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { eventually, launchApp, repoRoot, tempWorkspace } from './lib/harness.js';
+
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
+const SIM_CLIENT_ID = '5W1TCHB0ARD51M0000000000000DE5K7';
+const ORGS = 3;
+
+async function startSimulator() {
+  execFileSync('cargo', ['build', '-q', '-p', 'xero-sim', '-p', 'switchboard-cli'], { cwd: repoRoot, stdio: 'inherit' });
+  const sim = spawn(join(targetDir, 'debug/switchboard-sim'), ['--orgs', String(ORGS), '--seed', '11', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise((ok, fail) => {
+    let out = '';
+    sim.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) ok(m[1]);
+    });
+    sim.on('exit', (code) => fail(new Error(`switchboard-sim exited (${code})`)));
+  });
+  return { sim, base };
+}
+
+const xpathLiteral = (s) => (s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`);
+const rowXPath = (name) =>
+  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
+
+describe('Dashboards and the Settings menu (real window, simulated Xero)', () => {
+  let ws, app, browser, sim, base, urlLog, orgs;
+
+  before(async () => {
+    ({ sim, base } = await startSimulator());
+    ws = tempWorkspace('switchboard-e2e-actions-');
+    urlLog = join(ws.root, 'opened-urls.txt');
+    const recorder = join(ws.root, 'browser.sh');
+    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urlLog}'\n`);
+    chmodSync(recorder, 0o755);
+    const env = {
+      SWITCHBOARD_XERO_AUTHORIZE_URL: `${base}/login/identity/connect/authorize`,
+      SWITCHBOARD_XERO_TOKEN_URL: `${base}/identity/connect/token`,
+      SWITCHBOARD_XERO_REVOCATION_URL: `${base}/identity/connect/revocation`,
+      SWITCHBOARD_XERO_API_URL: `${base}/api/`,
+      SWITCHBOARD_KEYRING: 'kernel',
+      SWITCHBOARD_CREDENTIAL_SERVICE: `app.switchboard.e2e-actions.${process.pid}`,
+      SWITCHBOARD_BROWSER: recorder,
+    };
+    execFileSync(join(targetDir, 'debug/switchboard'), ['--cache', ws.cachePath, 'xero-app', '--client-id', SIM_CLIENT_ID], {
+      env: { ...process.env, ...env },
+      stdio: 'inherit',
+    });
+    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
+    browser = app.browser;
+    await browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
+
+    // Connect every organisation: the consent page completed the way a person's browser does it.
+    orgs = await simJson('orgs');
+    await (await browser.$('[data-testid="add-from-xero"]')).click();
+    const url = await eventually(() => openedUrls()[0], { timeout: 20000, message: 'the consent page to open' });
+    const html = await (await fetch(url)).text();
+    const request = html.match(/name="request" value="([^"]+)"/)[1];
+    const form = new URLSearchParams([['request', request], ...orgs.map((o) => ['tenant', o.tenantId]), ['action', 'allow']]);
+    const allowed = await fetch(new URL('consent', url), { method: 'POST', body: form, redirect: 'manual' });
+    const landing = await fetch(allowed.headers.get('location').replace('localhost', '127.0.0.1'));
+    assert.equal(landing.status, 200);
+    await eventually(async () => (await rowNames()).length === ORGS && (await connectedCount()) === ORGS, {
+      timeout: 30000,
+      message: 'every organisation connected',
+    });
+  });
+
+  after(async () => {
+    await app?.stop();
+    sim?.kill();
+    if (ws) rmSync(ws.root, { recursive: true, force: true });
+  });
+
+  async function simJson(path) {
+    return (await fetch(`${base}/_sim/${path}`)).json();
+  }
+  function openedUrls() {
+    return existsSync(urlLog) ? readFileSync(urlLog, 'utf8').trim().split('\n').filter(Boolean) : [];
+  }
+  const rowNames = () =>
+    browser.execute(() => [...document.querySelectorAll('[role="grid"] [role="row"][data-id] .name')].map((n) => n.textContent.trim()));
+  const connectedCount = () =>
+    browser.execute(
+      () => document.querySelectorAll('[role="grid"] [role="row"][data-id] .c-connection [data-state="connected"]').length,
+    );
+  async function row(name) {
+    const r = await browser.$(rowXPath(name));
+    await r.waitForExist({ timeout: 10000, timeoutMsg: `no row for ${name}` });
+    return r;
+  }
+  /** Sets an input's value the way a person's typing ends up (WebDriver's clear fires no input event). */
+  async function typeInto(selector, text) {
+    const input = await browser.$(selector);
+    await input.waitForExist({ timeout: 10000 });
+    await browser.execute((el) => {
+      el.value = '';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, input);
+    await input.addValue(text);
+  }
+  async function settingsItem(name, action) {
+    await (await (await row(name)).$('[aria-colindex="9"] button')).click();
+    const item = await browser.$(`[role="menu"] [data-action="${action}"]`);
+    await item.waitForExist({ timeout: 5000 });
+    await item.click();
+  }
+  const payrollState = async (name) =>
+    (await (await row(name)).$('.c-services [data-service="Payroll"][data-state]')).getAttribute('data-state');
+
+  test('the Xero logo and the Account Dashboard arrow open the organisation’s dashboard in the browser', async () => {
+    const org = orgs[0];
+    assert.ok(org.shortCode.startsWith('!'), org.shortCode);
+    const expected = `https://go.xero.com/organisationlogin/default.aspx?shortcode=${encodeURIComponent(org.shortCode).replace('!', '%21')}&redirecturl=/Dashboard/`;
+    const before = openedUrls().length;
+    await (await (await row(org.name)).$('[aria-colindex="2"] button')).click();
+    await eventually(() => openedUrls().length === before + 1, { message: 'the logo to open the browser' });
+    await (await (await row(org.name)).$('[aria-colindex="5"] button')).click();
+    await eventually(() => openedUrls().length === before + 2, { message: 'the arrow to open the browser' });
+    assert.deepEqual(openedUrls().slice(before), [expected, expected]);
+  });
+
+  test('rename: the new name shows, survives a sync, and the name from Xero stays beside it', async () => {
+    const org = orgs[1];
+    await settingsItem(org.name, 'rename_client');
+    const remote = await browser.$('[data-testid="remote-name"]');
+    await remote.waitForExist({ timeout: 5000 });
+    assert.equal((await remote.getProperty('textContent')).trim(), org.name);
+    await typeInto('[data-testid="rename-input"]', '   ');
+    await (await browser.$('[data-testid="rename-save"]')).click();
+    const error = await browser.$('[data-testid="dialog-error"]');
+    await error.waitForExist({ timeout: 5000 });
+    assert.equal((await error.getProperty('textContent')).trim(), 'A client name cannot be empty.');
+
+    await typeInto('[data-testid="rename-input"]', 'Renamed by staff');
+    await (await browser.$('[data-testid="rename-save"]')).click();
+    await row('Renamed by staff');
+    await (await browser.$('[data-testid="sync-now"]')).click();
+    const toastText = async () => {
+      const t = await browser.$('[data-testid="toast-text"]');
+      return (await t.isExisting()) ? (await t.getProperty('textContent')).trim() : '';
+    };
+    await eventually(async () => (await toastText()).startsWith(`Synced ${ORGS}`), { timeout: 30000, message: 'the sync to end' });
+    assert.ok((await rowNames()).includes('Renamed by staff'));
+    assert.ok(!(await rowNames()).includes(org.name));
+  });
+
+  test('disconnect payroll: the row says "disconnected by staff"', async () => {
+    const org = orgs.find((o) => o.hasPayroll) ?? orgs[0];
+    const name = (await rowNames()).includes(org.name) ? org.name : 'Renamed by staff';
+    assert.notEqual(await payrollState(name), 'disconnected_by_staff');
+    await settingsItem(name, 'disconnect_payroll');
+    await (await browser.$('[data-testid="payroll-apply"]')).click();
+    await eventually(async () => (await payrollState(name)) === 'disconnected_by_staff', { message: 'payroll disconnected by staff' });
+
+    // The Client Console page shows it in the file's audit history.
+    const id = await (await row(name)).getAttribute('data-id');
+    await browser.execute((hash) => { location.hash = hash; }, `#/clients/${id}/console`);
+    const entry = await browser.$('[data-testid="history-row"] [data-action="disconnect_payroll"]');
+    await entry.waitForExist({ timeout: 10000, timeoutMsg: 'no disconnect_payroll entry in the history' });
+    assert.equal((await entry.getProperty('textContent')).trim(), 'Disconnected payroll');
+    assert.equal(
+      (await (await browser.$('[data-field="payroll"]')).getProperty('textContent')).trim(),
+      'Disconnected by staff',
+    );
+    await browser.execute(() => { location.hash = '#/'; });
+    await browser.$('[role="grid"]').waitForExist({ timeout: 10000 });
+  });
+
+  test('delete: the name must be typed; the organisation is disconnected at Xero and the row is gone', async () => {
+    const org = orgs[2];
+    const before = (await simJson('state')).connections;
+    await settingsItem(org.name, 'delete_client');
+    const confirm = await browser.$('[data-testid="delete-confirm"]');
+    await confirm.waitForExist({ timeout: 5000 });
+    await typeInto('[data-testid="delete-input"]', 'not the name');
+    assert.equal(await confirm.isEnabled(), false);
+    await typeInto('[data-testid="delete-input"]', org.name);
+    assert.equal(await confirm.isEnabled(), true);
+    await confirm.click();
+    await eventually(async () => !(await rowNames()).includes(org.name), { timeout: 20000, message: 'the row to go' });
+    assert.equal((await rowNames()).length, ORGS - 1);
+    assert.equal((await simJson('state')).connections, before - 1);
+  });
+
+  test('who can see what: after asking Xero for every file, the staff member who connected them reaches each; exported as CSV', async () => {
+    const staff = (await simJson('staff'))[0];
+    await browser.execute((hash) => { location.hash = hash; }, `#/access/${encodeURIComponent(staff.email)}`);
+    await (await browser.$('[data-testid="access-fetch-all"]')).waitForExist({ timeout: 10000 });
+    await (await browser.$('[data-testid="access-fetch-all"]')).click();
+    await eventually(async () => (await browser.$$('[data-testid="access-row"]')).length === ORGS - 1, {
+      timeout: 20000,
+      message: 'a row for every remaining client file',
+    });
+    await (await browser.$('[data-testid="access-export"]')).click();
+    const csv = await eventually(() => readdirSync(ws.exportDir).find((f) => f.startsWith('Switchboard access')), {
+      message: 'the CSV file',
+    });
+    const text = readFileSync(join(ws.exportDir, csv), 'utf8');
+    assert.ok(text.startsWith('\ufeffEmail,Client name,Name in Xero,Xero role,Subscriber,'), text.slice(0, 80));
+    assert.equal(text.trim().split('\n').length, ORGS, 'a header and a line per file');
+    assert.ok(text.includes(staff.email));
+  });
+});
