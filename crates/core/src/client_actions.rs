@@ -158,15 +158,7 @@ impl Session {
 
 /// `Switchboard access ann@example.com 2026-11-25 2230.csv`, numbered if taken.
 fn unused_path(dir: &Path, email: &str) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_owned(), source })?;
     // Only characters that are safe in a file name on every system.
     let who: String = email.chars().map(|c| if c.is_ascii_alphanumeric() || "@.-_".contains(c) { c } else { '_' }).take(80).collect();
-    let stem = format!("Switchboard access {who} {}", chrono::Local::now().format("%Y-%m-%d %H%M"));
-    (1..1000)
-        .map(|n| match n {
-            1 => dir.join(format!("{stem}.csv")),
-            n => dir.join(format!("{stem} ({n}).csv")),
-        })
-        .find(|p| !p.exists())
-        .ok_or_else(|| Error::InvalidInput(format!("Too many exports in {} this minute.", dir.display())))
+    crate::session::unused_csv_path(dir, &format!("Switchboard access {who}"))
 }

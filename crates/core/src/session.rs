@@ -148,7 +148,7 @@ impl Session {
     /// Downloads folder, and says where.
     pub fn export_csv(&self, ids: &[FileId]) -> std::result::Result<CsvExport, ErrorPayload> {
         let files = self.cache()?.files_by_ids(ids)?;
-        let path = unused_export_path(&export_dir())?;
+        let path = unused_csv_path(&export_dir(), "Switchboard clients")?;
         crate::csv_export::export_csv_file(&files, &path)?;
         Ok(CsvExport { path: path.display().to_string(), rows: files.len() as u32 })
     }
@@ -176,9 +176,11 @@ pub(crate) fn export_dir() -> PathBuf {
         .unwrap_or_else(crate::paths::data_dir)
 }
 
-fn unused_export_path(dir: &Path) -> Result<PathBuf> {
+/// `<dir>/<stem> 2026-11-25 2230.csv`, numbered `(2)`, `(3)`… when taken: an export never
+/// overwrites an earlier one.
+pub(crate) fn unused_csv_path(dir: &Path, stem: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_owned(), source })?;
-    let stem = format!("Switchboard clients {}", chrono::Local::now().format("%Y-%m-%d %H%M"));
+    let stem = format!("{stem} {}", chrono::Local::now().format("%Y-%m-%d %H%M"));
     (1..1000)
         .map(|n| match n {
             1 => dir.join(format!("{stem}.csv")),
