@@ -19,5 +19,12 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::session::XeroStatus::export_all(&cfg)?;
     crate::xero::sync::ConnectSummary::export_all(&cfg)?;
     crate::xero::sync::SyncProgress::export_all(&cfg)?;
+    // XPM (issue 4)
+    crate::xpm::XpmClientRecord::export_all(&cfg)?;
+    crate::xpm::refresh::XpmStatus::export_all(&cfg)?;
+    crate::xpm::refresh::XpmRefreshReport::export_all(&cfg)?;
+    crate::xpm::suggest::XpmSuggestion::export_all(&cfg)?;
+    crate::session::XpmReview::export_all(&cfg)?;
+    crate::session::XpmLinkChoice::export_all(&cfg)?;
     Ok(())
 }

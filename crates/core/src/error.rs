@@ -60,6 +60,10 @@ pub enum Error {
 
     #[error("Could not write {path}: {source}. Choose another folder or free some space and try again.")]
     Write { path: PathBuf, source: std::io::Error },
+
+    /// Xero Practice Manager: not connected, or its answer could not be used (the sentence says which).
+    #[error("{0}")]
+    Xpm(String),
 }
 
 /// A stable name for each kind of error, so the UI can switch on it (the message is for people).
@@ -82,6 +86,7 @@ pub enum ErrorKind {
     NeedsReconnect,
     XeroUnreachable,
     Write,
+    Xpm,
 }
 
 impl Error {
@@ -103,6 +108,7 @@ impl Error {
             Error::NeedsReconnect(_) => ErrorKind::NeedsReconnect,
             Error::XeroUnreachable(_) => ErrorKind::XeroUnreachable,
             Error::Write { .. } => ErrorKind::Write,
+            Error::Xpm(_) => ErrorKind::Xpm,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod session;
 pub mod table;
 pub mod work_list;
 pub mod xero;
+pub mod xpm;
 
 pub use cache::Cache;
 pub use error::{Error, ErrorKind, ErrorPayload};

@@ -11,6 +11,7 @@ mod settings;
 mod sync_results;
 mod token_sets;
 mod xpm_clients;
+mod xpm_records;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ pub use audit::AuditEntry;
 pub use migrations::LATEST_VERSION;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
+pub use xpm_records::FileLinkRow;
 
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;

@@ -193,6 +193,17 @@ impl XeroApi {
     }
 
     async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
+        self.get_as(url, access, tenant, "application/json").await
+    }
+
+    /// A GET with the same pacing and retries, asking for `accept` (XPM answers XML).
+    pub(crate) async fn get_as(
+        &self,
+        url: url::Url,
+        access: &Secret,
+        tenant: Option<&str>,
+        accept: &str,
+    ) -> Result<Vec<u8>, CallError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -205,7 +216,7 @@ impl XeroApi {
                     .http
                     .get(url.clone())
                     .bearer_auth(access.expose())
-                    .header(reqwest::header::ACCEPT, "application/json");
+                    .header(reqwest::header::ACCEPT, accept);
                 if let Some(t) = tenant {
                     request = request.header("xero-tenant-id", t);
                 }
