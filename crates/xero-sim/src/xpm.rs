@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use uuid::Uuid;
+pub use uuid::Uuid;
 
 /// XPM's own host, where `WebUrl`s point.
 pub const XPM_WEB_HOST: &str = "https://practicemanager.xero.com";
