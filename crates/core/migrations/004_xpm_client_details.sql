@@ -8,3 +8,7 @@ ALTER TABLE xpm_clients ADD COLUMN client_code TEXT;
 ALTER TABLE xpm_clients ADD COLUMN prospect    INTEGER NOT NULL DEFAULT 0;
 -- When Switchboard last wrote the row from XPM (Unix ms).
 ALTER TABLE xpm_clients ADD COLUMN refreshed_at INTEGER;
+
+-- The organisation's tax number from Xero (TaxNumber, or a US EmployerIdentificationNumber), so
+-- an XPM link suggestion can tell apart two clients with the same name. Not a secret.
+ALTER TABLE client_files ADD COLUMN tax_number TEXT;

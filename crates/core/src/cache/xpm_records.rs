@@ -16,6 +16,8 @@ pub struct FileLinkRow {
     pub display_name: String,
     pub remote_name: Option<String>,
     pub xpm_client_uuid: Option<String>,
+    /// From the organisation's last sync.
+    pub tax_number: Option<String>,
 }
 
 impl Cache {
@@ -76,13 +78,14 @@ impl Cache {
     pub fn file_link_rows(&self) -> Result<Vec<FileLinkRow>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id, display_name, remote_name, xpm_client_uuid FROM client_files ORDER BY id")?;
+            .prepare_cached("SELECT id, display_name, remote_name, xpm_client_uuid, tax_number FROM client_files ORDER BY id")?;
         let rows = stmt.query_map([], |row| {
             Ok(FileLinkRow {
                 id: FileId(row.get(0)?),
                 display_name: row.get(1)?,
                 remote_name: row.get(2)?,
                 xpm_client_uuid: row.get(3)?,
+                tax_number: row.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -111,6 +111,9 @@ pub struct Organisation {
     pub version: Option<String>,
     #[serde(rename = "OrganisationID")]
     pub organisation_id: Option<String>,
+    /// Kept so XPM link suggestions can tell apart clients with the same name (issue 4).
+    pub tax_number: Option<String>,
+    pub employer_identification_number: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -362,7 +362,8 @@ impl XeroContext {
             }
         };
         let (payroll, fixed_assets) = tokio::join!(payroll, fixed_assets);
-        Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets? })
+        let tax_number = org.tax_number.or(org.employer_identification_number);
+        Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets?, tax_number })
     }
 
     async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {

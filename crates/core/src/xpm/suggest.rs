@@ -2,6 +2,11 @@
 //! (legal suffixes, punctuation, case, `&`/`and`, spacing, "as trustee for") are set aside, then
 //! by tax number and email where both sides have them. Each suggestion carries a score (0–100)
 //! and the reason it matched. Suggestions are only ever *shown*: a person confirms each link.
+//!
+//! A name that cannot say which is which is not suggested: two XPM clients matching one file
+//! equally, or two files going by the name of one XPM client — unless the tax numbers (XPM shows
+//! the last three digits) tell them apart. Names in another word order ("Smith & Jones" /
+//! "Jones & Smith") are different partnerships as often as not, so they are not suggested.
 
 use std::collections::{HashMap, HashSet};
 
@@ -73,13 +78,6 @@ pub fn normalise(name: &str) -> String {
     words.join(" ")
 }
 
-/// The same words in any order.
-fn word_set(normalised: &str) -> String {
-    let mut words: Vec<&str> = normalised.split(' ').collect();
-    words.sort_unstable();
-    words.join(" ")
-}
-
 fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
@@ -104,7 +102,6 @@ fn same_text(a: &str, b: &str) -> bool {
 struct Index<'a> {
     clients: &'a [XpmClientRecord],
     by_name: HashMap<String, Vec<usize>>,
-    by_words: HashMap<String, Vec<usize>>,
     by_tax: HashMap<String, Vec<usize>>,
     by_email: HashMap<String, Vec<usize>>,
 }
@@ -113,13 +110,12 @@ impl<'a> Index<'a> {
     /// Deleted clients are never suggested.
     fn new(clients: &'a [XpmClientRecord]) -> Self {
         let mut index =
-            Index { clients, by_name: HashMap::new(), by_words: HashMap::new(), by_tax: HashMap::new(), by_email: HashMap::new() };
+            Index { clients, by_name: HashMap::new(), by_tax: HashMap::new(), by_email: HashMap::new() };
         for (i, c) in clients.iter().enumerate().filter(|(_, c)| !c.deleted) {
             let n = normalise(&c.name);
             if n.is_empty() {
                 continue;
             }
-            index.by_words.entry(word_set(&n)).or_default().push(i);
             index.by_name.entry(n).or_default().push(i);
             if let Some(t) = c.tax_number.as_deref().filter(|t| !t.contains('*')).map(digits).filter(|d| d.len() >= 8) {
                 index.by_tax.entry(t).or_default().push(i);
@@ -138,14 +134,40 @@ pub fn suggest(files: &[FileFacts], clients: &[XpmClientRecord], include_linked:
     let index = Index::new(clients);
     let linked_to: HashMap<&str, &FileFacts> =
         files.iter().filter_map(|f| f.linked.as_deref().map(|u| (u, f))).collect();
+    // How many files go by each (normalised) name: a name two files share cannot say which of
+    // them an XPM client of that name belongs to.
+    let mut files_named: HashMap<String, usize> = HashMap::new();
+    for f in files {
+        let names: HashSet<String> = f.names.iter().map(|n| normalise(n)).filter(|n| !n.is_empty()).collect();
+        let mut starts = HashSet::new();
+        for n in &names {
+            let words: Vec<&str> = n.split(' ').collect();
+            starts.extend((2..words.len()).map(|len| words[..len].join(" ")));
+        }
+        // A name counts once per file, whether whole or as the start of the file's name.
+        for n in names.into_iter().chain(starts) {
+            *files_named.entry(n).or_default() += 1;
+        }
+    }
+    let ctx = Context { index: &index, linked_to: &linked_to, files_named: &files_named };
     files
         .iter()
         .filter(|f| include_linked || f.linked.is_none())
-        .flat_map(|f| suggest_one(f, &index, &linked_to))
+        .flat_map(|f| suggest_one(f, &ctx))
         .collect()
 }
 
-fn suggest_one(file: &FileFacts, index: &Index<'_>, linked_to: &HashMap<&str, &FileFacts>) -> Vec<XpmSuggestion> {
+struct Context<'a> {
+    index: &'a Index<'a>,
+    linked_to: &'a HashMap<&'a str, &'a FileFacts>,
+    files_named: &'a HashMap<String, usize>,
+}
+
+/// Enough to push an ambiguous match below [`MIN_SCORE`]: shown in search, never suggested.
+const AMBIGUOUS: i32 = 55;
+
+fn suggest_one(file: &FileFacts, ctx: &Context<'_>) -> Vec<XpmSuggestion> {
+    let (index, linked_to) = (ctx.index, ctx.linked_to);
     // candidate → (score, reason)
     let mut found: HashMap<usize, (i32, String)> = HashMap::new();
     let mut offer = |i: usize, score: i32, reason: &str| {
@@ -167,9 +189,6 @@ fn suggest_one(file: &FileFacts, index: &Index<'_>, linked_to: &HashMap<&str, &F
                 offer(i, 95, "Same name once legal suffixes, punctuation, case and & / and are set aside");
             }
         }
-        for &i in index.by_words.get(&word_set(&n)).into_iter().flatten() {
-            offer(i, 80, "The same words in another order");
-        }
         // A sole trader's XPM client is often just the owner's name: "Olivia Smith" for the
         // file "Olivia Smith Bakery". Only whole leading words, at least two of them.
         let words: Vec<&str> = n.split(' ').collect();
@@ -190,15 +209,20 @@ fn suggest_one(file: &FileFacts, index: &Index<'_>, linked_to: &HashMap<&str, &F
         }
     }
 
-    let mut scored: Vec<(usize, i32, String)> = found
+    // (candidate, score, reason, tax numbers agree)
+    let mut scored: Vec<(usize, i32, String, bool)> = found
         .into_iter()
         .map(|(i, (mut score, mut reason))| {
             let c = &index.clients[i];
+            let mut agrees = false;
             if let (Some(f), Some(x)) = (file.tax_number.as_deref(), c.tax_number.as_deref()) {
                 match tax_agreement(f, x) {
-                    Some(true) if reason != "Same tax number" => {
-                        score += 4;
-                        reason.push_str("; the tax numbers agree");
+                    Some(true) => {
+                        agrees = true;
+                        if reason != "Same tax number" {
+                            score += 4;
+                            reason.push_str("; the tax numbers agree");
+                        }
                     }
                     Some(false) => {
                         score -= 45;
@@ -227,25 +251,32 @@ fn suggest_one(file: &FileFacts, index: &Index<'_>, linked_to: &HashMap<&str, &F
                 let name = other.names.first().map(String::as_str).unwrap_or("another file");
                 reason.push_str(&format!("; already linked to \"{}\"", crate::xero::printable(name, 80)));
             }
-            (i, score.min(100), reason)
+            let sharing = ctx.files_named.get(&normalise(&c.name)).copied().unwrap_or(0);
+            if sharing > 1 && !agrees {
+                score -= AMBIGUOUS;
+                reason.push_str(&format!("; {sharing} client files have this name"));
+            }
+            (i, score.min(100), reason, agrees)
         })
         .collect();
     scored.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| index.clients[a.0].name.cmp(&index.clients[b.0].name)));
-    // Two different clients that match equally well: say so, and trust neither as much.
+    // Different clients that match equally well (and no tax number tells them apart): say so,
+    // and suggest none of them.
     if scored.len() > 1 && scored[0].1 == scored[1].1 {
         let top = scored[0].1;
         let tied = scored.iter().filter(|s| s.1 == top).count();
-        for s in scored.iter_mut().filter(|s| s.1 == top) {
-            s.1 -= 25;
+        for s in scored.iter_mut().filter(|s| s.1 == top && !s.3) {
+            s.1 -= AMBIGUOUS;
             s.2.push_str(&format!("; {tied} XPM clients match equally well"));
         }
+        scored.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| index.clients[a.0].name.cmp(&index.clients[b.0].name)));
     }
     let file_name = names.first().copied().unwrap_or_default().to_owned();
     scored
         .into_iter()
         .filter(|s| s.1 >= i32::from(MIN_SCORE))
         .take(MAX_PER_FILE)
-        .map(|(i, score, reason)| XpmSuggestion {
+        .map(|(i, score, reason, _)| XpmSuggestion {
             file_id: file.id,
             file_name: file_name.clone(),
             xpm_uuid: index.clients[i].uuid.clone(),
@@ -256,8 +287,8 @@ fn suggest_one(file: &FileFacts, index: &Index<'_>, linked_to: &HashMap<&str, &F
         .collect()
 }
 
-/// The files of a cache as [`FileFacts`] (names and current links; tax numbers and emails are
-/// not synced from Xero yet).
+/// The files of a cache as [`FileFacts`]: names, tax number (from the last sync) and current
+/// link. (Xero's Organisation has no email address to match on.)
 pub fn facts_of(rows: &[crate::cache::FileLinkRow]) -> Vec<FileFacts> {
     rows.iter()
         .map(|r| {
@@ -265,7 +296,7 @@ pub fn facts_of(rows: &[crate::cache::FileLinkRow]) -> Vec<FileFacts> {
             if let Some(remote) = r.remote_name.as_ref().filter(|n| **n != r.display_name) {
                 names.push(remote.clone());
             }
-            FileFacts { id: r.id, names, tax_number: None, email: None, linked: r.xpm_client_uuid.clone() }
+            FileFacts { id: r.id, names, tax_number: r.tax_number.clone(), email: None, linked: r.xpm_client_uuid.clone() }
         })
         .collect()
 }
