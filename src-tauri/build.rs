@@ -15,6 +15,16 @@ const COMMANDS: &[&str] = &[
     "cancel_connect",
     "sync_now",
     "cancel_sync",
+    // XPM (issue 4)
+    "xpm_status",
+    "xpm_clients",
+    "xpm_suggestions",
+    "link_xpm",
+    "xpm_review",
+    "confirm_xpm_links",
+    "open_xpm_dashboard",
+    "connect_xpm",
+    "refresh_xpm",
 ];
 
 fn main() {

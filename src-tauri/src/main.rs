@@ -14,6 +14,7 @@ use switchboard_core::{ErrorKind, ErrorPayload, Session};
 use tauri::{AppHandle, Manager, State};
 
 mod xero;
+mod xpm;
 
 /// Set to `1` by the start-up benchmark: print a line and quit once the table is painted.
 const EXIT_AFTER_PAINT_VAR: &str = "SWITCHBOARD_EXIT_AFTER_PAINT";
@@ -120,6 +121,15 @@ fn main() {
             xero::cancel_connect,
             xero::sync_now,
             xero::cancel_sync,
+            xpm::xpm_status,
+            xpm::xpm_clients,
+            xpm::xpm_suggestions,
+            xpm::link_xpm,
+            xpm::xpm_review,
+            xpm::confirm_xpm_links,
+            xpm::open_xpm_dashboard,
+            xpm::connect_xpm,
+            xpm::refresh_xpm,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

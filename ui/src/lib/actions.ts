@@ -7,6 +7,7 @@
 import type { ClientFile } from "../bindings/ClientFile";
 import { busyReason, startConnect } from "./operation.svelte";
 import { connectUnsupported } from "./xero";
+import { openXpmPage, openXpmPicker } from "./xpm.svelte";
 
 export type ActionId =
   | "connect"
@@ -48,8 +49,20 @@ export const ROW_ACTIONS: Record<ActionId, RowAction> = {
       `Click to ${file.connection.state === "not_connected" ? "connect" : "reconnect"} it: Xero opens in your browser and asks which organisations to allow`,
   },
   open_xero_dashboard: { label: "Open the Xero dashboard", pendingOn: "opening Xero pages is set up" },
-  open_xpm_dashboard: { label: "Open the XPM client page", pendingOn: "opening XPM pages is set up" },
-  link_xpm: { label: "Link an XPM client", pendingOn: "XPM linking is set up" },
+  // XPM (issue 4): the core checks the page's address (https on practicemanager.xero.com).
+  open_xpm_dashboard: {
+    label: "Open the XPM client page",
+    pendingOn: "opening XPM pages is set up",
+    run: (file) => openXpmPage(file),
+    blockedFor: (file) => (file.xpm?.web_url ? null : "XPM gave no page for this client"),
+    hint: () => "Click to open it in your browser",
+  },
+  link_xpm: {
+    label: "Link an XPM client",
+    pendingOn: "XPM linking is set up",
+    run: (file) => openXpmPicker(file),
+    hint: (file) => (file.xpm ? "Click to change or remove the link" : "Click to pick the XPM client"),
+  },
   open_reports: { label: "Client reports", pendingOn: "client reports are set up" },
   user_access: { label: "User access", pendingOn: "user access management is set up" },
   console_settings: { label: "Client Console settings", pendingOn: "Client Console settings are set up" },

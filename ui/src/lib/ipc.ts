@@ -16,6 +16,13 @@ import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { XeroAppSettings } from "../bindings/XeroAppSettings";
 import type { XeroStatus } from "../bindings/XeroStatus";
+import type { ClientFile } from "../bindings/ClientFile";
+import type { XpmClientRecord } from "../bindings/XpmClientRecord";
+import type { XpmLinkChoice } from "../bindings/XpmLinkChoice";
+import type { XpmRefreshReport } from "../bindings/XpmRefreshReport";
+import type { XpmReview } from "../bindings/XpmReview";
+import type { XpmStatus } from "../bindings/XpmStatus";
+import type { XpmSuggestion } from "../bindings/XpmSuggestion";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -31,6 +38,16 @@ export const COMMANDS = {
   cancelConnect: "cancel_connect",
   syncNow: "sync_now",
   cancelSync: "cancel_sync",
+  // XPM (issue 4)
+  xpmStatus: "xpm_status",
+  xpmClients: "xpm_clients",
+  xpmSuggestions: "xpm_suggestions",
+  linkXpm: "link_xpm",
+  xpmReview: "xpm_review",
+  confirmXpmLinks: "confirm_xpm_links",
+  openXpmDashboard: "open_xpm_dashboard",
+  connectXpm: "connect_xpm",
+  refreshXpm: "refresh_xpm",
 } as const;
 
 /** The events the shell emits. */
@@ -56,6 +73,7 @@ const KINDS: Record<ErrorKind, true> = {
   needs_reconnect: true,
   xero_unreachable: true,
   write: true,
+  xpm: true,
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {
@@ -143,6 +161,47 @@ export function cancelSync(): Promise<null> {
 /** Calls `handler` for every `sync-progress` event until the returned function is called. */
 export function onSyncProgress(handler: (progress: SyncProgress) => void): Promise<UnlistenFn> {
   return listen<SyncProgress>(EVENTS.syncProgress, (event) => handler(event.payload));
+}
+
+// --- XPM (issue 4) ---------------------------------------------------------------------------
+
+export function xpmStatus(): Promise<XpmStatus> {
+  return call<XpmStatus>(COMMANDS.xpmStatus);
+}
+
+/** Every cached XPM client; the link pop-up searches them itself. */
+export function xpmClients(): Promise<XpmClientRecord[]> {
+  return call<XpmClientRecord[]>(COMMANDS.xpmClients);
+}
+
+export function xpmSuggestions(id: FileId): Promise<XpmSuggestion[]> {
+  return call<XpmSuggestion[]>(COMMANDS.xpmSuggestions, { id });
+}
+
+/** Links the file to an XPM client, or removes its link with `null`. Audited by the core. */
+export function linkXpm(id: FileId, xpmUuid: string | null): Promise<ClientFile> {
+  return call<ClientFile>(COMMANDS.linkXpm, { id, xpmUuid });
+}
+
+export function xpmReview(): Promise<XpmReview> {
+  return call<XpmReview>(COMMANDS.xpmReview);
+}
+
+export function confirmXpmLinks(links: XpmLinkChoice[]): Promise<number> {
+  return call<number>(COMMANDS.confirmXpmLinks, { links });
+}
+
+/** Opens the linked XPM client's page in the system browser (the core checks the address). */
+export function openXpmDashboard(id: FileId): Promise<null> {
+  return call<null>(COMMANDS.openXpmDashboard, { id });
+}
+
+export function connectXpm(): Promise<XpmRefreshReport> {
+  return call<XpmRefreshReport>(COMMANDS.connectXpm);
+}
+
+export function refreshXpm(): Promise<XpmRefreshReport> {
+  return call<XpmRefreshReport>(COMMANDS.refreshXpm);
 }
 
 let paintedReported = false;

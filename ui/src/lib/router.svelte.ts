@@ -6,10 +6,12 @@ export type Route =
   | { page: "table" }
   | { page: "console"; id: FileId }
   | { page: "work-list"; id: FileId }
-  | { page: "settings" };
+  | { page: "settings" }
+  | { page: "xpm-review" };
 
 export function parseHash(hash: string): Route {
   if (/^#?\/settings\/?$/.test(hash)) return { page: "settings" };
+  if (/^#?\/xpm-review\/?$/.test(hash)) return { page: "xpm-review" };
   const match = /^#?\/clients\/(\d+)\/(console|work-list)\/?$/.exec(hash);
   if (match) {
     const id = Number(match[1]);
@@ -22,6 +24,7 @@ export const consoleHref = (id: FileId): string => `#/clients/${id}/console`;
 export const workListHref = (id: FileId): string => `#/clients/${id}/work-list`;
 export const tableHref = "#/";
 export const settingsHref = "#/settings";
+export const xpmReviewHref = "#/xpm-review";
 
 export const router = $state<{ route: Route }>({ route: parseHash(location.hash) });
 

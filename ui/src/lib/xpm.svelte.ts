@@ -1,0 +1,163 @@
+// XPM in the UI (issue 4): the link pop-up's state, the cached XPM client list and its search,
+// and the row actions' behaviour (pick / change / remove a link; open the XPM page).
+//
+// The client list is loaded once (and again after a link or a refresh) and searched here, so a
+// keystroke in the pop-up filters 15,000 names in memory and paints without a call to the core.
+import type { ClientFile } from "../bindings/ClientFile";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { XpmClientRecord } from "../bindings/XpmClientRecord";
+import type { XpmSuggestion } from "../bindings/XpmSuggestion";
+import { linkXpm, openXpmDashboard, toErrorPayload, xpmClients, xpmSuggestions } from "./ipc";
+import { showToast } from "./operation.svelte";
+
+/** At most this many search results are painted; the rest are counted. */
+export const MAX_RESULTS = 50;
+
+/** One row of the pop-up: an XPM client, with why it is suggested when it is. */
+export interface PickerItem {
+  client: XpmClientRecord;
+  suggestion: XpmSuggestion | null;
+}
+
+interface Index {
+  clients: XpmClientRecord[];
+  /** Lower-case name, client code and email of each client, for substring search. */
+  haystacks: string[];
+}
+
+export const picker = $state<{
+  file: ClientFile | null;
+  suggestions: XpmSuggestion[];
+  loading: boolean;
+  error: string | null;
+  busy: boolean;
+}>({ file: null, suggestions: [], loading: false, error: null, busy: false });
+
+// 15,000 records: never deeply reactive.
+let index: Index = { clients: [], haystacks: [] };
+let loaded: Promise<void> | null = null;
+let reloadTable: () => Promise<void> = async () => {};
+
+/** App gives the function that reloads the table after a link changes. */
+export function configureXpm(options: { reload: () => Promise<void> }): void {
+  reloadTable = options.reload;
+}
+
+export function buildIndex(clients: XpmClientRecord[]): Index {
+  return {
+    clients,
+    haystacks: clients.map((c) => `${c.name}\u0000${c.client_code ?? ""}\u0000${c.email ?? ""}`.toLowerCase()),
+  };
+}
+
+/** Loads the cached XPM clients (once; `force` after they changed). */
+export function loadXpmClients(force = false): Promise<void> {
+  if (!loaded || force) {
+    loaded = xpmClients().then(
+      (clients) => {
+        index = buildIndex(clients);
+      },
+      (error) => {
+        loaded = null;
+        throw error;
+      },
+    );
+  }
+  return loaded;
+}
+
+export function xpmClientCount(): number {
+  return index.clients.length;
+}
+
+/**
+ * What the pop-up lists for `query`: with no query, the suggestions (best first); with one,
+ * suggested matches first, then every other client whose name, code or email contains it.
+ * Deleted clients are listed (so a person sees why) but cannot be chosen.
+ */
+export function searchXpm(
+  query: string,
+  suggestions: XpmSuggestion[],
+  from: Index = index,
+): { items: PickerItem[]; total: number } {
+  const byUuid = new Map(suggestions.map((s) => [s.xpm_uuid, s]));
+  const q = query.trim().toLowerCase();
+  const items: PickerItem[] = [];
+  const suggested = new Set<string>();
+  for (const s of suggestions) {
+    const i = from.clients.findIndex((c) => c.uuid === s.xpm_uuid);
+    if (i < 0 || (q !== "" && !from.haystacks[i].includes(q))) continue;
+    items.push({ client: from.clients[i], suggestion: s });
+    suggested.add(s.xpm_uuid);
+  }
+  if (q === "") return { items, total: items.length };
+  let total = items.length;
+  const { clients, haystacks } = from;
+  for (let i = 0; i < haystacks.length; i++) {
+    if (!haystacks[i].includes(q) || suggested.has(clients[i].uuid)) continue;
+    total++;
+    if (items.length < MAX_RESULTS) items.push({ client: clients[i], suggestion: byUuid.get(clients[i].uuid) ?? null });
+  }
+  return { items, total };
+}
+
+/** The XPM column's click: open the pop-up for this file. */
+export async function openXpmPicker(file: ClientFile): Promise<void> {
+  picker.file = file;
+  picker.suggestions = [];
+  picker.error = null;
+  picker.busy = false;
+  picker.loading = true;
+  try {
+    const [, suggestions] = await Promise.all([loadXpmClients(), xpmSuggestions(file.id)]);
+    if (picker.file?.id === file.id) picker.suggestions = suggestions;
+  } catch (error) {
+    if (picker.file?.id === file.id) picker.error = toErrorPayload(error).message;
+  } finally {
+    if (picker.file?.id === file.id) picker.loading = false;
+  }
+}
+
+export function closeXpmPicker(): void {
+  picker.file = null;
+  picker.suggestions = [];
+}
+
+/** Links the pop-up's file to `uuid` (or removes its link with null), then reloads the table. */
+export async function applyXpmLink(uuid: string | null): Promise<boolean> {
+  const file = picker.file;
+  if (!file || picker.busy) return false;
+  picker.busy = true;
+  picker.error = null;
+  try {
+    const updated = await linkXpm(file.id, uuid);
+    closeXpmPicker();
+    await reloadTable();
+    showToast(
+      "ok",
+      updated.xpm ? `Linked ${updated.display_name} to XPM client ${updated.xpm.name}.` : `Removed the XPM link of ${updated.display_name}.`,
+    );
+    return true;
+  } catch (error) {
+    picker.error = (toErrorPayload(error) as ErrorPayload).message;
+    return false;
+  } finally {
+    picker.busy = false;
+  }
+}
+
+/** The XPM Dashboard column's click. */
+export async function openXpmPage(file: ClientFile): Promise<void> {
+  try {
+    await openXpmDashboard(file.id);
+  } catch (error) {
+    showToast("error", toErrorPayload(error).message);
+  }
+}
+
+/** For tests: forget the loaded list. */
+export function resetXpmForTests(): void {
+  index = { clients: [], haystacks: [] };
+  loaded = null;
+  closeXpmPicker();
+}
