@@ -138,6 +138,7 @@ describe("XPM link pop-up", () => {
     expect(first.dataset.uuid).toBe("a");
     expect(text(first.querySelector('[data-testid="xpm-reason"]'))).toContain("legal suffixes");
     expect(document.activeElement).toBe(t.q('[data-testid="xpm-search"]'));
+    expect(t.q('[data-testid="xpm-search"]')!.getAttribute("placeholder")).toBe("Search 5 XPM clients by name, code or email");
 
     const search = t.q('[data-testid="xpm-search"]') as HTMLInputElement;
     const lists = t.count("xpm_clients");

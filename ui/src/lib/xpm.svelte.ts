@@ -31,7 +31,9 @@ export const picker = $state<{
   loading: boolean;
   error: string | null;
   busy: boolean;
-}>({ file: null, suggestions: [], loading: false, error: null, busy: false });
+  /** How many XPM clients are cached (for the search box's placeholder). */
+  clientCount: number;
+}>({ file: null, suggestions: [], loading: false, error: null, busy: false, clientCount: 0 });
 
 // 15,000 records: never deeply reactive.
 let index: Index = { clients: [], haystacks: [] };
@@ -56,6 +58,7 @@ export function loadXpmClients(force = false): Promise<void> {
     loaded = xpmClients().then(
       (clients) => {
         index = buildIndex(clients);
+        picker.clientCount = clients.length;
       },
       (error) => {
         loaded = null;
@@ -64,10 +67,6 @@ export function loadXpmClients(force = false): Promise<void> {
     );
   }
   return loaded;
-}
-
-export function xpmClientCount(): number {
-  return index.clients.length;
 }
 
 /**
@@ -159,5 +158,6 @@ export async function openXpmPage(file: ClientFile): Promise<void> {
 export function resetXpmForTests(): void {
   index = { clients: [], haystacks: [] };
   loaded = null;
+  picker.clientCount = 0;
   closeXpmPicker();
 }
