@@ -201,6 +201,18 @@ describe("XPM search", () => {
     expect(found.total).toBe(15_000);
     expect(searchXpm("client 14999 ", [], buildIndex(many)).items.map((i) => i.client.uuid)).toEqual(["u14999"]);
   });
+
+  it("narrowing as a person types gives the same results as searching afresh", () => {
+    const index = buildIndex(["Kauri Holdings", "Kauri Joinery", "Smith Holdings", "Kaur Partners"].map((n, i) => record(`k${i}`, n)));
+    const names = (q: string) => searchXpm(q, [], index).items.map((i) => i.client.name);
+    expect(names("kau")).toEqual(["Kauri Holdings", "Kauri Joinery", "Kaur Partners"]);
+    expect(names("kauri")).toEqual(["Kauri Holdings", "Kauri Joinery"]);
+    expect(names("kauri h")).toEqual(["Kauri Holdings"]);
+    expect(names("kau")).toEqual(["Kauri Holdings", "Kauri Joinery", "Kaur Partners"]); // deleting widens again
+    expect(names("holdings")).toEqual(["Kauri Holdings", "Smith Holdings"]);
+    const other = buildIndex([record("z", "Kauri Other")]);
+    expect(searchXpm("kauri", [], other).items.map((i) => i.client.name)).toEqual(["Kauri Other"]); // a new list
+  });
 });
 
 describe("XPM Dashboard column", () => {

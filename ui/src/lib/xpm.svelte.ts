@@ -91,13 +91,29 @@ export function searchXpm(
   }
   if (q === "") return { items, total: items.length };
   let total = items.length;
-  const { clients, haystacks } = from;
-  for (let i = 0; i < haystacks.length; i++) {
-    if (!haystacks[i].includes(q) || suggested.has(clients[i].uuid)) continue;
+  const { clients } = from;
+  for (const i of matching(q, from)) {
+    if (suggested.has(clients[i].uuid)) continue;
     total++;
     if (items.length < MAX_RESULTS) items.push({ client: clients[i], suggestion: byUuid.get(clients[i].uuid) ?? null });
   }
   return { items, total };
+}
+
+// Typing narrows: a query that extends the previous one only needs the previous one's matches.
+let last: { from: Index; query: string; matches: number[] } | null = null;
+
+function matching(q: string, from: Index): number[] {
+  const { haystacks } = from;
+  const pool = last && last.from === from && q.startsWith(last.query) ? last.matches : null;
+  const matches: number[] = [];
+  if (pool) {
+    for (const i of pool) if (haystacks[i].includes(q)) matches.push(i);
+  } else {
+    for (let i = 0; i < haystacks.length; i++) if (haystacks[i].includes(q)) matches.push(i);
+  }
+  last = { from, query: q, matches };
+  return matches;
 }
 
 /** The XPM column's click: open the pop-up for this file. */
