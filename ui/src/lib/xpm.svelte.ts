@@ -11,7 +11,7 @@ import { linkXpm, openXpmDashboard, toErrorPayload, xpmClients, xpmSuggestions }
 import { showToast } from "./operation.svelte";
 
 /** At most this many search results are painted; the rest are counted. */
-export const MAX_RESULTS = 50;
+export const MAX_RESULTS = 20;
 
 /** One row of the pop-up: an XPM client, with why it is suggested when it is. */
 export interface PickerItem {
@@ -23,6 +23,8 @@ interface Index {
   clients: XpmClientRecord[];
   /** Lower-case name, client code and email of each client, for substring search. */
   haystacks: string[];
+  /** Where each uuid is in `clients`. */
+  position: Map<string, number>;
 }
 
 export const picker = $state<{
@@ -36,7 +38,7 @@ export const picker = $state<{
 }>({ file: null, suggestions: [], loading: false, error: null, busy: false, clientCount: 0 });
 
 // 15,000 records: never deeply reactive.
-let index: Index = { clients: [], haystacks: [] };
+let index: Index = buildIndex([]);
 let loaded: Promise<void> | null = null;
 let reloadTable: () => Promise<void> = async () => {};
 
@@ -49,6 +51,7 @@ export function buildIndex(clients: XpmClientRecord[]): Index {
   return {
     clients,
     haystacks: clients.map((c) => `${c.name}\u0000${c.client_code ?? ""}\u0000${c.email ?? ""}`.toLowerCase()),
+    position: new Map(clients.map((c, i) => [c.uuid, i])),
   };
 }
 
@@ -84,8 +87,8 @@ export function searchXpm(
   const items: PickerItem[] = [];
   const suggested = new Set<string>();
   for (const s of suggestions) {
-    const i = from.clients.findIndex((c) => c.uuid === s.xpm_uuid);
-    if (i < 0 || (q !== "" && !from.haystacks[i].includes(q))) continue;
+    const i = from.position.get(s.xpm_uuid);
+    if (i === undefined || (q !== "" && !from.haystacks[i].includes(q))) continue;
     items.push({ client: from.clients[i], suggestion: s });
     suggested.add(s.xpm_uuid);
   }
@@ -100,19 +103,26 @@ export function searchXpm(
   return { items, total };
 }
 
-// Typing narrows: a query that extends the previous one only needs the previous one's matches.
-let last: { from: Index; query: string; matches: number[] } | null = null;
+// Typing narrows: a query that extends an earlier one only needs that one's matches; deleting a
+// character finds the shorter query's matches remembered. (Kept per client list, a few dozen.)
+const REMEMBERED = 64;
+let memo: { from: Index; matches: Map<string, number[]> } = { from: index, matches: new Map() };
 
 function matching(q: string, from: Index): number[] {
+  if (memo.from !== from) memo = { from, matches: new Map() };
+  const known = memo.matches.get(q);
+  if (known) return known;
+  let pool: number[] | null = null;
+  for (let n = q.length - 1; n > 0 && !pool; n--) pool = memo.matches.get(q.slice(0, n)) ?? null;
   const { haystacks } = from;
-  const pool = last && last.from === from && q.startsWith(last.query) ? last.matches : null;
   const matches: number[] = [];
   if (pool) {
     for (const i of pool) if (haystacks[i].includes(q)) matches.push(i);
   } else {
     for (let i = 0; i < haystacks.length; i++) if (haystacks[i].includes(q)) matches.push(i);
   }
-  last = { from, query: q, matches };
+  if (memo.matches.size >= REMEMBERED) memo.matches.delete(memo.matches.keys().next().value!);
+  memo.matches.set(q, matches);
   return matches;
 }
 
@@ -172,7 +182,7 @@ export async function openXpmPage(file: ClientFile): Promise<void> {
 
 /** For tests: forget the loaded list. */
 export function resetXpmForTests(): void {
-  index = { clients: [], haystacks: [] };
+  index = buildIndex([]);
   loaded = null;
   picker.clientCount = 0;
   closeXpmPicker();
