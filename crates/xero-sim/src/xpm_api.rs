@@ -47,6 +47,7 @@ fn flag(q: &HashMap<String, String>, name: &str) -> bool {
 }
 
 /// The gates, then `produce` with the practice and the base URL.
+#[allow(clippy::result_large_err)] // the error is the finished response, built once per refusal
 async fn xpm_call(
     s: Arc<Shared>,
     headers: HeaderMap,
