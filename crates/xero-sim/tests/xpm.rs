@@ -159,6 +159,32 @@ async fn paged_list_walks_active_clients_and_modifiedsince_sees_edits() {
 }
 
 #[tokio::test]
+async fn control_routes_expose_the_ground_truth_and_edit_clients() {
+    let sim = sim(SimConfig::default().orgs(10).xpm_clients(30)).await;
+    let truth: Vec<serde_json::Value> = http().get(format!("{}/_sim/xpm/clients", sim.base_url())).send().await.unwrap().json().await.unwrap();
+    assert_eq!(truth.len(), 30);
+    let orgs: HashSet<String> = sim.orgs().iter().map(|o| o.organisation_id.to_string()).collect();
+    assert!(truth.iter().any(|c| c["org"].as_str().is_some_and(|o| orgs.contains(o))), "some clients are organisations");
+    assert!(truth.iter().any(|c| c["org"].is_null()), "some have no Xero file");
+    let uuid = truth[0]["uuid"].as_str().unwrap();
+    let edited = http()
+        .post(format!("{}/_sim/xpm/clients/{uuid}", sim.base_url()))
+        .json(&serde_json::json!({"deleted": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), StatusCode::NO_CONTENT);
+    assert!(sim.xpm_clients()[0].is_deleted);
+    let unknown = http()
+        .post(format!("{}/_sim/xpm/clients/00000000-0000-4000-8000-000000000000", sim.base_url()))
+        .json(&serde_json::json!({"archived": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn xpm_calls_share_the_rate_limits_and_faults() {
     let sim = sim(SimConfig::default().orgs(3).xpm_clients(5).auto_consent(AutoConsent::all()).frozen_clock(NOW)).await;
     let token = connect(&sim, XPM_SCOPES).await;
