@@ -134,7 +134,10 @@ impl XeroContext {
             let token_set = cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId);
             let tenant = cache.setting(TENANT_KEY)?;
             let (Some(token_set), Some(tenant)) = (token_set, tenant) else { return Err(not_connected()) };
-            (token_set, tenant, setting_ms(&cache, LAST_REFRESH_KEY)?, cache.xpm_records()?)
+            let since = setting_ms(&cache, LAST_REFRESH_KEY)?;
+            // Only a full load needs to know what was cached before (to account for what left).
+            let cached = if since.is_none() { cache.xpm_records()? } else { Vec::new() };
+            (token_set, tenant, since, cached)
         };
         let started = UnixMillis::now();
         let outcome = self.fetch_xpm(token_set, &tenant, since, &cached).await;
