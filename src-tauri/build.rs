@@ -33,6 +33,15 @@ const COMMANDS: &[&str] = &[
     "staff_access",
     "export_staff_access",
     "delete_client",
+    // XPM (issue 4)
+    "xpm_status",
+    "xpm_clients",
+    "xpm_suggestions",
+    "link_xpm",
+    "xpm_review",
+    "confirm_xpm_links",
+    "connect_xpm",
+    "refresh_xpm",
 ];
 
 fn main() {

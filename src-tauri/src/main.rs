@@ -16,6 +16,7 @@ use tauri::{AppHandle, Manager, State};
 
 mod client_actions;
 mod xero;
+mod xpm;
 
 /// Set to `1` by the start-up benchmark: print a line and quit once the table is painted.
 const EXIT_AFTER_PAINT_VAR: &str = "SWITCHBOARD_EXIT_AFTER_PAINT";
@@ -141,6 +142,14 @@ fn main() {
             client_actions::staff_access,
             client_actions::export_staff_access,
             client_actions::delete_client,
+            xpm::xpm_status,
+            xpm::xpm_clients,
+            xpm::xpm_suggestions,
+            xpm::link_xpm,
+            xpm::xpm_review,
+            xpm::confirm_xpm_links,
+            xpm::connect_xpm,
+            xpm::refresh_xpm,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

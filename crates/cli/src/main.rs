@@ -53,9 +53,13 @@ enum Command {
         /// Give up after this many seconds without an answer from the browser.
         #[arg(long, default_value_t = 600)]
         timeout_secs: u64,
+        /// Connect the practice's Xero Practice Manager instead, and load its clients.
+        #[arg(long)]
+        xpm: bool,
     },
-    /// Sync every connected client file with Xero (for a nightly scheduled task). Exits 0 when
-    /// every file synced, 3 when some need attention (the summary says which kind).
+    /// Sync every connected client file with Xero, and refresh the XPM clients when XPM is
+    /// connected (for a nightly scheduled task). Exits 0 when everything synced, 3 when some
+    /// need attention (the summary says which kind).
     Sync,
 }
 
@@ -77,7 +81,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::XeroApp { client_id, ports, client_secret_stdin } => {
             return xero::set_up_app(cache, client_id, ports, client_secret_stdin);
         }
-        Command::Connect { timeout_secs } => return xero::connect(cache, &cache_path, timeout_secs),
+        Command::Connect { timeout_secs, xpm: true } => return xero::connect_xpm(cache, &cache_path, timeout_secs),
+        Command::Connect { timeout_secs, xpm: false } => return xero::connect(cache, &cache_path, timeout_secs),
         Command::Sync => return xero::sync(cache, &cache_path),
         Command::List { .. } | Command::Export { .. } => {}
     }
@@ -109,26 +114,38 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
 fn print_table(files: &[ClientFile], mut out: impl Write) -> std::io::Result<()> {
     const NAME_WIDTH: usize = 40;
+    const XPM_WIDTH: usize = 30;
     writeln!(
         out,
-        "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<3}  {}",
-        "CLIENT", "SOFTWARE", "CONNECTION", "PAYROLL", "ASSETS", "XPM", "LAST SYNC (UTC)"
+        "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<XPM_WIDTH$}  {}",
+        "CLIENT", "SOFTWARE", "CONNECTION", "PAYROLL", "ASSETS", "XPM CLIENT", "LAST SYNC (UTC)"
     )?;
     for f in files {
         writeln!(
             out,
-            "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<3}  {}",
+            "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<XPM_WIDTH$}  {}",
             fit(&f.display_name, NAME_WIDTH),
             fit(f.software.label(), 17),
             f.connection.label(),
             f.payroll.code(),
             f.fixed_assets.code(),
-            if f.xpm.is_some() { "yes" } else { "-" },
+            xpm_link(f, XPM_WIDTH),
             f.sync.last_success_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into())
                 + if f.sync.last_error.is_some() { "  (last attempt failed)" } else { "" },
         )?;
     }
     writeln!(out, "{} client files", files.len())
+}
+
+/// The linked XPM client's name, flagged when XPM archived or deleted it; `-` when not linked.
+fn xpm_link(file: &ClientFile, width: usize) -> String {
+    match &file.xpm {
+        None => "-".to_owned(),
+        Some(x) => {
+            let flag = if x.deleted { " (deleted)" } else if x.archived { " (archived)" } else { "" };
+            fit(&format!("{}{flag}", x.name), width)
+        }
+    }
 }
 
 /// Cuts a name to `width` characters for the table; control characters (untrusted remote names)

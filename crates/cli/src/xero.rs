@@ -15,6 +15,8 @@ use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::sign_in::start_sign_in;
 use switchboard_core::xero::sync::{SyncProgress, SyncReport, XeroContext};
 use switchboard_core::Cache;
+use switchboard_core::xpm::XPM_SCOPES;
+use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
 
 /// Some files need a person (failed, disconnected or needing reconnect).
 const NEEDS_ATTENTION: u8 = 3;
@@ -79,12 +81,59 @@ pub fn connect(cache: Cache, cache_path: &Path, timeout_secs: u64) -> Result<Exi
 }
 
 pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
+    let xpm_connected = xpm_status(&cache)?.connected;
     let ctx = context(cache, cache_path)?;
-    let report = runtime()?
-        .block_on(ctx.sync(None, &AtomicBool::new(false), show_progress))
-        .map_err(|e| e.to_string())?;
+    let runtime = runtime()?;
+    let report = runtime.block_on(ctx.sync(None, &AtomicBool::new(false), show_progress)).map_err(|e| e.to_string())?;
     eprintln!();
-    Ok(summary(report))
+    let files = summary(report);
+    if !xpm_connected {
+        return Ok(files);
+    }
+    match runtime.block_on(ctx.refresh_xpm()) {
+        Ok(r) => {
+            println!("{}", xpm_summary(r));
+            Ok(files)
+        }
+        Err(e) => {
+            println!("XPM was not refreshed: {e}");
+            Ok(ExitCode::from(NEEDS_ATTENTION))
+        }
+    }
+}
+
+/// `switchboard connect --xpm`: the practice's XPM, through the same sign-in.
+pub fn connect_xpm(cache: Cache, cache_path: &Path, timeout_secs: u64) -> Result<ExitCode, String> {
+    let ctx = context(cache, cache_path)?;
+    runtime()?.block_on(async {
+        let pending = start_sign_in(&ctx.app, &ctx.endpoints, XPM_SCOPES, ctx.client_secret.as_ref())
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("Open this address in a browser to connect the practice's Xero Practice Manager:");
+        println!("{}", pending.authorize_url);
+        std::io::stdout().flush().ok();
+        let grant = pending
+            .finish(&ctx.http, Duration::from_secs(timeout_secs), std::future::pending())
+            .await
+            .map_err(|e| e.to_string())?;
+        let report = ctx.connect_xpm_from_grant(grant).await.map_err(|e| e.to_string())?;
+        println!("{}", xpm_summary(report));
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn xpm_status(cache: &Cache) -> Result<XpmStatus, String> {
+    switchboard_core::xpm::refresh::status(cache).map_err(|e| e.to_string())
+}
+
+fn xpm_summary(r: XpmRefreshReport) -> String {
+    format!(
+        "XPM: {} {} client{} ({} cached).",
+        if r.full { "loaded" } else { "refreshed" },
+        r.received,
+        if r.received == 1 { "" } else { "s" },
+        r.cached
+    )
 }
 
 fn context(cache: Cache, cache_path: &Path) -> Result<XeroContext, String> {

@@ -28,5 +28,12 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::client_settings::user_access::StaffAccess::export_all(&cfg)?;
     crate::client_settings::deletion::DeletedClient::export_all(&cfg)?;
     crate::xero::remote_actions::UserAccessRefresh::export_all(&cfg)?;
+    // XPM (issue 4)
+    crate::xpm::XpmClientRecord::export_all(&cfg)?;
+    crate::xpm::refresh::XpmStatus::export_all(&cfg)?;
+    crate::xpm::refresh::XpmRefreshReport::export_all(&cfg)?;
+    crate::xpm::suggest::XpmSuggestion::export_all(&cfg)?;
+    crate::session::XpmReview::export_all(&cfg)?;
+    crate::session::XpmLinkChoice::export_all(&cfg)?;
     Ok(())
 }

@@ -64,6 +64,10 @@ pub enum Error {
 
     #[error("Could not write {path}: {source}. Choose another folder or free some space and try again.")]
     Write { path: PathBuf, source: std::io::Error },
+
+    /// Xero Practice Manager: not connected, or its answer could not be used (the sentence says which).
+    #[error("{0}")]
+    Xpm(String),
 }
 
 /// A stable name for each kind of error, so the UI can switch on it (the message is for people).
@@ -87,6 +91,7 @@ pub enum ErrorKind {
     XeroUnreachable,
     XeroRefused,
     Write,
+    Xpm,
 }
 
 impl Error {
@@ -109,6 +114,7 @@ impl Error {
             Error::XeroUnreachable(_) => ErrorKind::XeroUnreachable,
             Error::XeroRefused(_) => ErrorKind::XeroRefused,
             Error::Write { .. } => ErrorKind::Write,
+            Error::Xpm(_) => ErrorKind::Xpm,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod xero;
 pub mod client_actions;
 pub mod client_settings;
 pub mod dashboard;
+pub mod xpm;
 
 pub use cache::Cache;
 pub use error::{Error, ErrorKind, ErrorPayload};

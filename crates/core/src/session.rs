@@ -168,6 +168,67 @@ impl Session {
     }
 }
 
+// --- Xero Practice Manager (issue 4) -------------------------------------------------------
+
+/// The "Link XPM clients" review screen: the best suggestion of every file with no link, links
+/// to clients XPM archived or deleted, and XPM clients linked from more than one file.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct XpmReview {
+    pub suggestions: Vec<crate::xpm::suggest::XpmSuggestion>,
+    pub flagged: Vec<crate::xpm::links::FlaggedLink>,
+    pub conflicts: Vec<crate::xpm::links::XpmConflict>,
+}
+
+/// One link a person confirmed on the review screen.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, TS)]
+pub struct XpmLinkChoice {
+    pub file_id: FileId,
+    pub xpm_uuid: String,
+}
+
+impl Session {
+    pub fn xpm_status(&self) -> std::result::Result<crate::xpm::refresh::XpmStatus, ErrorPayload> {
+        Ok(crate::xpm::refresh::status(&*self.cache()?)?)
+    }
+
+    /// Every cached XPM client (the pop-up searches them itself, so a keystroke needs no call).
+    pub fn xpm_clients(&self) -> std::result::Result<Vec<crate::xpm::XpmClientRecord>, ErrorPayload> {
+        Ok(self.cache()?.xpm_records()?)
+    }
+
+    /// Links a file to an XPM client, changes its link, or (with `None`) removes it; audited.
+    pub fn link_xpm(&self, file: FileId, xpm_uuid: Option<&str>) -> std::result::Result<ClientFile, ErrorPayload> {
+        Ok(crate::xpm::links::link(&mut *self.cache()?, file, xpm_uuid)?)
+    }
+
+    /// Suggested XPM clients for one file (best first), also when it is linked already.
+    pub fn xpm_suggestions(&self, file: FileId) -> std::result::Result<Vec<crate::xpm::suggest::XpmSuggestion>, ErrorPayload> {
+        let cache = self.cache()?;
+        let facts = crate::xpm::suggest::facts_of(&cache.file_link_rows()?);
+        let clients = cache.xpm_records()?;
+        let all = crate::xpm::suggest::suggest(&facts, &clients, true);
+        Ok(all.into_iter().filter(|s| s.file_id == file).collect())
+    }
+
+    /// Everything the review screen shows; re-run at any time, nothing is applied.
+    pub fn xpm_review(&self) -> std::result::Result<XpmReview, ErrorPayload> {
+        let cache = self.cache()?;
+        let facts = crate::xpm::suggest::facts_of(&cache.file_link_rows()?);
+        let suggestions = crate::xpm::suggest::first_per_file(crate::xpm::suggest::suggest(&facts, &cache.xpm_records()?, false));
+        let (conflicts, flagged) = crate::xpm::links::problems(&cache)?;
+        Ok(XpmReview { suggestions, flagged, conflicts })
+    }
+
+    /// Applies the links a person confirmed, each audited; returns how many were made.
+    pub fn confirm_xpm_links(&self, choices: &[XpmLinkChoice]) -> std::result::Result<u32, ErrorPayload> {
+        let mut cache = self.cache()?;
+        for choice in choices {
+            crate::xpm::links::link(&mut cache, choice.file_id, Some(&choice.xpm_uuid))?;
+        }
+        Ok(choices.len() as u32)
+    }
+}
+
 pub(crate) fn export_dir() -> PathBuf {
     std::env::var_os(EXPORT_DIR_VAR)
         .filter(|d| !d.is_empty())

@@ -80,7 +80,7 @@ fn a_rename_survives_a_sync_and_the_name_from_xero_stays_beside_it() {
     let (_dir, mut cache) = temp_cache();
     let id = cache.upsert_files(&[xero_file("Maple Florist", "t-1")]).unwrap()[0];
     cache.rename_file(id, "  Maple (Auckland) ").unwrap();
-    let snapshot = OrgSnapshot { name: "Maple Florist Limited".into(), short_code: Some("!mBdtL".into()), payroll: None, fixed_assets: None };
+    let snapshot = OrgSnapshot { name: "Maple Florist Limited".into(), short_code: Some("!mBdtL".into()), payroll: None, fixed_assets: None, tax_number: None };
     cache.record_sync_success(id, &snapshot).unwrap();
     let file = cache.file(id).unwrap();
     assert_eq!(file.display_name, "Maple (Auckland)");
@@ -115,6 +115,7 @@ fn disconnecting_payroll_forgets_its_state_stops_its_sync_and_is_reversible() {
         short_code: None,
         payroll: Some(ServiceState::Connected),
         fixed_assets: Some(ServiceState::Connected),
+        tax_number: None,
     };
     cache.record_sync_success(id, &snapshot).unwrap();
     let file = cache.file(id).unwrap();

@@ -27,6 +27,21 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/tenants/{id}/delete", post(delete_tenant))
         .route("/faults", get(get_faults).post(set_faults).delete(clear_faults))
         .route("/auto-consent", post(set_auto_consent).delete(clear_auto_consent))
+        .route("/xpm/clients", get(xpm_clients))
+        .route("/xpm/clients/{uuid}", post(xpm_edit))
+}
+
+/// Every XPM client with its ground truth (`org`: the organisation it really is).
+async fn xpm_clients(State(s): S) -> Response {
+    Json(s.world().xpm.clients.clone()).into_response()
+}
+
+async fn xpm_edit(State(s): S, Path(id): Path<String>, Json(edit): Json<crate::xpm::XpmEdit>) -> Response {
+    let now = s.clock.now_ms();
+    match Uuid::parse_str(&id) {
+        Ok(uuid) if s.world().xpm.edit(uuid, &edit, now) => StatusCode::NO_CONTENT.into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 async fn state(State(s): S) -> Response {

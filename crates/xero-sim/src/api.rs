@@ -37,13 +37,13 @@ pub(crate) fn forbidden() -> Response {
     problem(StatusCode::FORBIDDEN, "Forbidden", "AuthenticationUnsuccessful")
 }
 
-fn unauthorized_scope() -> Response {
+pub(crate) fn unauthorized_scope() -> Response {
     problem(StatusCode::UNAUTHORIZED, "Unauthorized", "AuthorizationUnsuccessful")
 }
 
 /// Check `Authorization: Bearer`; 401 as Xero answers it otherwise.
 #[allow(clippy::result_large_err)] // the error is the finished response, built once per refusal
-fn authenticate(s: &Shared, world: &World, headers: &HeaderMap) -> Result<AccessInfo, Response> {
+pub(crate) fn authenticate(s: &Shared, world: &World, headers: &HeaderMap) -> Result<AccessInfo, Response> {
     let now = s.clock.now_ms();
     let Some(info) = bearer(headers).and_then(|t| world.access(t)) else {
         let mut r = problem(StatusCode::UNAUTHORIZED, "Unauthorized", "AuthenticationUnsuccessful");
@@ -70,7 +70,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().contains("application/json"))
 }
 
-fn with_limits(mut resp: Response, r: Remaining) -> Response {
+pub(crate) fn with_limits(mut resp: Response, r: Remaining) -> Response {
     let h = resp.headers_mut();
     h.insert("X-DayLimit-Remaining", HeaderValue::from(r.day));
     h.insert("X-MinLimit-Remaining", HeaderValue::from(r.minute));
@@ -194,7 +194,8 @@ pub(crate) async fn connections(State(s): S, headers: HeaderMap, Query(q): Query
             id: c.id,
             auth_event_id: c.auth_event_id,
             tenant_id: c.tenant_id,
-            tenant_type: "ORGANISATION",
+            // The practice's XPM tenant: `PRACTICEMANAGER`, and Xero gives it no name.
+            tenant_type: if c.tenant_id == world.xpm.tenant_id { "PRACTICEMANAGER" } else { "ORGANISATION" },
             tenant_name: world.org(&c.tenant_id).map(|o| o.name.clone()),
             created_date_utc: ts7(c.created_ms, sub_ms_of(&c.id)),
             updated_date_utc: ts7(

@@ -141,6 +141,8 @@ pub struct SimConfig {
     pub code_lifetime: Duration,
     /// `None` = wall clock; `Some(ms)` = a clock frozen at that Unix time until advanced.
     pub frozen_clock_ms: Option<i64>,
+    /// Clients in the practice's XPM; `None` = 1.5 × the organisations + 10.
+    pub xpm_clients: Option<usize>,
 }
 
 impl Default for SimConfig {
@@ -158,6 +160,7 @@ impl Default for SimConfig {
             unavailable: Unavailable::default(),
             code_lifetime: Duration::from_secs(300),
             frozen_clock_ms: None,
+            xpm_clients: None,
         }
     }
 }
@@ -209,6 +212,10 @@ impl SimConfig {
     }
     pub fn unavailable(mut self, u: Unavailable) -> Self {
         self.unavailable = u;
+        self
+    }
+    pub fn xpm_clients(mut self, n: usize) -> Self {
+        self.xpm_clients = Some(n);
         self
     }
     pub fn frozen_clock(mut self, unix_ms: i64) -> Self {

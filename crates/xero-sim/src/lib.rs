@@ -143,7 +143,18 @@
 //! `POST /_sim/revoke?user=<email|id>`, `POST /_sim/tenants/{id}/delete`,
 //! `GET|POST|DELETE /_sim/faults` (JSON [`FaultRule`] or a list, e.g.
 //! `{"kind":"server_error","status":503,"probability":0.2}`),
-//! `POST|DELETE /_sim/auto-consent` (JSON [`AutoConsent`], e.g. `{"user":null,"tenants":"all"}`).
+//! `POST|DELETE /_sim/auto-consent` (JSON [`AutoConsent`], e.g. `{"user":null,"tenants":"all"}`),
+//! `GET /_sim/xpm/clients` (every XPM client with its ground truth `org`),
+//! `POST /_sim/xpm/clients/{uuid}` (JSON [`xpm::XpmEdit`], e.g. `{"archived":true}`).
+//!
+//! ## Xero Practice Manager
+//!
+//! `{base}/api/practicemanager/3.1/client.api/list` (`detailed`, `modifiedsince`), `paged-list`
+//! (`pageSize` 1–500, `pageToken`; non-archived, non-deleted only), `get/{uuid}`, `search?query=`
+//! answer XML as XPM's documented examples (`Yes`/`No`, empty elements, `WebUrl`, masked
+//! `TaxNumber`). A consent with a `practicemanager` scope connects the practice's tenant, listed
+//! in `/connections` as `PRACTICEMANAGER` with a null `tenantName`. Same gates, rate limits and
+//! faults as the other tenant APIs; see [`xpm::generate_practice`] for the generated practice.
 
 mod admin;
 mod api;
@@ -156,6 +167,8 @@ pub mod ratelimit;
 pub mod render;
 mod server;
 mod state;
+pub mod xpm;
+mod xpm_api;
 
 pub use clock::Clock;
 pub use config::{
@@ -180,6 +193,7 @@ pub fn endpoint_lines(base: &str) -> Vec<String> {
         format!("accounting:  {base}/api/api.xro/2.0/Organisation"),
         format!("payroll:     {base}/api/payroll.xro/1.0/Settings (AU), {base}/api/payroll.xro/2.0/Settings (UK/NZ)"),
         format!("assets:      {base}/api/assets.xro/1.0/Settings"),
+        format!("xpm:         {base}/api/practicemanager/3.1/client.api/list (also paged-list, get/{{uuid}}, search)"),
         format!("control:     {base}/_sim/state"),
     ]
 }

@@ -37,7 +37,7 @@ pub enum SimError {
 #[derive(Clone)]
 pub(crate) struct ConnKill(pub Arc<Notify>);
 
-const TENANT_PATHS: [&str; 3] = ["/api/api.xro/", "/api/payroll.xro/", "/api/assets.xro/"];
+const TENANT_PATHS: [&str; 4] = ["/api/api.xro/", "/api/payroll.xro/", "/api/assets.xro/", "/api/practicemanager/"];
 
 fn server_error(status: u16) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -154,6 +154,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/payroll.xro/1.0/Settings", get(api::payroll_au))
         .route("/api/payroll.xro/2.0/Settings", get(api::payroll_v2))
         .route("/api/assets.xro/1.0/Settings", get(api::assets))
+        .route("/api/practicemanager/3.1/client.api/list", get(crate::xpm_api::list))
+        .route("/api/practicemanager/3.1/client.api/paged-list", get(crate::xpm_api::paged_list))
+        .route("/api/practicemanager/3.1/client.api/get/{uuid}", get(crate::xpm_api::get_client))
+        .route("/api/practicemanager/3.1/client.api/search", get(crate::xpm_api::search))
         .route("/", get(index))
         .layer(middleware::from_fn_with_state(shared.clone(), fault_layer));
     xero.nest("/_sim", admin::routes()).with_state(shared)
@@ -317,6 +321,24 @@ impl SimHandle {
     pub fn delete_tenant(&self, tenant_id: Uuid) -> bool {
         let mut world = self.shared.world();
         world.org_index.contains_key(&tenant_id) && world.deleted.insert(tenant_id)
+    }
+    /// `…/api/practicemanager/3.1` (append `/client.api/list`, …).
+    pub fn xpm_url(&self) -> String {
+        format!("{}/practicemanager/3.1", self.api_base())
+    }
+    /// The practice's XPM tenant id (`PRACTICEMANAGER` in `/connections`).
+    pub fn xpm_tenant_id(&self) -> Uuid {
+        self.shared.world().xpm.tenant_id
+    }
+    /// The practice's XPM clients, each with its ground truth (`org`: the organisation it is).
+    pub fn xpm_clients(&self) -> Vec<crate::xpm::XpmClient> {
+        self.shared.world().xpm.clients.clone()
+    }
+    /// Someone changes a client in XPM: its name, archived or deleted flags (what is `Some`),
+    /// stamped with the simulator's clock so `modifiedsince` sees it. False for an unknown uuid.
+    pub fn xpm_edit(&self, uuid: Uuid, edit: &crate::xpm::XpmEdit) -> bool {
+        let now = self.shared.clock.now_ms();
+        self.shared.world().xpm.edit(uuid, edit, now)
     }
     /// Stop serving and wait for the server task to end.
     pub async fn shutdown(self) {

@@ -37,10 +37,19 @@ pub const KNOWN_SCOPES: &[&str] = &[
     "payroll.payslip", "payroll.payslip.read", "payroll.settings", "payroll.settings.read",
     "payroll.timesheets", "payroll.timesheets.read",
     "files", "files.read", "projects", "projects.read",
+    // Xero Practice Manager (the practice's XPM tenant)
+    "practicemanager", "practicemanager.read", "practicemanager.client", "practicemanager.client.read",
+    "practicemanager.job", "practicemanager.job.read", "practicemanager.staff", "practicemanager.staff.read",
+    "practicemanager.time", "practicemanager.time.read",
 ];
 
+/// Scopes that reach the practice's XPM tenant rather than its organisations.
+pub(crate) fn is_xpm_scope(scope: &str) -> bool {
+    scope.starts_with("practicemanager")
+}
+
 fn needs_tenant(scope: &str) -> bool {
-    !matches!(scope, "openid" | "profile" | "email" | "offline_access")
+    !matches!(scope, "openid" | "profile" | "email" | "offline_access") && !is_xpm_scope(scope)
 }
 
 /// Counters a test can read through [`crate::SimHandle::stats`].
@@ -204,6 +213,8 @@ pub(crate) struct World {
     access: HashMap<String, AccessInfo>,
     pub connections: Vec<Connection>,
     pub auto_consent: Option<AutoConsent>,
+    /// The practice's Xero Practice Manager.
+    pub xpm: crate::xpm::Practice,
 }
 
 /// State shared by every request of one simulator.
@@ -252,6 +263,8 @@ impl Shared {
             None => Clock::wall(),
         };
         let org_index = data.orgs.iter().enumerate().map(|(i, o)| (o.organisation_id, i)).collect();
+        let xpm_size = config.xpm_clients.unwrap_or(data.orgs.len() * 3 / 2 + 10);
+        let xpm = crate::xpm::generate_practice(config.seed, &data.orgs, xpm_size, clock.now_ms());
         Shared {
             clients: config.clients.clone(),
             clock,
@@ -270,6 +283,7 @@ impl Shared {
                 access: HashMap::new(),
                 connections: Vec::new(),
                 auto_consent: config.auto_consent.clone(),
+                xpm,
             }),
             unavailable: config.unavailable,
             code_lifetime_ms: config.code_lifetime.as_millis() as i64,
@@ -370,8 +384,11 @@ impl World {
     pub(crate) fn consent(&mut self, req: &PendingAuth, tenants: &[Uuid], now: i64) -> String {
         let auth_event_id = Uuid::new_v4();
         let wants_tenants = req.scopes.iter().any(|s| needs_tenant(s));
-        if wants_tenants {
-            for t in tenants {
+        // XPM scopes connect the practice's PRACTICEMANAGER tenant (the user is its staff).
+        let xpm_tenant = req.scopes.iter().any(|s| is_xpm_scope(s)).then_some(self.xpm.tenant_id);
+        let org_tenants: &[Uuid] = if wants_tenants { tenants } else { &[] };
+        {
+            for t in org_tenants.iter().chain(xpm_tenant.iter()) {
                 if let Some(c) = self
                     .connections
                     .iter_mut()

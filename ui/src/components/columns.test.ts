@@ -220,7 +220,9 @@ describe("7 XPM", () => {
     expect(button.querySelector("[data-state]")!.getAttribute("data-state")).toBe(state);
     expect(icon(button)).toEqual(icons);
     expect(shownText(button)).toBe(state === "none" ? "-" : "");
-    expect(button.getAttribute("title")).toBe(`${tooltip}. Available once XPM linking is set up`);
+    const hint = state === "none" ? "Click to pick the XPM client" : "Click to change or remove the link";
+    expect(button.getAttribute("title")).toBe(`${tooltip}. ${hint}`);
+    expect(button.getAttribute("aria-disabled")).toBeNull();
   });
 });
 

@@ -9,6 +9,7 @@ import { busyReason, startConnect } from "./operation.svelte";
 import { connectUnsupported } from "./xero";
 import { openDashboard, openDialog } from "./dialogs.svelte";
 import { xpmDashboardAvailable } from "./format";
+import { openXpmPicker } from "./xpm.svelte";
 
 export type ActionId =
   | "connect"
@@ -65,7 +66,12 @@ export const ROW_ACTIONS: Record<ActionId, RowAction> = {
     blockedFor: (file) => (xpmDashboardAvailable(file) ? null : "XPM gave no page for this client"),
     hint: () => "Click to open it in your browser",
   },
-  link_xpm: { label: "Link an XPM client", pendingOn: "XPM linking is set up" },
+  link_xpm: {
+    label: "Link an XPM client",
+    pendingOn: "XPM linking is set up",
+    run: (file) => openXpmPicker(file),
+    hint: (file) => (file.xpm ? "Click to change or remove the link" : "Click to pick the XPM client"),
+  },
   open_reports: { label: "Client reports", pendingOn: "client reports are set up" },
   user_access: {
     label: "User access",

@@ -26,6 +26,12 @@ import type { StaffAccess } from "../bindings/StaffAccess";
 import type { UserAccess } from "../bindings/UserAccess";
 import type { UserAccessRefresh } from "../bindings/UserAccessRefresh";
 import { mark, milestones } from "./perf";
+import type { XpmClientRecord } from "../bindings/XpmClientRecord";
+import type { XpmLinkChoice } from "../bindings/XpmLinkChoice";
+import type { XpmRefreshReport } from "../bindings/XpmRefreshReport";
+import type { XpmReview } from "../bindings/XpmReview";
+import type { XpmStatus } from "../bindings/XpmStatus";
+import type { XpmSuggestion } from "../bindings/XpmSuggestion";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -59,6 +65,15 @@ export const COMMANDS = {
   staffAccess: "staff_access",
   exportStaffAccess: "export_staff_access",
   deleteClient: "delete_client",
+  // XPM (issue 4)
+  xpmStatus: "xpm_status",
+  xpmClients: "xpm_clients",
+  xpmSuggestions: "xpm_suggestions",
+  linkXpm: "link_xpm",
+  xpmReview: "xpm_review",
+  confirmXpmLinks: "confirm_xpm_links",
+  connectXpm: "connect_xpm",
+  refreshXpm: "refresh_xpm",
 } as const;
 
 /** The events the shell emits. */
@@ -85,6 +100,7 @@ const KINDS: Record<ErrorKind, true> = {
   xero_unreachable: true,
   xero_refused: true,
   write: true,
+  xpm: true,
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {
@@ -253,6 +269,42 @@ export function exportStaffAccess(email: string): Promise<CsvExport> {
 /** Disconnects the organisation at Xero, then deletes the file; `typedName` must be its name. */
 export function deleteClient(id: FileId, typedName: string): Promise<DeletedClient> {
   return call<DeletedClient>(COMMANDS.deleteClient, { id, typedName });
+}
+
+// --- XPM (issue 4) ---------------------------------------------------------------------------
+
+export function xpmStatus(): Promise<XpmStatus> {
+  return call<XpmStatus>(COMMANDS.xpmStatus);
+}
+
+/** Every cached XPM client; the link pop-up searches them itself. */
+export function xpmClients(): Promise<XpmClientRecord[]> {
+  return call<XpmClientRecord[]>(COMMANDS.xpmClients);
+}
+
+export function xpmSuggestions(id: FileId): Promise<XpmSuggestion[]> {
+  return call<XpmSuggestion[]>(COMMANDS.xpmSuggestions, { id });
+}
+
+/** Links the file to an XPM client, or removes its link with `null`. Audited by the core. */
+export function linkXpm(id: FileId, xpmUuid: string | null): Promise<ClientFile> {
+  return call<ClientFile>(COMMANDS.linkXpm, { id, xpmUuid });
+}
+
+export function xpmReview(): Promise<XpmReview> {
+  return call<XpmReview>(COMMANDS.xpmReview);
+}
+
+export function confirmXpmLinks(links: XpmLinkChoice[]): Promise<number> {
+  return call<number>(COMMANDS.confirmXpmLinks, { links });
+}
+
+export function connectXpm(): Promise<XpmRefreshReport> {
+  return call<XpmRefreshReport>(COMMANDS.connectXpm);
+}
+
+export function refreshXpm(): Promise<XpmRefreshReport> {
+  return call<XpmRefreshReport>(COMMANDS.refreshXpm);
 }
 
 let paintedReported = false;

@@ -7,10 +7,12 @@ export type Route =
   | { page: "console"; id: FileId }
   | { page: "work-list"; id: FileId }
   | { page: "settings" }
-  | { page: "access"; email: string };
+  | { page: "access"; email: string }
+  | { page: "xpm-review" };
 
 export function parseHash(hash: string): Route {
   if (/^#?\/settings\/?$/.test(hash)) return { page: "settings" };
+  if (/^#?\/xpm-review\/?$/.test(hash)) return { page: "xpm-review" };
   const access = /^#?\/access(?:\/([^/]*))?\/?$/.exec(hash);
   if (access) {
     try {
@@ -33,6 +35,7 @@ export const tableHref = "#/";
 export const settingsHref = "#/settings";
 /** The practice-wide "who can see what" page, for one email (or empty to type one). */
 export const accessHref = (email = ""): string => `#/access/${encodeURIComponent(email)}`;
+export const xpmReviewHref = "#/xpm-review";
 
 export const router = $state<{ route: Route }>({ route: parseHash(location.hash) });
 

@@ -54,8 +54,13 @@ impl Cache {
         super::audit::record(&tx, target.file, &target.name, "delete", Some(&target.name), Some(note))?;
         let mut forget = None;
         if let Some(set) = &target.token_set {
-            let still_used: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM client_files WHERE token_set_id = ?1)", [set.id.0], |row| row.get(0))?;
+            // Another file, or the practice's XPM connection, may sign in with the same token set.
+            let still_used: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM client_files WHERE token_set_id = ?1)
+                     OR EXISTS (SELECT 1 FROM settings WHERE key = ?2 AND value = CAST(?1 AS TEXT))",
+                params![set.id.0, crate::xpm::refresh::TOKEN_SET_KEY],
+                |row| row.get(0),
+            )?;
             if !still_used {
                 tx.execute("DELETE FROM token_sets WHERE id = ?1", params![set.id.0])?;
                 forget = Some(set.id);

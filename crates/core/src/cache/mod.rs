@@ -17,6 +17,7 @@ mod client_deletion;
 mod console;
 mod payroll_switch;
 mod xero_users;
+mod xpm_records;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ pub use client_deletion::DeletionTarget;
 pub use migrations::LATEST_VERSION;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
+pub use xpm_records::FileLinkRow;
 
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;

@@ -27,6 +27,8 @@ pub struct OrgSnapshot {
     pub short_code: Option<String>,
     pub payroll: Option<ServiceState>,
     pub fixed_assets: Option<ServiceState>,
+    /// The organisation's tax number, for XPM link suggestions.
+    pub tax_number: Option<String>,
 }
 
 impl Cache {
@@ -59,9 +61,10 @@ impl Cache {
                  display_name = CASE WHEN renamed_by_staff THEN display_name ELSE ?2 END,
                  remote_name = ?2, xero_short_code = ?3, software = 'xero',
                  connection_state = 'connected', connection_reason = NULL,
-                 last_success_at = ?4, last_attempt_at = ?4, last_error = NULL, updated_at = ?4
+                 last_success_at = ?4, last_attempt_at = ?4, last_error = NULL, updated_at = ?4,
+                 tax_number = ?5
              WHERE id = ?1",
-            params![file.0, org.name, org.short_code, at],
+            params![file.0, org.name, org.short_code, at, org.tax_number],
         )?;
         for (service, columns) in [(&org.payroll, ("payroll_state", "payroll_reason")), (&org.fixed_assets, ("assets_state", "assets_reason"))] {
             if let Some(state) = service {

@@ -111,6 +111,9 @@ pub struct Organisation {
     pub version: Option<String>,
     #[serde(rename = "OrganisationID")]
     pub organisation_id: Option<String>,
+    /// Kept so XPM link suggestions can tell apart clients with the same name (issue 4).
+    pub tax_number: Option<String>,
+    pub employer_identification_number: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -197,11 +200,23 @@ impl XeroApi {
     }
 
     pub(super) async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
-        self.call(reqwest::Method::GET, url, access, tenant, tenant).await
+        self.call(reqwest::Method::GET, url, access, tenant, tenant, "application/json").await
+    }
+
+    /// A GET with the same pacing and retries, asking for `accept` (XPM answers XML).
+    pub(crate) async fn get_as(
+        &self,
+        url: url::Url,
+        access: &Secret,
+        tenant: Option<&str>,
+        accept: &str,
+    ) -> Result<Vec<u8>, CallError> {
+        self.call(reqwest::Method::GET, url, access, tenant, tenant, accept).await
     }
 
     /// One call with retries. `limit_as`: the tenant whose rate limits the call counts against;
-    /// `tenant_header`: the `xero-tenant-id` to send (tenant endpoints only).
+    /// `tenant_header`: the `xero-tenant-id` to send (tenant endpoints only); `accept`: the media
+    /// type asked for.
     pub(super) async fn call(
         &self,
         method: reqwest::Method,
@@ -209,6 +224,7 @@ impl XeroApi {
         access: &Secret,
         tenant_header: Option<&str>,
         limit_as: Option<&str>,
+        accept: &str,
     ) -> Result<Vec<u8>, CallError> {
         let mut attempt = 0;
         loop {
@@ -222,7 +238,7 @@ impl XeroApi {
                     .http
                     .request(method.clone(), url.clone())
                     .bearer_auth(access.expose())
-                    .header(reqwest::header::ACCEPT, "application/json");
+                    .header(reqwest::header::ACCEPT, accept);
                 if let Some(t) = tenant_header {
                     request = request.header("xero-tenant-id", t);
                 }

@@ -66,7 +66,7 @@ impl XeroApi {
     pub async fn delete_connection(&self, access: &Secret, connection_id: &str, tenant: &str) -> Result<(), CallError> {
         let id: String = url::form_urlencoded::byte_serialize(connection_id.as_bytes()).collect();
         let url = self.endpoints().api_url(&format!("connections/{id}"));
-        match self.call(reqwest::Method::DELETE, url, access, None, Some(tenant)).await {
+        match self.call(reqwest::Method::DELETE, url, access, None, Some(tenant), "application/json").await {
             Ok(_) => Ok(()),
             Err(CallError::Status { status: 404, .. }) => Ok(()),
             Err(e) => Err(e),

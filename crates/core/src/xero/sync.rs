@@ -77,6 +77,11 @@ pub struct Cancel {
 }
 
 impl Cancel {
+    /// Resolves when a person cancels a sign-in waiting for the browser.
+    pub(crate) fn sign_in_cancelled(&self) -> tokio::sync::futures::Notified<'_> {
+        self.sign_in.notified()
+    }
+
     pub fn request(&self) {
         self.sync.store(true, Ordering::Relaxed);
         self.sign_in.notify_waiters();
@@ -357,7 +362,8 @@ impl XeroContext {
             }
         };
         let (payroll, fixed_assets) = tokio::join!(payroll, fixed_assets);
-        Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets? })
+        let tax_number = org.tax_number.or(org.employer_identification_number);
+        Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets?, tax_number })
     }
 
     pub(crate) async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {

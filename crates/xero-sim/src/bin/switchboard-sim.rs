@@ -39,6 +39,9 @@ struct Args {
     /// Registered redirect URI (repeatable; default: http://localhost:{53682..53686}/callback).
     #[arg(long = "redirect-uri")]
     redirect_uris: Vec<String>,
+    /// Clients in the practice's XPM (default: 1.5 × the organisations + 10; up to 15,000+).
+    #[arg(long)]
+    xpm_clients: Option<usize>,
 }
 
 #[tokio::main]
@@ -61,6 +64,9 @@ async fn main() {
         .latency_jitter(Duration::from_millis(args.latency_ms), Duration::from_millis(args.jitter_ms));
     if args.auto_consent {
         config = config.auto_consent(AutoConsent::all());
+    }
+    if let Some(n) = args.xpm_clients {
+        config = config.xpm_clients(n);
     }
     let sim = match Simulator::start(config).await {
         Ok(s) => s,

@@ -1,0 +1,54 @@
+//! The XPM commands (issue 4): status, the cached client list, suggestions, links, the review
+//! screen, opening a client's XPM page, and connecting / refreshing XPM. One call each.
+
+use switchboard_core::ErrorPayload;
+use switchboard_core::model::{ClientFile, FileId};
+use switchboard_core::session::{XpmLinkChoice, XpmReview};
+use switchboard_core::xpm::XpmClientRecord;
+use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
+use switchboard_core::xpm::suggest::XpmSuggestion;
+use tauri::State;
+
+use crate::Shared;
+
+#[tauri::command]
+pub async fn xpm_status(state: State<'_, Shared>) -> Result<XpmStatus, ErrorPayload> {
+    state.run("xpm_status", |s| s.xpm_status()).await
+}
+
+#[tauri::command]
+pub async fn xpm_clients(state: State<'_, Shared>) -> Result<Vec<XpmClientRecord>, ErrorPayload> {
+    state.run("xpm_clients", |s| s.xpm_clients()).await
+}
+
+#[tauri::command]
+pub async fn xpm_suggestions(state: State<'_, Shared>, id: FileId) -> Result<Vec<XpmSuggestion>, ErrorPayload> {
+    state.run("xpm_suggestions", move |s| s.xpm_suggestions(id)).await
+}
+
+#[tauri::command]
+pub async fn link_xpm(state: State<'_, Shared>, id: FileId, xpm_uuid: Option<String>) -> Result<ClientFile, ErrorPayload> {
+    state.run("link_xpm", move |s| s.link_xpm(id, xpm_uuid.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn xpm_review(state: State<'_, Shared>) -> Result<XpmReview, ErrorPayload> {
+    state.run("xpm_review", |s| s.xpm_review()).await
+}
+
+#[tauri::command]
+pub async fn confirm_xpm_links(state: State<'_, Shared>, links: Vec<XpmLinkChoice>) -> Result<u32, ErrorPayload> {
+    state.run("confirm_xpm_links", move |s| s.confirm_xpm_links(&links)).await
+}
+
+#[tauri::command]
+pub async fn connect_xpm(state: State<'_, Shared>) -> Result<XpmRefreshReport, ErrorPayload> {
+    let (xero, cancel) = state.run("connect_xpm", |s| s.xero()).await?;
+    Ok(xero.connect_xpm_in_browser(&cancel).await?)
+}
+
+#[tauri::command]
+pub async fn refresh_xpm(state: State<'_, Shared>) -> Result<XpmRefreshReport, ErrorPayload> {
+    let (xero, _) = state.run("refresh_xpm", |s| s.xero()).await?;
+    Ok(xero.refresh_xpm().await?)
+}
