@@ -117,8 +117,8 @@ fn print_table(files: &[ClientFile], mut out: impl Write) -> std::io::Result<()>
     const XPM_WIDTH: usize = 30;
     writeln!(
         out,
-        "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<XPM_WIDTH$}  {}",
-        "CLIENT", "SOFTWARE", "CONNECTION", "PAYROLL", "ASSETS", "XPM CLIENT", "LAST SYNC (UTC)"
+        "{:<NAME_WIDTH$}  {:<17}  {:<15}  {:<11}  {:<11}  {:<XPM_WIDTH$}  LAST SYNC (UTC)",
+        "CLIENT", "SOFTWARE", "CONNECTION", "PAYROLL", "ASSETS", "XPM CLIENT"
     )?;
     for f in files {
         writeln!(

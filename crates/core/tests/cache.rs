@@ -95,17 +95,17 @@ fn every_state_of_every_column_round_trips() {
             let n = i * connections.len() + j;
             drafts.push(ClientFileDraft {
                 display_name: format!("File {n}"),
-                remote_name: (n % 2 == 0).then(|| format!("Remote {n}")),
+                remote_name: n.is_multiple_of(2).then(|| format!("Remote {n}")),
                 software: softwares[n % softwares.len()].clone(),
                 connection: connection.clone(),
                 payroll: service.clone(),
                 fixed_assets: services[(i + j) % services.len()].clone(),
-                xero: (n % 3 != 0).then(|| XeroIds {
+                xero: (!n.is_multiple_of(3)).then(|| XeroIds {
                     tenant_id: format!("tenant-{n}"),
-                    connection_id: (n % 2 == 0).then(|| format!("conn-{n}")),
-                    short_code: (n % 4 != 0).then(|| format!("!s{n}")),
+                    connection_id: n.is_multiple_of(2).then(|| format!("conn-{n}")),
+                    short_code: (!n.is_multiple_of(4)).then(|| format!("!s{n}")),
                 }),
-                xpm_client_uuid: (n % 5 == 0).then(|| xpm.uuid.clone()),
+                xpm_client_uuid: n.is_multiple_of(5).then(|| xpm.uuid.clone()),
                 sync: syncs[n % syncs.len()].clone(),
             });
         }
