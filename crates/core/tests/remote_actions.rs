@@ -141,6 +141,19 @@ async fn deleting_a_client_disconnects_it_at_xero_then_removes_it_and_its_unshar
 }
 
 #[tokio::test]
+async fn a_sign_in_the_practice_s_xpm_connection_uses_is_kept_when_its_last_file_is_deleted() {
+    let (w, files) = connected_world(1).await;
+    let set = w.cache().token_set_of(files[0]).unwrap().unwrap();
+    w.cache().set_setting("xpm.token_set", Some(&set.id.0.to_string())).unwrap();
+    let name = w.cache().file(files[0]).unwrap().display_name;
+    let deleted = delete_client(&w.ctx.cache, Some(&w.ctx), files[0], &name).await.unwrap();
+    assert!(deleted.disconnected_from_xero);
+    assert!(!deleted.forgot_sign_in, "XPM still signs in with it");
+    assert!(w.store.get(&format!("token-set/{}", set.id.0)).unwrap().is_some());
+    assert!(w.cache().token_set(set.id).is_ok());
+}
+
+#[tokio::test]
 async fn when_xero_fails_to_disconnect_nothing_is_deleted() {
     let (w, files) = connected_world(1).await;
     let id = files[0];
