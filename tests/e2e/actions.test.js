@@ -6,59 +6,27 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { eventually, launchApp, repoRoot, tempWorkspace } from './lib/harness.js';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, launchApp, tempWorkspace } from './lib/harness.js';
+import { consentInBrowser, recordingBrowser, setUpXeroApp, simulatedXeroEnv, startSimulator } from './lib/simulated-xero.js';
 
-const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
-const SIM_CLIENT_ID = '5W1TCHB0ARD51M0000000000000DE5K7';
 const ORGS = 3;
-
-async function startSimulator() {
-  execFileSync('cargo', ['build', '-q', '-p', 'xero-sim', '-p', 'switchboard-cli'], { cwd: repoRoot, stdio: 'inherit' });
-  const sim = spawn(join(targetDir, 'debug/switchboard-sim'), ['--orgs', String(ORGS), '--seed', '11', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const base = await new Promise((ok, fail) => {
-    let out = '';
-    sim.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) ok(m[1]);
-    });
-    sim.on('exit', (code) => fail(new Error(`switchboard-sim exited (${code})`)));
-  });
-  return { sim, base };
-}
 
 const xpathLiteral = (s) => (s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`);
 const rowXPath = (name) =>
   `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
 
 describe('Dashboards and the Settings menu (real window, simulated Xero)', () => {
-  let ws, app, browser, sim, base, urlLog, orgs;
+  let ws, app, browser, sim, base, openedUrls, orgs;
 
   before(async () => {
-    ({ sim, base } = await startSimulator());
+    ({ sim, base } = await startSimulator({ orgs: ORGS, seed: 11 }));
     ws = tempWorkspace('switchboard-e2e-actions-');
-    urlLog = join(ws.root, 'opened-urls.txt');
-    const recorder = join(ws.root, 'browser.sh');
-    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urlLog}'\n`);
-    chmodSync(recorder, 0o755);
-    const env = {
-      SWITCHBOARD_XERO_AUTHORIZE_URL: `${base}/login/identity/connect/authorize`,
-      SWITCHBOARD_XERO_TOKEN_URL: `${base}/identity/connect/token`,
-      SWITCHBOARD_XERO_REVOCATION_URL: `${base}/identity/connect/revocation`,
-      SWITCHBOARD_XERO_API_URL: `${base}/api/`,
-      SWITCHBOARD_KEYRING: 'kernel',
-      SWITCHBOARD_CREDENTIAL_SERVICE: `app.switchboard.e2e-actions.${process.pid}`,
-      SWITCHBOARD_BROWSER: recorder,
-    };
-    execFileSync(join(targetDir, 'debug/switchboard'), ['--cache', ws.cachePath, 'xero-app', '--client-id', SIM_CLIENT_ID], {
-      env: { ...process.env, ...env },
-      stdio: 'inherit',
-    });
+    let recorder;
+    ({ recorder, openedUrls } = recordingBrowser(ws));
+    const env = simulatedXeroEnv(base, recorder, 'e2e-actions');
+    setUpXeroApp(ws.cachePath, env);
     app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
     browser = app.browser;
     await browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
@@ -66,13 +34,7 @@ describe('Dashboards and the Settings menu (real window, simulated Xero)', () =>
     // Connect every organisation: the consent page completed the way a person's browser does it.
     orgs = await simJson('orgs');
     await (await browser.$('[data-testid="add-from-xero"]')).click();
-    const url = await eventually(() => openedUrls()[0], { timeout: 20000, message: 'the consent page to open' });
-    const html = await (await fetch(url)).text();
-    const request = html.match(/name="request" value="([^"]+)"/)[1];
-    const form = new URLSearchParams([['request', request], ...orgs.map((o) => ['tenant', o.tenantId]), ['action', 'allow']]);
-    const allowed = await fetch(new URL('consent', url), { method: 'POST', body: form, redirect: 'manual' });
-    const landing = await fetch(allowed.headers.get('location').replace('localhost', '127.0.0.1'));
-    assert.equal(landing.status, 200);
+    await consentInBrowser(openedUrls, 0, orgs.map((o) => o.tenantId));
     await eventually(async () => (await rowNames()).length === ORGS && (await connectedCount()) === ORGS, {
       timeout: 30000,
       message: 'every organisation connected',
@@ -87,9 +49,6 @@ describe('Dashboards and the Settings menu (real window, simulated Xero)', () =>
 
   async function simJson(path) {
     return (await fetch(`${base}/_sim/${path}`)).json();
-  }
-  function openedUrls() {
-    return existsSync(urlLog) ? readFileSync(urlLog, 'utf8').trim().split('\n').filter(Boolean) : [];
   }
   const rowNames = () =>
     browser.execute(() => [...document.querySelectorAll('[role="grid"] [role="row"][data-id] .name')].map((n) => n.textContent.trim()));

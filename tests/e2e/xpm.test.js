@@ -9,12 +9,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { eventually, launchApp, repoRoot, tempWorkspace } from './lib/harness.js';
+import { recordingBrowser } from './lib/simulated-xero.js';
 
 describe('XPM links (real window)', () => {
-  let ws, app, browser, seeded, urlLog;
+  let ws, app, browser, seeded, openedUrls;
 
   before(async () => {
     ws = tempWorkspace('switchboard-e2e-xpm-');
@@ -25,10 +25,8 @@ describe('XPM links (real window)', () => {
     );
     seeded = JSON.parse(out.trim().split('\n').pop());
     assert.ok(seeded.file_id && seeded.suggested_uuid && seeded.other_uuid, out);
-    urlLog = join(ws.root, 'opened-urls.txt');
-    const recorder = join(ws.root, 'browser.sh');
-    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urlLog}'\n`);
-    chmodSync(recorder, 0o755);
+    let recorder;
+    ({ recorder, openedUrls } = recordingBrowser(ws));
     app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env: { SWITCHBOARD_BROWSER: recorder } });
     browser = app.browser;
     await browser.$('[data-testid="shown"]').waitForExist({ timeout: 30000 });
@@ -39,7 +37,6 @@ describe('XPM links (real window)', () => {
     if (ws) rmSync(ws.root, { recursive: true, force: true });
   });
 
-  const openedUrls = () => (existsSync(urlLog) ? readFileSync(urlLog, 'utf8').trim().split('\n').filter(Boolean) : []);
   const textOf = async (el) => (await el.getProperty('textContent')).replace(/\s+/g, ' ').trim();
   const cell = (col) => browser.$(`[role="row"][data-id="${seeded.file_id}"] [aria-colindex="${col}"]`);
   const xpmState = async () => (await (await cell(7)).$('[data-state]')).getAttribute('data-state');

@@ -65,17 +65,19 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchboard_core::Cache;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::{ClientFile, ConnectionState, UnixMillis};
-use switchboard_core::xero::config::{CONNECT_SCOPES, XeroApp, XeroEndpoints};
+use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
-use switchboard_core::xero::sync::{SyncReport, XeroContext};
-use xero_sim::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, RateLimits, SimConfig, SimHandle, Simulator};
+use switchboard_core::xero::sync::SyncReport;
+use xero_sim::{AutoConsent, RateLimits, SimConfig, Simulator};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{consent, sim_context};
 
 const LATENCY: Duration = Duration::from_millis(50);
 const WINDOW: Duration = Duration::from_secs(60);
@@ -108,7 +110,7 @@ async fn run() -> bool {
     .await
     .expect("simulator starts");
     let dir = tempfile::tempdir().expect("temp dir");
-    let ctx = context(&sim, &dir, limits);
+    let ctx = sim_context(&sim, dir.path(), Arc::new(MemoryCredentialStore::default()), limits);
     let hwm_before = proc_status_kib("VmHWM");
 
     println!("sync benchmark (issue 3, design.md §5)");
@@ -153,7 +155,7 @@ async fn run() -> bool {
         if consents > 1 {
             sim.set_auto_consent(Some(AutoConsent::ids(chunk.iter().map(|o| o.organisation_id).collect())));
         }
-        let grant = consent(&ctx).await;
+        let grant = consent(&ctx, CONNECT_SCOPES).await;
         let (ids, report) = ctx.connect_from_grant(grant, |_| {}).await.expect("connect_from_grant");
         connected += ids.len();
         first.synced += report.synced;
@@ -329,37 +331,6 @@ impl Check {
         check.lost += data.len().saturating_sub(files.len());
         check
     }
-}
-
-fn context(sim: &SimHandle, dir: &tempfile::TempDir, limits: Limits) -> XeroContext {
-    let cache = Arc::new(Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).expect("cache opens")));
-    let endpoints = XeroEndpoints {
-        authorize: sim.authorize_url().parse().unwrap(),
-        token: sim.token_url().parse().unwrap(),
-        revocation: sim.revocation_url().parse().unwrap(),
-        api: format!("{}/", sim.api_base()).parse().unwrap(),
-    };
-    let app = XeroApp {
-        client_id: DEFAULT_CLIENT_ID.to_owned(),
-        has_client_secret: false,
-        redirect_ports: DEFAULT_REDIRECT_PORTS.to_vec(),
-    };
-    let store = Arc::new(MemoryCredentialStore::default());
-    XeroContext::new(cache, store, dir.path().join("locks"), app, endpoints, None, limits)
-}
-
-/// What the system browser does: follow the (automatic) consent's redirect back to the loopback
-/// listener, which hands the code to the sign-in for the exchange.
-async fn consent(ctx: &XeroContext) -> TokenGrant {
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, CONNECT_SCOPES, None).await.expect("sign-in starts");
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let authorize = browser.get(pending.authorize_url.clone()).send().await.expect("authorize answers");
-    assert!(authorize.status().is_redirection(), "authorize answered {}", authorize.status());
-    let back = authorize.headers()["location"].to_str().unwrap().to_owned();
-    let returning = tokio::spawn(async move { browser.get(back).send().await.map(|r| r.status()) });
-    let grant = pending.finish(&ctx.http, Duration::from_secs(30), std::future::pending()).await.expect("code exchange");
-    assert!(returning.await.unwrap().expect("loopback answers").is_success());
-    grant
 }
 
 /// A field of /proc/self/status in KiB (0 where there is no /proc).

@@ -13,19 +13,19 @@
 //! `refresh_xpm` (one `modifiedsince` call) — timed. Each run is repeated `RUNS` times on fresh
 //! simulators and caches; min and median are printed.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchboard_core::Cache;
 use switchboard_core::credential_store::MemoryCredentialStore;
-use switchboard_core::xero::config::{XeroApp, XeroEndpoints};
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sign_in::start_sign_in;
-use switchboard_core::xero::sync::XeroContext;
 use switchboard_core::xpm::XPM_SCOPES;
-use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
+use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::xpm::XpmEdit;
 use xero_sim::Simulator;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{consent, sim_context};
 
 const CLIENTS: usize = 15_000;
 const ORGS: usize = 10_000;
@@ -47,22 +47,8 @@ async fn one_run(latency: Duration) -> Run {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cache = Arc::new(Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).unwrap()));
-    let endpoints = XeroEndpoints {
-        authorize: sim.authorize_url().parse().unwrap(),
-        token: sim.token_url().parse().unwrap(),
-        revocation: sim.revocation_url().parse().unwrap(),
-        api: format!("{}/", sim.api_base()).parse().unwrap(),
-    };
-    let app = XeroApp { client_id: DEFAULT_CLIENT_ID.to_owned(), has_client_secret: false, redirect_ports: DEFAULT_REDIRECT_PORTS.to_vec() };
-    let ctx = XeroContext::new(cache, Arc::new(MemoryCredentialStore::default()), dir.path().join("locks"), app, endpoints, None, Limits::default());
-
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, XPM_SCOPES, None).await.unwrap();
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let back = browser.get(pending.authorize_url.clone()).send().await.unwrap().headers()["location"].to_str().unwrap().to_owned();
-    let returning = tokio::spawn(async move { browser.get(back).send().await.unwrap() });
-    let grant = pending.finish(&ctx.http, Duration::from_secs(10), std::future::pending()).await.unwrap();
-    returning.await.unwrap();
+    let ctx = sim_context(&sim, dir.path(), Arc::new(MemoryCredentialStore::default()), Limits::default());
+    let grant = consent(&ctx, XPM_SCOPES).await;
 
     let calls = sim.stats().api_requests;
     let started = Instant::now();

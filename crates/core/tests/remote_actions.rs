@@ -2,21 +2,22 @@
 //! organisation (Xero's Users), and deleting a client (DELETE /connections/{id} first; when Xero
 //! fails, nothing is deleted, tokens included).
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use switchboard_core::client_settings::console::{ConsoleRole, ConsoleUserDraft};
 use switchboard_core::client_settings::deletion::delete_client;
 use switchboard_core::credential_store::{CredentialStore, MemoryCredentialStore};
 use switchboard_core::model::*;
-use switchboard_core::xero::config::{CONNECT_SCOPES, XeroApp, XeroEndpoints};
+use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sign_in::start_sign_in;
 use switchboard_core::xero::sync::XeroContext;
 use switchboard_core::{Cache, ErrorKind};
-use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, SimConfig};
+use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::faults::{FaultKind, FaultRule};
 use xero_sim::{SimHandle, Simulator};
+
+mod support;
+use support::{consent, sim_context};
 
 struct World {
     sim: SimHandle,
@@ -28,28 +29,9 @@ struct World {
 async fn connected_world(orgs: usize) -> (World, Vec<FileId>) {
     let sim = Simulator::start(SimConfig::default().orgs(orgs).seed(5).auto_consent(AutoConsent::all())).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cache = Arc::new(Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).unwrap()));
-    let endpoints = XeroEndpoints {
-        authorize: sim.authorize_url().parse().unwrap(),
-        token: sim.token_url().parse().unwrap(),
-        revocation: sim.revocation_url().parse().unwrap(),
-        api: format!("{}/", sim.api_base()).parse().unwrap(),
-    };
-    let app = XeroApp {
-        client_id: DEFAULT_CLIENT_ID.to_owned(),
-        has_client_secret: false,
-        redirect_ports: xero_sim::config::DEFAULT_REDIRECT_PORTS.to_vec(),
-    };
     let store = Arc::new(MemoryCredentialStore::default());
-    let ctx = XeroContext::new(cache, store.clone(), dir.path().join("locks"), app, endpoints, None, Limits::default());
-
-    // The consent, as the system browser completes it.
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, CONNECT_SCOPES, None).await.unwrap();
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let back = browser.get(pending.authorize_url.clone()).send().await.unwrap().headers()["location"].to_str().unwrap().to_owned();
-    let returning = tokio::spawn(async move { browser.get(back).send().await.unwrap().status() });
-    let grant = pending.finish(&ctx.http, Duration::from_secs(10), std::future::pending()).await.unwrap();
-    assert!(returning.await.unwrap().is_success());
+    let ctx = sim_context(&sim, dir.path(), store.clone(), Limits::default());
+    let grant = consent(&ctx, CONNECT_SCOPES).await;
     let (files, _) = ctx.connect_from_grant(grant, |_| {}).await.unwrap();
     (World { sim, ctx, store, _dir: dir }, files)
 }

@@ -5,16 +5,18 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use switchboard_core::Cache;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::*;
-use switchboard_core::xero::config::{CONNECT_SCOPES, XeroApp, XeroEndpoints};
+use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
+use switchboard_core::xero::sign_in::start_sign_in;
 use switchboard_core::xero::sync::{SyncReport, XeroContext};
-use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, SimConfig};
+use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::faults::{FaultKind, FaultRule};
 use xero_sim::{SimHandle, Simulator};
+
+mod support;
+use support::{consent, sim_context};
 
 struct World {
     sim: SimHandle,
@@ -22,43 +24,15 @@ struct World {
     _dir: tempfile::TempDir,
 }
 
-fn free_ports() -> Vec<u16> {
-    // The simulator registers 53682..=53686; tests run in parallel, so each takes what is free.
-    xero_sim::config::DEFAULT_REDIRECT_PORTS.to_vec()
-}
-
 async fn world(config: SimConfig) -> World {
     let sim = Simulator::start(config).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cache = Arc::new(Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).unwrap()));
-    let endpoints = XeroEndpoints {
-        authorize: sim.authorize_url().parse().unwrap(),
-        token: sim.token_url().parse().unwrap(),
-        revocation: sim.revocation_url().parse().unwrap(),
-        api: format!("{}/", sim.api_base()).parse().unwrap(),
-    };
-    let app = XeroApp { client_id: DEFAULT_CLIENT_ID.to_owned(), has_client_secret: false, redirect_ports: free_ports() };
-    let store = Arc::new(MemoryCredentialStore::default());
-    let ctx = XeroContext::new(cache, store, dir.path().join("locks"), app, endpoints, None, Limits::default());
+    let ctx = sim_context(&sim, dir.path(), Arc::new(MemoryCredentialStore::default()), Limits::default());
     World { sim, ctx, _dir: dir }
 }
 
-/// What the system browser does: follow Xero's redirect back to the loopback listener.
-async fn consent(ctx: &XeroContext) -> TokenGrant {
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, CONNECT_SCOPES, ctx.client_secret.as_ref()).await.unwrap();
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let authorize = browser.get(pending.authorize_url.clone()).send().await.unwrap();
-    assert!(authorize.status().is_redirection(), "authorize answered {}", authorize.status());
-    let back = authorize.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.starts_with(&pending.redirect_uri()), "{back}");
-    let returning = tokio::spawn(async move { browser.get(back).send().await.unwrap().status() });
-    let grant = pending.finish(&ctx.http, Duration::from_secs(10), std::future::pending()).await.unwrap();
-    assert!(returning.await.unwrap().is_success());
-    grant
-}
-
 async fn connect(w: &World) -> (Vec<FileId>, SyncReport) {
-    let grant = consent(&w.ctx).await;
+    let grant = consent(&w.ctx, CONNECT_SCOPES).await;
     w.ctx.connect_from_grant(grant, |_| {}).await.unwrap()
 }
 
@@ -78,7 +52,7 @@ fn file_of(w: &World, tenant: &str) -> ClientFile {
 async fn a_consent_connects_every_organisation_and_fills_every_column() {
     let w = world(SimConfig::default().orgs(8).seed(11).auto_consent(AutoConsent::all())).await;
     let progress = Mutex::new(Vec::new());
-    let grant = consent(&w.ctx).await;
+    let grant = consent(&w.ctx, CONNECT_SCOPES).await;
     let (ids, report) = w.ctx.connect_from_grant(grant, |p| progress.lock().unwrap().push(p)).await.unwrap();
     let orgs = w.sim.orgs();
     assert_eq!(ids.len(), orgs.len());
@@ -242,7 +216,7 @@ async fn a_daily_limit_429_is_reported_and_not_retried() {
 
 #[tokio::test]
 async fn a_web_app_signs_in_with_its_client_secret() {
-    let ports: Vec<String> = free_ports().iter().map(|p| format!("http://localhost:{p}/callback")).collect();
+    let ports: Vec<String> = xero_sim::config::DEFAULT_REDIRECT_PORTS.iter().map(|p| format!("http://localhost:{p}/callback")).collect();
     let web_app = xero_sim::config::SimClient::confidential("WEBAPP00000000000000000000000001", "the-secret", ports);
     let mut w = world(SimConfig::default().orgs(2).auto_consent(AutoConsent::all()).clients(vec![web_app])).await;
     w.ctx.app.client_id = "WEBAPP00000000000000000000000001".to_owned();

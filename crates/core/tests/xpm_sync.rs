@@ -2,23 +2,23 @@
 //! incremental refresh, failures that leave the cache as it was; then links: link, change,
 //! unlink (audited), archived and deleted clients flagged, conflicts, the XPM page allowlist.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use switchboard_core::Cache;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::{ClientFileDraft, FileId};
-use switchboard_core::xero::config::{XeroApp, XeroEndpoints};
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::XeroContext;
 use switchboard_core::xpm::links::{link, problems};
 use switchboard_core::xpm::refresh::status;
 use switchboard_core::xpm::XPM_SCOPES;
-use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, SimConfig};
+use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::faults::{FaultKind, FaultRule};
 use xero_sim::xpm::XpmEdit;
 use xero_sim::{SimHandle, Simulator};
+
+mod support;
+use support::{consent, sim_context};
 
 struct World {
     sim: SimHandle,
@@ -29,31 +29,8 @@ struct World {
 async fn world(config: SimConfig) -> World {
     let sim = Simulator::start(config.auto_consent(AutoConsent::all())).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cache = Arc::new(Mutex::new(Cache::open(&dir.path().join("cache.sqlite3")).unwrap()));
-    let endpoints = XeroEndpoints {
-        authorize: sim.authorize_url().parse().unwrap(),
-        token: sim.token_url().parse().unwrap(),
-        revocation: sim.revocation_url().parse().unwrap(),
-        api: format!("{}/", sim.api_base()).parse().unwrap(),
-    };
-    let app = XeroApp {
-        client_id: DEFAULT_CLIENT_ID.to_owned(),
-        has_client_secret: false,
-        redirect_ports: xero_sim::config::DEFAULT_REDIRECT_PORTS.to_vec(),
-    };
-    let ctx = XeroContext::new(cache, Arc::new(MemoryCredentialStore::default()), dir.path().join("locks"), app, endpoints, None, Limits::default());
+    let ctx = sim_context(&sim, dir.path(), Arc::new(MemoryCredentialStore::default()), Limits::default());
     World { sim, ctx, _dir: dir }
-}
-
-/// The system browser's part: follow the simulator's redirect back to the loopback listener.
-async fn consent(ctx: &XeroContext, scopes: &[&str]) -> TokenGrant {
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, scopes, None).await.unwrap();
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let back = browser.get(pending.authorize_url.clone()).send().await.unwrap().headers()["location"].to_str().unwrap().to_owned();
-    let returning = tokio::spawn(async move { browser.get(back).send().await.unwrap().status() });
-    let grant = pending.finish(&ctx.http, Duration::from_secs(10), std::future::pending()).await.unwrap();
-    assert!(returning.await.unwrap().is_success());
-    grant
 }
 
 fn cache(w: &World) -> std::sync::MutexGuard<'_, Cache> {
