@@ -37,6 +37,10 @@ pub const KNOWN_SCOPES: &[&str] = &[
     "payroll.payslip", "payroll.payslip.read", "payroll.settings", "payroll.settings.read",
     "payroll.timesheets", "payroll.timesheets.read",
     "files", "files.read", "projects", "projects.read",
+    // Granular report scopes (apps created on or after 2 March 2026), see `reports.rs`.
+    "accounting.reports.profitandloss.read", "accounting.reports.balancesheet.read",
+    "accounting.reports.aged.read", "accounting.reports.banksummary.read",
+    "accounting.reports.trialbalance.read", "accounting.reports.executivesummary.read",
 ];
 
 fn needs_tenant(scope: &str) -> bool {
