@@ -6,6 +6,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/001_client_files.sql"),
     include_str!("../../migrations/002_xpm_links_and_audit.sql"),
     include_str!("../../migrations/003_token_sets.sql"),
+    include_str!("../../migrations/006_reports.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -6,6 +6,7 @@
 
 mod audit;
 mod client_files;
+mod reports;
 pub mod migrations;
 mod settings;
 mod sync_results;

@@ -192,6 +192,12 @@ impl XeroApi {
         }
     }
 
+    /// A tenant call to any path under the API host (e.g. `api.xro/2.0/Reports/BalanceSheet?date=…`),
+    /// with the same pacing and retries as the calls above; the answer's bytes.
+    pub async fn get_path(&self, access: &Secret, tenant: &str, path: &str) -> Result<Vec<u8>, CallError> {
+        self.get(self.endpoints.api_url(path), access, Some(tenant)).await
+    }
+
     async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
         let mut attempt = 0;
         loop {

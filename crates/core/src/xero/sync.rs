@@ -124,7 +124,18 @@ impl XeroContext {
         cancel: &Cancel,
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<ConnectSummary> {
-        let pending = start_sign_in(&self.app, &self.endpoints, CONNECT_SCOPES, self.client_secret.as_ref()).await?;
+        self.connect_in_browser_with_scopes(CONNECT_SCOPES, cancel, progress).await
+    }
+
+    /// The connect flow asking for `scopes` (e.g. the report scopes as well, when a person
+    /// chooses "Allow reports").
+    pub async fn connect_in_browser_with_scopes(
+        &self,
+        scopes: &[&str],
+        cancel: &Cancel,
+        progress: impl Fn(SyncProgress) + Send + Sync,
+    ) -> Result<ConnectSummary> {
+        let pending = start_sign_in(&self.app, &self.endpoints, scopes, self.client_secret.as_ref()).await?;
         crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
         let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in.notified()).await?;
         cancel.sync.store(false, Ordering::Relaxed);
@@ -360,7 +371,7 @@ impl XeroContext {
         Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets? })
     }
 
-    async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {
+    pub(crate) async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {
         self.vault
             .access_token(&self.cache, token_set, rejected, |old| async move {
                 refresh(&self.http, &self.app, &self.endpoints, self.client_secret.as_ref(), &old).await
