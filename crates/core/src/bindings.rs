@@ -19,5 +19,8 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::session::XeroStatus::export_all(&cfg)?;
     crate::xero::sync::ConnectSummary::export_all(&cfg)?;
     crate::xero::sync::SyncProgress::export_all(&cfg)?;
+    crate::reports::model::ClientReports::export_all(&cfg)?;
+    crate::reports::model::ReportsRefresh::export_all(&cfg)?;
+    crate::reports::model::ReportInsight::export_all(&cfg)?;
     Ok(())
 }

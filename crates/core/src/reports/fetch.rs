@@ -178,6 +178,11 @@ impl XeroContext {
         Ok(refresh)
     }
 
+    /// [`Self::refresh_reports`] as of this computer's local date.
+    pub async fn refresh_reports_today(&self, file: FileId) -> Result<ReportsRefresh> {
+        self.refresh_reports(file, chrono::Local::now().date_naive()).await
+    }
+
     /// "Allow reports": the same sign-in as Connect, asking Xero for the report scopes as well.
     /// Only ever run because a person chose it.
     pub async fn allow_reports_in_browser(

@@ -85,3 +85,39 @@ pub fn insights(cache: &Cache) -> Result<Vec<ReportInsight>> {
     }
     Ok(out)
 }
+
+/// The client file a person means by `query`: its id, its exact name (any case), or the one
+/// file whose name contains it. Several matches or none give a message that says what to type.
+pub fn find_client(cache: &Cache, query: &str) -> Result<crate::model::ClientFile> {
+    use crate::error::Error;
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(Error::InvalidInput("Name the client (its name or id).".to_owned()));
+    }
+    let files = cache.list_files()?;
+    if let Ok(id) = query.parse::<i64>()
+        && let Some(f) = files.iter().find(|f| f.id.0 == id)
+    {
+        return Ok(f.clone());
+    }
+    let lower = query.to_lowercase();
+    let exact: Vec<_> = files.iter().filter(|f| f.display_name.to_lowercase() == lower).collect();
+    let candidates = if exact.is_empty() {
+        files.iter().filter(|f| f.display_name.to_lowercase().contains(&lower)).collect()
+    } else {
+        exact
+    };
+    match candidates.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Error::InvalidInput(format!(
+            "No client is named \"{}\" or has it in its name; `switchboard list` shows every client.",
+            crate::xero::printable(query, 80)
+        ))),
+        many => Err(Error::InvalidInput(format!(
+            "\"{}\" matches {} clients: {}. Give the full name or the id.",
+            crate::xero::printable(query, 80),
+            many.len(),
+            many.iter().take(8).map(|f| format!("{} (id {})", f.display_name, f.id.0)).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
