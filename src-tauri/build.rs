@@ -15,6 +15,11 @@ const COMMANDS: &[&str] = &[
     "cancel_connect",
     "sync_now",
     "cancel_sync",
+    "client_reports",
+    "report_insights",
+    "refresh_reports",
+    "allow_reports",
+    "open_reports_in_xero",
 ];
 
 fn main() {

@@ -13,6 +13,7 @@ use switchboard_core::table::ClientTable;
 use switchboard_core::{ErrorKind, ErrorPayload, Session};
 use tauri::{AppHandle, Manager, State};
 
+mod reports;
 mod xero;
 
 /// Set to `1` by the start-up benchmark: print a line and quit once the table is painted.
@@ -120,6 +121,11 @@ fn main() {
             xero::cancel_connect,
             xero::sync_now,
             xero::cancel_sync,
+            reports::client_reports,
+            reports::report_insights,
+            reports::refresh_reports,
+            reports::allow_reports,
+            reports::open_reports_in_xero,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

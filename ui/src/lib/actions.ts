@@ -7,6 +7,7 @@
 import type { ClientFile } from "../bindings/ClientFile";
 import { busyReason, startConnect } from "./operation.svelte";
 import { connectUnsupported } from "./xero";
+import { navigate, reportsHref } from "./router.svelte";
 
 export type ActionId =
   | "connect"
@@ -50,7 +51,13 @@ export const ROW_ACTIONS: Record<ActionId, RowAction> = {
   open_xero_dashboard: { label: "Open the Xero dashboard", pendingOn: "opening Xero pages is set up" },
   open_xpm_dashboard: { label: "Open the XPM client page", pendingOn: "opening XPM pages is set up" },
   link_xpm: { label: "Link an XPM client", pendingOn: "XPM linking is set up" },
-  open_reports: { label: "Client reports", pendingOn: "client reports are set up" },
+  open_reports: {
+    label: "Client reports",
+    pendingOn: "client reports are set up",
+    // The page reads the cache, so it opens for every file (offline too) and says what it can show.
+    run: (file) => navigate(reportsHref(file.id)),
+    hint: () => "Click to open its reports (cached for offline reading)",
+  },
   user_access: { label: "User access", pendingOn: "user access management is set up" },
   console_settings: { label: "Client Console settings", pendingOn: "Client Console settings are set up" },
   console_users: { label: "Client Console users", pendingOn: "Client Console users are set up" },

@@ -6,10 +6,13 @@ export type Route =
   | { page: "table" }
   | { page: "console"; id: FileId }
   | { page: "work-list"; id: FileId }
-  | { page: "settings" };
+  | { page: "settings" }
+  | { page: "reports"; id: FileId };
 
 export function parseHash(hash: string): Route {
   if (/^#?\/settings\/?$/.test(hash)) return { page: "settings" };
+  const reports = /^#?\/clients\/(\d+)\/reports\/?$/.exec(hash);
+  if (reports && Number.isSafeInteger(Number(reports[1]))) return { page: "reports", id: Number(reports[1]) };
   const match = /^#?\/clients\/(\d+)\/(console|work-list)\/?$/.exec(hash);
   if (match) {
     const id = Number(match[1]);
@@ -20,6 +23,7 @@ export function parseHash(hash: string): Route {
 
 export const consoleHref = (id: FileId): string => `#/clients/${id}/console`;
 export const workListHref = (id: FileId): string => `#/clients/${id}/work-list`;
+export const reportsHref = (id: FileId): string => `#/clients/${id}/reports`;
 export const tableHref = "#/";
 export const settingsHref = "#/settings";
 

@@ -253,6 +253,7 @@ pub struct ReportInsight {
 #[serde(rename_all = "snake_case")]
 pub enum InsightKind {
     /// Receivables outstanding for more than 90 days grew since the previous refresh.
+    #[serde(rename = "receivables_over_90_grew")]
     ReceivablesOver90Grew,
     /// This month's net profit is a loss.
     LossThisMonth,
