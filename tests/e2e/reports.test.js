@@ -175,6 +175,18 @@ describe('Client reports (real window, simulated Xero, then offline)', () => {
     // The trend chart is drawn from the twelve months.
     const bars = await browser.execute(() => document.querySelectorAll('svg g[data-month]').length);
     assert.equal(bars, 12);
+
+    // `REPORTS_SCREENSHOT=<png>`: also capture the real window here (docs/reports.png).
+    if (process.env.REPORTS_SCREENSHOT) {
+      // Tall enough for the title, the strip, the figures, the chart and the Profit and Loss
+      // tables at once (run under an Xvfb screen of at least 1440x1400, e.g. `xvfb-run -s "-screen 0 1440x1400x24"`).
+      await browser.setWindowSize(1280, 1240).catch(() => {});
+      await browser.execute(() => document.querySelector('[data-testid="toast"] .banner-close')?.click());
+      await new Promise((r) => setTimeout(r, 1000));
+      execFileSync('bash', ['-c', 'xwd -root -silent | convert xwd:- -trim +repage "$OUT"'], {
+        env: { ...process.env, OUT: process.env.REPORTS_SCREENSHOT },
+      });
+    }
   });
 
   test('with the simulator stopped, the reports reopen from the cache', async () => {

@@ -23,6 +23,13 @@ import { resetXeroStatusForTests } from "../lib/xero-status.svelte";
 import { makeFile, makeTable, NOW } from "../test/fixtures";
 import { until } from "../test/harness";
 
+// jsdom has no ResizeObserver (the chart measures its width with it); the webview does.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+
 const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, " ").trim() ?? "";
 
 const cell = (t: string, cents: number | null = null) => ({ text: t, cents, link_id: null });
