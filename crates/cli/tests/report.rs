@@ -78,3 +78,82 @@ fn unclear_requests_get_a_clear_error() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// `--refresh` against the simulator: a connection without the report scopes says so clearly (and
+/// nothing is fetched); the report scopes granted, the printed figure is Xero's.
+#[test]
+fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
+    use std::process::Stdio;
+    use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
+
+    let sim = xero_sim::Simulator::start_blocking(SimConfig::default().orgs(2).seed(5).auto_consent(AutoConsent::all())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.sqlite3");
+    let service = format!("app.switchboard.test.report.{}", std::process::id());
+    let _cleanup = OsCredentialStoreCleanup(service.clone());
+    let command = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_switchboard"));
+        c.arg("--cache")
+            .arg(&cache)
+            .args(args)
+            .env("SWITCHBOARD_KEYRING", "kernel")
+            .env("SWITCHBOARD_CREDENTIAL_SERVICE", &service)
+            .env("SWITCHBOARD_XERO_AUTHORIZE_URL", sim.authorize_url())
+            .env("SWITCHBOARD_XERO_TOKEN_URL", sim.token_url())
+            .env("SWITCHBOARD_XERO_REVOCATION_URL", sim.revocation_url())
+            .env("SWITCHBOARD_XERO_API_URL", format!("{}/", sim.api_base()));
+        c
+    };
+    let ports: Vec<_> = DEFAULT_REDIRECT_PORTS.iter().map(u16::to_string).collect();
+    assert!(command(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")]).output().unwrap().status.success());
+
+    // `switchboard connect`, this test playing the browser.
+    let mut child = command(&["connect", "--timeout-secs", "30"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let url = loop {
+        let mut line = String::new();
+        assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "connect printed no address");
+        if line.starts_with("http") {
+            break line.trim().to_owned();
+        }
+    };
+    let browser = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let back = browser.get(&url).send().unwrap().headers()["location"].to_str().unwrap().to_owned();
+    assert!(browser.get(&back).send().unwrap().status().is_success());
+    assert!(child.wait().unwrap().success());
+
+    let org = &sim.orgs()[0];
+    let refused = command(&["report", &org.name, "profit-and-loss", "--refresh"]).output().unwrap();
+    assert!(!refused.status.success());
+    let err = text(&refused.stderr);
+    assert!(err.contains("not allowed to read reports yet; use Allow reports"), "{err}");
+    assert!(err.contains("No Profit and Loss by month is cached for"), "{err}");
+
+    // The cache claiming the report scopes while the token lacks them: the CLI still asks Xero,
+    // and says clearly that Xero refused (the simulator checks the token's granted scopes).
+    {
+        let mut c = Cache::open(&cache).unwrap();
+        let set = c.token_set_of(FileId(1)).unwrap().unwrap();
+        let mut scopes = set.scopes.clone();
+        assert!(!scopes.iter().any(|s| s.starts_with("accounting.reports")));
+        scopes.extend(switchboard_core::reports::model::REPORT_SCOPES.iter().map(|s| s.to_string()));
+        c.record_token_refresh(set.id, set.access_expires_at, &scopes).unwrap();
+    }
+    let asked = command(&["report", &org.name, "profit-and-loss", "--refresh"]).output().unwrap();
+    let err = text(&asked.stderr);
+    assert!(err.contains("not allowed to read this report; use Allow reports"), "{err}");
+}
+
+/// Removes the test's token sets from the kernel keyring.
+struct OsCredentialStoreCleanup(String);
+
+impl Drop for OsCredentialStoreCleanup {
+    fn drop(&mut self) {
+        use switchboard_core::credential_store::{CredentialStore, OsCredentialStore};
+        if let Ok(store) = OsCredentialStore::new(self.0.clone()).in_kernel_keyring() {
+            for id in 1..=3 {
+                let _ = store.delete(&format!("token-set/{id}"));
+            }
+        }
+    }
+}
