@@ -54,9 +54,11 @@ fn the_cache_keeps_the_last_good_copy_and_the_one_before() {
     assert_eq!(cache.cached_reports(id).unwrap()[3].report.as_ref(), Some(&first));
     let second = read("2026-11-23");
     cache.store_report(id, ReportKind::AgedReceivables, &second, Some("NZD")).unwrap();
-    let history = cache.report_history(ReportKind::AgedReceivables).unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0].now.0, second);
-    assert_eq!(history[0].before.as_ref().map(|b| &b.0), Some(&first));
-    assert_eq!(history[0].display_name, "Kauri Dental");
+    let figures = cache.report_figures(ReportKind::AgedReceivables).unwrap();
+    assert_eq!(figures.len(), 1);
+    let over90 = |r: &switchboard_core::reports::model::Report| switchboard_core::reports::receivables_over_90_days(r).unwrap();
+    assert_eq!(figures[0].now.0, over90(&second));
+    assert_eq!(figures[0].before.map(|b| b.0), Some(over90(&first)), "the figure of the refresh before");
+    assert_eq!(figures[0].display_name, "Kauri Dental");
+    assert_eq!(cache.cached_reports(id).unwrap()[3].report.as_ref(), Some(&second));
 }

@@ -20,6 +20,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use audit::AuditEntry;
 pub use migrations::LATEST_VERSION;
+pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
 

@@ -9,31 +9,34 @@ use crate::error::Result;
 use crate::model::{FileId, UnixMillis};
 use crate::reports::model::{CachedReport, Report, ReportKind};
 
-/// One report's stored copies, as [`Cache::report_history`] returns them for insights.
-#[derive(Debug, Clone)]
-pub struct ReportHistory {
+/// One report's key figure now and at the refresh before, as [`Cache::report_figures`] returns
+/// them for the insights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFigures {
     pub file: FileId,
     pub display_name: String,
     pub currency: Option<String>,
-    pub now: (Report, UnixMillis),
-    pub before: Option<(Report, UnixMillis)>,
+    pub now: (i64, UnixMillis),
+    pub before: Option<(i64, UnixMillis)>,
 }
 
 impl Cache {
-    /// Keeps a freshly read report; the copy it replaces becomes the "previous" one.
+    /// Keeps a freshly read report and its key figure; the figure it replaces becomes the
+    /// "previous" one.
     pub fn store_report(&mut self, file: FileId, kind: ReportKind, report: &Report, currency: Option<&str>) -> Result<()> {
         let document = serde_json::to_string(report).expect("reports serialise");
+        let figure = crate::reports::key_figure(kind, report);
         let at = now();
         self.conn.execute(
-            "INSERT INTO client_reports (file_id, kind, document, currency, fetched_at, last_attempt_at, last_error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, NULL)
+            "INSERT INTO client_reports (file_id, kind, document, currency, fetched_at, figure, last_attempt_at, last_error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, NULL)
              ON CONFLICT (file_id, kind) DO UPDATE SET
-                 previous_document = client_reports.document,
+                 previous_figure = client_reports.figure,
                  previous_fetched_at = client_reports.fetched_at,
                  document = excluded.document, currency = excluded.currency,
-                 fetched_at = excluded.fetched_at, last_attempt_at = excluded.last_attempt_at,
-                 last_error = NULL",
-            params![file.0, kind.code(), document, currency, at],
+                 fetched_at = excluded.fetched_at, figure = excluded.figure,
+                 last_attempt_at = excluded.last_attempt_at, last_error = NULL",
+            params![file.0, kind.code(), document, currency, at, figure],
         )?;
         Ok(())
     }
@@ -83,38 +86,28 @@ impl Cache {
             .collect()
     }
 
-    /// The current and previous copies of one kind of report, for every file that has one.
-    pub fn report_history(&self, kind: ReportKind) -> Result<Vec<ReportHistory>> {
+    /// The key figure of one kind of report, now and at the refresh before, for every file that
+    /// has one (no document is read: the insight strip stays fast for a whole practice).
+    pub fn report_figures(&self, kind: ReportKind) -> Result<Vec<ReportFigures>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.file_id, f.display_name, r.currency, r.document, r.fetched_at, r.previous_document, r.previous_fetched_at
+            "SELECT r.file_id, f.display_name, r.currency, r.figure, r.fetched_at, r.previous_figure, r.previous_fetched_at
              FROM client_reports r JOIN client_files f ON f.id = r.file_id
-             WHERE r.kind = ?1 AND r.document IS NOT NULL ORDER BY f.display_name",
+             WHERE r.kind = ?1 AND r.figure IS NOT NULL ORDER BY f.display_name, f.id",
         )?;
         let rows = stmt.query_map([kind.code()], |row| {
-            Ok((
-                FileId(row.get(0)?),
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, Option<i64>>(4)?,
-                row.get::<_, Option<String>>(5)?,
-                row.get::<_, Option<i64>>(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (file, display_name, currency, doc, at, prev, prev_at) = row?;
-            let Some(report) = read_document(&doc) else { continue };
-            let before = prev.as_deref().and_then(read_document).zip(prev_at.map(UnixMillis));
-            out.push(ReportHistory {
-                file,
-                display_name,
-                currency,
-                now: (report, UnixMillis(at.unwrap_or_default())),
+            let before = match (row.get::<_, Option<i64>>(5)?, row.get::<_, Option<i64>>(6)?) {
+                (Some(figure), Some(at)) => Some((figure, UnixMillis(at))),
+                _ => None,
+            };
+            Ok(ReportFigures {
+                file: FileId(row.get(0)?),
+                display_name: row.get(1)?,
+                currency: row.get(2)?,
+                now: (row.get(3)?, UnixMillis(row.get::<_, Option<i64>>(4)?.unwrap_or_default())),
                 before,
-            });
-        }
-        Ok(out)
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
 

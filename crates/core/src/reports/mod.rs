@@ -44,46 +44,45 @@ pub fn receivables_over_90_days(report: &Report) -> Option<i64> {
     }
 }
 
+/// The figure the insights compare between refreshes: receivables over 90 days for the aged
+/// receivables, this month's net profit for the Profit and Loss by month.
+pub fn key_figure(kind: ReportKind, report: &Report) -> Option<i64> {
+    match kind {
+        ReportKind::AgedReceivables => receivables_over_90_days(report),
+        ReportKind::ProfitAndLossMonths => report.amount("Net Profit", 0),
+        _ => None,
+    }
+}
+
 /// Practice-wide observations from the cached reports: clients whose receivables over 90 days
-/// grew since the refresh before the last, and clients making a loss this month.
+/// grew since the refresh before the last (largest growth first), and clients making a loss
+/// this month (largest loss first).
 pub fn insights(cache: &Cache) -> Result<Vec<ReportInsight>> {
-    let mut out = Vec::new();
-    for h in cache.report_history(ReportKind::AgedReceivables)? {
-        let Some((before, before_at)) = &h.before else { continue };
-        if let (Some(was), Some(now)) = (receivables_over_90_days(before), receivables_over_90_days(&h.now.0))
-            && now > was
-        {
-            out.push(ReportInsight {
-                file: h.file,
-                display_name: h.display_name.clone(),
-                kind: InsightKind::ReceivablesOver90Grew,
-                currency: h.currency.clone(),
-                before_cents: was,
-                now_cents: now,
-                before_at: *before_at,
-                now_at: h.now.1,
-            });
-        }
-    }
-    for h in cache.report_history(ReportKind::ProfitAndLossMonths)? {
-        if let Some(net) = h.now.0.amount("Net Profit", 0).filter(|n| *n < 0) {
-            let (before_cents, before_at) = match &h.before {
-                Some((r, at)) => (r.amount("Net Profit", 0).unwrap_or(0), *at),
-                None => (0, h.now.1),
-            };
-            out.push(ReportInsight {
-                file: h.file,
-                display_name: h.display_name,
-                kind: InsightKind::LossThisMonth,
-                currency: h.currency,
-                before_cents,
-                now_cents: net,
-                before_at,
-                now_at: h.now.1,
-            });
-        }
-    }
-    Ok(out)
+    let insight = |f: &crate::cache::ReportFigures, kind, before: (i64, crate::model::UnixMillis)| ReportInsight {
+        file: f.file,
+        display_name: f.display_name.clone(),
+        kind,
+        currency: f.currency.clone(),
+        before_cents: before.0,
+        now_cents: f.now.0,
+        before_at: before.1,
+        now_at: f.now.1,
+    };
+    let mut grew: Vec<ReportInsight> = cache
+        .report_figures(ReportKind::AgedReceivables)?
+        .iter()
+        .filter_map(|f| f.before.filter(|b| f.now.0 > b.0).map(|b| insight(f, InsightKind::ReceivablesOver90Grew, b)))
+        .collect();
+    grew.sort_by_key(|i| std::cmp::Reverse(i.now_cents - i.before_cents));
+    let mut losses: Vec<ReportInsight> = cache
+        .report_figures(ReportKind::ProfitAndLossMonths)?
+        .iter()
+        .filter(|f| f.now.0 < 0)
+        .map(|f| insight(f, InsightKind::LossThisMonth, f.before.unwrap_or(f.now)))
+        .collect();
+    losses.sort_by_key(|i| i.now_cents);
+    grew.extend(losses);
+    Ok(grew)
 }
 
 /// The client file a person means by `query`: its id, its exact name (any case), or the one
