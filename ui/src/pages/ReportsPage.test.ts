@@ -230,6 +230,18 @@ describe("the Reports page", () => {
     await until(() => expect(calls.find((c) => c.cmd === "open_reports_in_xero")?.args).toEqual({ id: 7 }));
   });
 
+  it("shows the first insights, largest first as the core sends them, and the rest on request", async () => {
+    const many = Array.from({ length: 9 }, (_, i) => ({ ...INSIGHT, file: 100 + i, display_name: `Client ${i}` }));
+    core({ reports: () => page(), insights: many });
+    go("#/clients/7/reports");
+    const { container } = render(App);
+    await until(() => expect(container.querySelectorAll("[data-testid=insight-strip] li").length).toBe(6));
+    expect(text(container.querySelector("[data-testid=insight-strip] li"))).toMatch(/^Client 0:/);
+    await fireEvent.click(container.querySelector("[data-testid=insights-more]")!);
+    expect(container.querySelectorAll("[data-testid=insight-strip] li").length).toBe(9);
+    expect(text(container.querySelector("[data-testid=insights-more]"))).toBe("Show fewer");
+  });
+
   it("shows cached reports of a file that is no longer connected, without Refresh", async () => {
     core({ reports: () => page({ access: { state: "not_connected" }, can_open_in_xero: false }) });
     go("#/clients/7/reports");
