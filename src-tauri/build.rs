@@ -42,6 +42,11 @@ const COMMANDS: &[&str] = &[
     "confirm_xpm_links",
     "connect_xpm",
     "refresh_xpm",
+    "client_reports",
+    "report_insights",
+    "refresh_reports",
+    "allow_reports",
+    "open_reports_in_xero",
 ];
 
 fn main() {

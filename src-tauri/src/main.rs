@@ -15,6 +15,7 @@ use switchboard_core::{ErrorKind, ErrorPayload, Session};
 use tauri::{AppHandle, Manager, State};
 
 mod client_actions;
+mod reports;
 mod xero;
 mod xpm;
 
@@ -150,6 +151,11 @@ fn main() {
             xpm::confirm_xpm_links,
             xpm::connect_xpm,
             xpm::refresh_xpm,
+            reports::client_reports,
+            reports::report_insights,
+            reports::refresh_reports,
+            reports::allow_reports,
+            reports::open_reports_in_xero,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use switchboard_core::model::ClientFile;
 use switchboard_core::{Cache, csv_export, paths};
 
+mod report;
 mod xero;
 
 #[derive(Parser)]
@@ -61,6 +62,19 @@ enum Command {
     /// connected (for a nightly scheduled task). Exits 0 when everything synced, 3 when some
     /// need attention (the summary says which kind).
     Sync,
+    /// Print one of a client's key reports from the cache (readable offline).
+    Report {
+        /// The client's name (or part of it) or id.
+        client: String,
+        /// profit-and-loss, profit-and-loss-ytd, balance-sheet, aged-receivables, aged-payables, bank-summary
+        report: String,
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+        /// Fetch it from Xero first (the cached copy is printed if that fails).
+        #[arg(long)]
+        refresh: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -84,6 +98,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Connect { timeout_secs, xpm: true } => return xero::connect_xpm(cache, &cache_path, timeout_secs),
         Command::Connect { timeout_secs, xpm: false } => return xero::connect(cache, &cache_path, timeout_secs),
         Command::Sync => return xero::sync(cache, &cache_path),
+        Command::Report { client, report, csv, refresh } => {
+            return report::run(cache, &cache_path, &client, &report, csv, refresh);
+        }
         Command::List { .. } | Command::Export { .. } => {}
     }
     let mut files = cache.list_files().map_err(|e| e.to_string())?;
@@ -103,7 +120,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             eprintln!("Wrote {} client files to {}", files.len(), csv.display());
             Ok(())
         }
-        Command::XeroApp { .. } | Command::Connect { .. } | Command::Sync => unreachable!("handled above"),
+        Command::XeroApp { .. } | Command::Connect { .. } | Command::Sync | Command::Report { .. } => {
+            unreachable!("handled above")
+        }
     };
     match printed {
         // The reader went away (`switchboard list | head`): not an error.

@@ -35,5 +35,8 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::xpm::suggest::XpmSuggestion::export_all(&cfg)?;
     crate::session::XpmReview::export_all(&cfg)?;
     crate::session::XpmLinkChoice::export_all(&cfg)?;
+    crate::reports::model::ClientReports::export_all(&cfg)?;
+    crate::reports::model::ReportsRefresh::export_all(&cfg)?;
+    crate::reports::model::ReportInsight::export_all(&cfg)?;
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fixtures;
 pub mod model;
 pub mod paths;
+pub mod reports;
 pub mod secret;
 pub mod session;
 pub mod table;

@@ -229,6 +229,25 @@ impl Session {
     }
 }
 
+
+// Client reports (issue 6): the page reads the cache only; refreshing and "Allow reports" go
+// through `Session::xero` like a sync.
+impl Session {
+    pub fn client_reports(&self, id: FileId) -> std::result::Result<crate::reports::model::ClientReports, ErrorPayload> {
+        Ok(crate::reports::client_reports(&*self.cache()?, id)?)
+    }
+
+    pub fn report_insights(&self) -> std::result::Result<Vec<crate::reports::model::ReportInsight>, ErrorPayload> {
+        Ok(crate::reports::insights(&*self.cache()?)?)
+    }
+
+    /// Opens the client's reports in Xero (system browser, allowlisted Xero hosts only).
+    pub fn open_reports_in_xero(&self, id: FileId) -> std::result::Result<(), ErrorPayload> {
+        crate::reports::open::open_in_xero(&*self.cache()?, id)?;
+        Ok(())
+    }
+}
+
 pub(crate) fn export_dir() -> PathBuf {
     std::env::var_os(EXPORT_DIR_VAR)
         .filter(|d| !d.is_empty())

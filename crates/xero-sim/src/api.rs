@@ -100,7 +100,7 @@ pub(crate) struct Ctx<'a> {
 /// The gates every tenant API call goes through, in order: bearer token (401), tenant connected
 /// to this token's user+app and not deleted (403), rate limits (429), latency inside the
 /// concurrency slot, scope (401), then the endpoint itself.
-async fn tenant_call(
+pub(crate) async fn tenant_call(
     s: Arc<Shared>,
     headers: HeaderMap,
     extra: Option<ExtraDelay>,

@@ -141,6 +141,7 @@ fn scope_words(scope: &str) -> Option<&'static str> {
         "accounting.settings" | "accounting.settings.read" => "View your organisation settings",
         s if s.starts_with("payroll.") => "View payroll settings",
         "assets" | "assets.read" => "View fixed assets",
+        s if s.starts_with("accounting.reports.") => "View your business reports",
         s if s.starts_with("accounting.") => "View your business transactions and contacts",
         _ => return None,
     })

@@ -51,6 +51,7 @@
 //! | Payroll AU | `https://api.xero.com/payroll.xro/1.0/Settings` | `{base}/api/payroll.xro/1.0/Settings` |
 //! | Payroll UK/NZ | `https://api.xero.com/payroll.xro/2.0/Settings` | `{base}/api/payroll.xro/2.0/Settings` |
 //! | Assets | `https://api.xero.com/assets.xro/1.0/Settings` | `{base}/api/assets.xro/1.0/Settings` |
+//! | Reports | `https://api.xero.com/api.xro/2.0/Reports/{ProfitAndLoss,BalanceSheet,BankSummary,AgedReceivablesByContact,AgedPayablesByContact}` | `{base}/api/api.xro/2.0/Reports/…` (see [`reports`]) |
 //! | (simulator control) | — | `{base}/_sim/…` (see below) |
 //!
 //! Paths are case-sensitive as written above (Xero's are not; only `/connections` also
@@ -165,6 +166,7 @@ pub mod faults;
 mod identity;
 pub mod ratelimit;
 pub mod render;
+pub mod reports;
 mod server;
 mod state;
 pub mod xpm;

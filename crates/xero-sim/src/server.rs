@@ -7,7 +7,7 @@ use crate::config::{AutoConsent, SimConfig};
 use crate::data::{Organisation, StaffUser, generate};
 use crate::faults::{FaultKind, Faults};
 use crate::state::{Shared, StatsSnapshot};
-use crate::{admin, identity};
+use crate::{admin, identity, reports};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -158,9 +158,16 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/practicemanager/3.1/client.api/paged-list", get(crate::xpm_api::paged_list))
         .route("/api/practicemanager/3.1/client.api/get/{uuid}", get(crate::xpm_api::get_client))
         .route("/api/practicemanager/3.1/client.api/search", get(crate::xpm_api::search))
+        // Reports (issue 6)
+        .route("/api/api.xro/2.0/Reports/ProfitAndLoss", get(reports::profit_and_loss))
+        .route("/api/api.xro/2.0/Reports/BalanceSheet", get(reports::balance_sheet))
+        .route("/api/api.xro/2.0/Reports/BankSummary", get(reports::bank_summary))
+        .route("/api/api.xro/2.0/Reports/AgedReceivablesByContact", get(reports::aged_receivables))
+        .route("/api/api.xro/2.0/Reports/AgedPayablesByContact", get(reports::aged_payables))
         .route("/", get(index))
         .layer(middleware::from_fn_with_state(shared.clone(), fault_layer));
-    xero.nest("/_sim", admin::routes()).with_state(shared)
+    let control = admin::routes().route("/orgs/{id}/report-figures", get(reports::key_figures));
+    xero.nest("/_sim", control).with_state(shared)
 }
 
 async fn serve_connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bool>) {

@@ -41,6 +41,10 @@ pub const KNOWN_SCOPES: &[&str] = &[
     "practicemanager", "practicemanager.read", "practicemanager.client", "practicemanager.client.read",
     "practicemanager.job", "practicemanager.job.read", "practicemanager.staff", "practicemanager.staff.read",
     "practicemanager.time", "practicemanager.time.read",
+    // Granular report scopes (apps created on or after 2 March 2026), see `reports.rs`.
+    "accounting.reports.profitandloss.read", "accounting.reports.balancesheet.read",
+    "accounting.reports.aged.read", "accounting.reports.banksummary.read",
+    "accounting.reports.trialbalance.read", "accounting.reports.executivesummary.read",
 ];
 
 /// Scopes that reach the practice's XPM tenant rather than its organisations.

@@ -227,11 +227,15 @@ describe("7 XPM", () => {
 });
 
 describe("8 Reports and 9 Settings", () => {
-  it("Reports is the client's report link, disabled until reports are set up", () => {
+  it("Reports is the client's report link: a click opens its Reports page", async () => {
     const t = renderTable([makeFile({ id: 1, display_name: "Acme" })]);
     const button = t.cell(1, 8).querySelector("button")!;
     expect(icon(button)).toEqual(["report"]);
-    expect(button.getAttribute("title")).toBe("Reports for Acme. Available once client reports are set up");
+    expect(button.getAttribute("title")).toBe("Reports for Acme. Click to open its reports (cached for offline reading)");
+    expect(button.getAttribute("aria-disabled")).not.toBe("true");
+    await fireEvent.click(button);
+    expect(location.hash).toBe("#/clients/1/reports");
+    history.replaceState(null, "", "#/");
   });
 
   it("Settings opens a menu with the six items, each available", async () => {

@@ -10,6 +10,7 @@ import { connectUnsupported } from "./xero";
 import { openDashboard, openDialog } from "./dialogs.svelte";
 import { xpmDashboardAvailable } from "./format";
 import { openXpmPicker } from "./xpm.svelte";
+import { navigate, reportsHref } from "./router.svelte";
 
 export type ActionId =
   | "connect"
@@ -72,7 +73,13 @@ export const ROW_ACTIONS: Record<ActionId, RowAction> = {
     run: (file) => openXpmPicker(file),
     hint: (file) => (file.xpm ? "Click to change or remove the link" : "Click to pick the XPM client"),
   },
-  open_reports: { label: "Client reports", pendingOn: "client reports are set up" },
+  open_reports: {
+    label: "Client reports",
+    pendingOn: "client reports are set up",
+    // The page reads the cache, so it opens for every file (offline too) and says what it can show.
+    run: (file) => navigate(reportsHref(file.id)),
+    hint: () => "Click to open its reports (cached for offline reading)",
+  },
   user_access: {
     label: "User access",
     pendingOn: "user access management is set up",

@@ -32,6 +32,9 @@ import type { XpmRefreshReport } from "../bindings/XpmRefreshReport";
 import type { XpmReview } from "../bindings/XpmReview";
 import type { XpmStatus } from "../bindings/XpmStatus";
 import type { XpmSuggestion } from "../bindings/XpmSuggestion";
+import type { ClientReports } from "../bindings/ClientReports";
+import type { ReportInsight } from "../bindings/ReportInsight";
+import type { ReportsRefresh } from "../bindings/ReportsRefresh";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -74,6 +77,11 @@ export const COMMANDS = {
   confirmXpmLinks: "confirm_xpm_links",
   connectXpm: "connect_xpm",
   refreshXpm: "refresh_xpm",
+  clientReports: "client_reports",
+  reportInsights: "report_insights",
+  refreshReports: "refresh_reports",
+  allowReports: "allow_reports",
+  openReportsInXero: "open_reports_in_xero",
 } as const;
 
 /** The events the shell emits. */
@@ -183,6 +191,33 @@ export function syncNow(): Promise<SyncReport> {
 
 export function cancelSync(): Promise<null> {
   return call<null>(COMMANDS.cancelSync);
+}
+
+// Client reports (issue 6)
+
+/** The client's cached reports and whether its connection may read them (cache only). */
+export function clientReports(id: FileId): Promise<ClientReports> {
+  return call<ClientReports>(COMMANDS.clientReports, { id });
+}
+
+/** Practice-wide observations from the cached reports. */
+export function reportInsights(): Promise<ReportInsight[]> {
+  return call<ReportInsight[]>(COMMANDS.reportInsights);
+}
+
+/** Fetches the client's reports from Xero into the cache; failures keep the cached copies. */
+export function refreshReports(id: FileId): Promise<ReportsRefresh> {
+  return call<ReportsRefresh>(COMMANDS.refreshReports, { id });
+}
+
+/** "Allow reports": Xero's consent in the browser, asking for the report scopes too. */
+export function allowReports(): Promise<ConnectSummary> {
+  return call<ConnectSummary>(COMMANDS.allowReports);
+}
+
+/** Opens the client's reports in Xero in the system browser (the core checks the URL). */
+export function openReportsInXero(id: FileId): Promise<null> {
+  return call<null>(COMMANDS.openReportsInXero, { id });
 }
 
 /** Calls `handler` for every `sync-progress` event until the returned function is called. */

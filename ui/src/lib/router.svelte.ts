@@ -8,7 +8,8 @@ export type Route =
   | { page: "work-list"; id: FileId }
   | { page: "settings" }
   | { page: "access"; email: string }
-  | { page: "xpm-review" };
+  | { page: "xpm-review" }
+  | { page: "reports"; id: FileId };
 
 export function parseHash(hash: string): Route {
   if (/^#?\/settings\/?$/.test(hash)) return { page: "settings" };
@@ -21,6 +22,8 @@ export function parseHash(hash: string): Route {
       return { page: "access", email: "" };
     }
   }
+  const reports = /^#?\/clients\/(\d+)\/reports\/?$/.exec(hash);
+  if (reports && Number.isSafeInteger(Number(reports[1]))) return { page: "reports", id: Number(reports[1]) };
   const match = /^#?\/clients\/(\d+)\/(console|work-list)\/?$/.exec(hash);
   if (match) {
     const id = Number(match[1]);
@@ -31,6 +34,7 @@ export function parseHash(hash: string): Route {
 
 export const consoleHref = (id: FileId): string => `#/clients/${id}/console`;
 export const workListHref = (id: FileId): string => `#/clients/${id}/work-list`;
+export const reportsHref = (id: FileId): string => `#/clients/${id}/reports`;
 export const tableHref = "#/";
 export const settingsHref = "#/settings";
 /** The practice-wide "who can see what" page, for one email (or empty to type one). */

@@ -8,6 +8,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/003_token_sets.sql"),
     include_str!("../../migrations/004_xpm_client_details.sql"),
     include_str!("../../migrations/005_client_settings.sql"),
+    include_str!("../../migrations/006_reports.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

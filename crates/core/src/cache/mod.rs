@@ -7,6 +7,7 @@
 mod audit;
 mod checkpoint;
 mod client_files;
+mod reports;
 pub mod migrations;
 mod settings;
 mod sync_results;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub use audit::AuditEntry;
 pub use client_deletion::DeletionTarget;
 pub use migrations::LATEST_VERSION;
+pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
 pub use xpm_records::FileLinkRow;

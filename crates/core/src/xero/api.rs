@@ -199,6 +199,12 @@ impl XeroApi {
         }
     }
 
+    /// A tenant call to any path under the API host (e.g. `api.xro/2.0/Reports/BalanceSheet?date=…`),
+    /// with the same pacing and retries as the calls above; the answer's bytes.
+    pub async fn get_path(&self, access: &Secret, tenant: &str, path: &str) -> Result<Vec<u8>, CallError> {
+        self.get(self.endpoints.api_url(path), access, Some(tenant)).await
+    }
+
     pub(super) async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
         self.call(reqwest::Method::GET, url, access, tenant, tenant, "application/json").await
     }

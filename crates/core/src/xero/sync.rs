@@ -129,7 +129,18 @@ impl XeroContext {
         cancel: &Cancel,
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<ConnectSummary> {
-        let pending = start_sign_in(&self.app, &self.endpoints, CONNECT_SCOPES, self.client_secret.as_ref()).await?;
+        self.connect_in_browser_with_scopes(CONNECT_SCOPES, cancel, progress).await
+    }
+
+    /// The connect flow asking for `scopes` (e.g. the report scopes as well, when a person
+    /// chooses "Allow reports").
+    pub async fn connect_in_browser_with_scopes(
+        &self,
+        scopes: &[&str],
+        cancel: &Cancel,
+        progress: impl Fn(SyncProgress) + Send + Sync,
+    ) -> Result<ConnectSummary> {
+        let pending = start_sign_in(&self.app, &self.endpoints, scopes, self.client_secret.as_ref()).await?;
         crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
         let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in.notified()).await?;
         cancel.sync.store(false, Ordering::Relaxed);

@@ -1,0 +1,236 @@
+//! Fetching a client's key reports from Xero into the cache, through the same token vault, rate
+//! limiter and API client as a sync. Each report is stored on its own as it arrives; a report
+//! that fails (unreachable, refused, unreadable) keeps its cached copy and records why.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::model::{ReportFailure, ReportKind, ReportsRefresh};
+use super::parse::parse_report;
+use crate::error::{Error, Result};
+use crate::model::FileId;
+use crate::xero::api::CallError;
+use crate::xero::config::CONNECT_SCOPES;
+use crate::xero::sync::{Cancel, ConnectSummary, SyncProgress, XeroContext};
+use crate::xero::token_vault::lock;
+
+/// What the reports need to know about the organisation (from `GET Organisation`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReportOrganisation {
+    base_currency: Option<String>,
+    financial_year_end_day: Option<u32>,
+    financial_year_end_month: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct OrganisationResponse {
+    organisations: Vec<ReportOrganisation>,
+}
+
+/// The first day of the financial year containing `today`, for a year ending on `end_day` of
+/// `end_month` (Xero's `FinancialYearEndDay/Month`; 30 June in Australia, 31 March in NZ).
+pub fn financial_year_start(today: NaiveDate, end_month: u32, end_day: u32) -> NaiveDate {
+    let end_in = |year: i32| {
+        let month = end_month.clamp(1, 12);
+        (1..=end_day.clamp(1, 31))
+            .rev()
+            .find_map(|d| NaiveDate::from_ymd_opt(year, month, d))
+            .expect("every month has a first day")
+    };
+    let start = end_in(today.year()).succ_opt().expect("not the last day ever");
+    if start <= today { start } else { end_in(today.year() - 1).succ_opt().expect("a day after a real date") }
+}
+
+fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).expect("every month has a first day")
+}
+
+fn month_end(d: NaiveDate) -> NaiveDate {
+    let next = d.checked_add_months(chrono::Months::new(1)).expect("a date far from the end of time");
+    month_start(next).pred_opt().expect("a day before a real date")
+}
+
+/// The Accounting API path (with query) that fetches `kind` as of `today`.
+pub fn report_path(kind: ReportKind, today: NaiveDate, year_start: NaiveDate) -> String {
+    let base = "api.xro/2.0/Reports";
+    match kind {
+        ReportKind::ProfitAndLossMonths => format!(
+            "{base}/ProfitAndLoss?fromDate={}&toDate={}&periods=11&timeframe=MONTH",
+            month_start(today),
+            month_end(today)
+        ),
+        ReportKind::ProfitAndLossYearToDate => format!("{base}/ProfitAndLoss?fromDate={year_start}&toDate={today}"),
+        ReportKind::BalanceSheet => format!("{base}/BalanceSheet?date={today}"),
+        ReportKind::AgedReceivables => format!("{base}/AgedReceivablesByContact?date={today}"),
+        ReportKind::AgedPayables => format!("{base}/AgedPayablesByContact?date={today}"),
+        ReportKind::BankSummary => format!("{base}/BankSummary?fromDate={}&toDate={today}", month_start(today)),
+    }
+}
+
+/// Why one report could not be refreshed, as a person reads it.
+fn failure_reason(kind: ReportKind, error: &CallError) -> String {
+    match error {
+        CallError::Status { status: 400, .. } if matches!(kind, ReportKind::AgedReceivables | ReportKind::AgedPayables) => {
+            "Xero refused the request (400): its API may offer this aged report only per contact.".to_owned()
+        }
+        CallError::Status { status: 401, .. } if error.scope_missing() => {
+            "Xero says this connection is not allowed to read this report; use Allow reports.".to_owned()
+        }
+        other => other.reason(),
+    }
+}
+
+impl XeroContext {
+    /// Fetches every report the file's Xero connection may read, as of `today` (the caller's
+    /// local date), storing each one that arrives and reads as a report.
+    pub async fn refresh_reports(&self, file: FileId, today: NaiveDate) -> Result<ReportsRefresh> {
+        let (name, tenant, token_set) = {
+            let cache = lock(&self.cache);
+            let f = cache.file(file)?;
+            let token_set = cache.token_set_of(file)?;
+            match (f.xero, token_set) {
+                (Some(ids), Some(set)) => (f.display_name, ids.tenant_id, set),
+                _ => {
+                    return Err(Error::InvalidInput(format!(
+                        "{} is not connected to Xero, so its reports cannot be refreshed; the cached reports are still shown.",
+                        f.display_name
+                    )));
+                }
+            }
+        };
+        let (allowed, not_allowed): (Vec<ReportKind>, Vec<ReportKind>) =
+            ReportKind::ALL.into_iter().partition(|k| k.allowed_by(&token_set.scopes));
+        let mut refresh = ReportsRefresh { not_allowed, ..ReportsRefresh::default() };
+        if allowed.is_empty() {
+            return Ok(refresh);
+        }
+        let fail_all = |refresh: &mut ReportsRefresh, reason: &str| -> Result<()> {
+            let mut cache = lock(&self.cache);
+            for kind in &allowed {
+                cache.record_report_failure(file, *kind, reason)?;
+                refresh.failed.push(ReportFailure { kind: *kind, reason: reason.to_owned() });
+            }
+            Ok(())
+        };
+
+        let mut access = match self.access_token(token_set.id, None).await {
+            Ok(access) => access,
+            Err(Error::NeedsReconnect(reason)) => return Err(Error::NeedsReconnect(reason)),
+            Err(e) => {
+                fail_all(&mut refresh, &e.to_string())?;
+                return Ok(refresh);
+            }
+        };
+        let organisation = "api.xro/2.0/Organisation";
+        let mut answer = self.api.get_path(&access, &tenant, organisation).await;
+        if answer.as_ref().is_err_and(CallError::token_rejected) {
+            access = self.access_token(token_set.id, Some(&access)).await?;
+            answer = self.api.get_path(&access, &tenant, organisation).await;
+        }
+        let org = match answer.map(|body| serde_json::from_slice::<OrganisationResponse>(&body)) {
+            Ok(Ok(response)) => response.organisations.into_iter().next(),
+            Ok(Err(_)) => None,
+            Err(e) if e.tenant_unreachable() => {
+                fail_all(&mut refresh, &format!("Xero no longer lets this sign-in reach {name}."))?;
+                return Ok(refresh);
+            }
+            Err(e) => {
+                fail_all(&mut refresh, &e.reason())?;
+                return Ok(refresh);
+            }
+        };
+        let Some(org) = org else {
+            fail_all(&mut refresh, "Xero's answer about the organisation could not be read.")?;
+            return Ok(refresh);
+        };
+        let year_start = financial_year_start(
+            today,
+            org.financial_year_end_month.unwrap_or(12),
+            org.financial_year_end_day.unwrap_or(31),
+        );
+
+        let calls = allowed.iter().map(|kind| {
+            let path = report_path(*kind, today, year_start);
+            let access = &access;
+            let tenant = &tenant;
+            async move { (*kind, self.api.get_path(access, tenant, &path).await) }
+        });
+        for (kind, answer) in futures::future::join_all(calls).await {
+            let outcome = match answer {
+                Ok(body) => parse_report(&body)
+                    .map_err(|e| format!("Xero's answer could not be read as a report: {e}. The cached copy is kept.")),
+                Err(e) => Err(failure_reason(kind, &e)),
+            };
+            let mut cache = lock(&self.cache);
+            match outcome {
+                Ok(report) => {
+                    cache.store_report(file, kind, &report, org.base_currency.as_deref())?;
+                    refresh.fetched += 1;
+                }
+                Err(reason) => {
+                    cache.record_report_failure(file, kind, &reason)?;
+                    refresh.failed.push(ReportFailure { kind, reason });
+                }
+            }
+        }
+        Ok(refresh)
+    }
+
+    /// [`Self::refresh_reports`] as of this computer's local date.
+    pub async fn refresh_reports_today(&self, file: FileId) -> Result<ReportsRefresh> {
+        self.refresh_reports(file, chrono::Local::now().date_naive()).await
+    }
+
+    /// "Allow reports": the same sign-in as Connect, asking Xero for the report scopes as well.
+    /// Only ever run because a person chose it.
+    pub async fn allow_reports_in_browser(
+        &self,
+        cancel: &Cancel,
+        progress: impl Fn(SyncProgress) + Send + Sync,
+    ) -> Result<ConnectSummary> {
+        let scopes: Vec<&str> = CONNECT_SCOPES.iter().chain(super::model::REPORT_SCOPES).copied().collect();
+        self.connect_in_browser_with_scopes(&scopes, cancel, progress).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn financial_years_start_the_day_after_they_end() {
+        assert_eq!(financial_year_start(d("2026-11-25"), 6, 30), d("2026-07-01"));
+        assert_eq!(financial_year_start(d("2026-03-01"), 6, 30), d("2025-07-01"));
+        assert_eq!(financial_year_start(d("2026-11-25"), 3, 31), d("2026-04-01"));
+        assert_eq!(financial_year_start(d("2026-11-25"), 12, 31), d("2026-01-01"));
+        assert_eq!(financial_year_start(d("2026-01-01"), 12, 31), d("2026-01-01"));
+        assert_eq!(financial_year_start(d("2026-12-31"), 12, 31), d("2026-01-01"));
+        // A year ending 29 February in a year without one ends on the 28th.
+        assert_eq!(financial_year_start(d("2027-03-05"), 2, 29), d("2027-03-01"));
+    }
+
+    #[test]
+    fn report_requests_name_the_periods() {
+        let today = d("2026-11-25");
+        let start = d("2026-07-01");
+        assert_eq!(
+            report_path(ReportKind::ProfitAndLossMonths, today, start),
+            "api.xro/2.0/Reports/ProfitAndLoss?fromDate=2026-11-01&toDate=2026-11-30&periods=11&timeframe=MONTH"
+        );
+        assert_eq!(
+            report_path(ReportKind::ProfitAndLossYearToDate, today, start),
+            "api.xro/2.0/Reports/ProfitAndLoss?fromDate=2026-07-01&toDate=2026-11-25"
+        );
+        assert_eq!(report_path(ReportKind::BalanceSheet, today, start), "api.xro/2.0/Reports/BalanceSheet?date=2026-11-25");
+        assert_eq!(
+            report_path(ReportKind::BankSummary, today, start),
+            "api.xro/2.0/Reports/BankSummary?fromDate=2026-11-01&toDate=2026-11-25"
+        );
+    }
+}

@@ -1,0 +1,158 @@
+// Words and numbers of the client Reports page: amounts in the organisation's currency (negatives
+// in brackets and marked), the monthly trend out of the Profit and Loss by month, and what the
+// page says about access and refreshes. Every remote string is shown as text by the components.
+import type { CachedReport } from "../bindings/CachedReport";
+import type { InsightKind } from "../bindings/InsightKind";
+import type { Report } from "../bindings/Report";
+import type { ReportAccess } from "../bindings/ReportAccess";
+import type { ReportInsight } from "../bindings/ReportInsight";
+import type { ReportKind } from "../bindings/ReportKind";
+import type { ReportRow } from "../bindings/ReportRow";
+import type { ReportsRefresh } from "../bindings/ReportsRefresh";
+
+const formats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(currency: string | null): Intl.NumberFormat {
+  const key = currency ?? "";
+  let format = formats.get(key);
+  if (!format) {
+    try {
+      format = currency
+        ? new Intl.NumberFormat("en-GB", { style: "currency", currency, currencyDisplay: "narrowSymbol", currencySign: "accounting" })
+        : new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    } catch {
+      // A currency code Intl does not know (remote data): plain numbers, the code shown beside.
+      format = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    }
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** `123450, "AUD"` → `$1,234.50`; negatives in brackets: `($20.00)`. */
+export function formatAmount(cents: number, currency: string | null): string {
+  const text = numberFormat(currency).format(Math.abs(cents) / 100);
+  return cents < 0 ? `(${text})` : text;
+}
+
+/** The lines of a report (every non-section row) with the title of the section they are in. */
+export function reportLines(report: Report): { section: string; row: ReportRow }[] {
+  const out: { section: string; row: ReportRow }[] = [];
+  const walk = (rows: ReportRow[], section: string) => {
+    for (const row of rows) {
+      if (row.type === "section") walk(row.rows, row.title);
+      else out.push({ section, row });
+    }
+  };
+  walk(report.rows, "");
+  return out;
+}
+
+/** The amounts of the first line labelled `label`, one per column after the label. */
+export function amountsOf(report: Report, label: string): (number | null)[] | null {
+  for (const { row } of reportLines(report)) {
+    if (row.type === "section") continue;
+    if (row.cells[0]?.text.trim().toLowerCase() === label.toLowerCase()) return row.cells.slice(1).map((c) => c.cents);
+  }
+  return null;
+}
+
+/** What a report table draws, in order: section headings (even of empty sections) and lines. */
+export type TableItem =
+  | { kind: "heading"; title: string; depth: number }
+  | { kind: "line"; row: Exclude<ReportRow, { type: "section" }>; computed: boolean };
+
+export function tableItems(report: Report): TableItem[] {
+  const out: TableItem[] = [];
+  const walk = (rows: ReportRow[], depth: number, untitled: boolean) => {
+    for (const row of rows) {
+      if (row.type === "section") {
+        if (row.title.trim() !== "") out.push({ kind: "heading", title: row.title, depth });
+        walk(row.rows, depth + 1, row.title.trim() === "");
+      } else {
+        // Lines of an untitled section are Xero's computed lines (Gross Profit, Net Profit).
+        out.push({ kind: "line", row, computed: untitled && depth > 0 });
+      }
+    }
+  };
+  walk(report.rows, 0, false);
+  return out;
+}
+
+/** Receivables outstanding over 90 days: the aged report's total in "3 Months" and "Older". */
+export function receivablesOver90(report: Report): number | null {
+  const totals = amountsOf(report, "Total");
+  if (!totals) return null;
+  const at = (name: string) => {
+    const i = report.columns.slice(1).findIndex((c) => c.trim().toLowerCase() === name.toLowerCase());
+    return i < 0 ? null : totals[i];
+  };
+  const three = at("3 Months");
+  const older = at("Older");
+  return three === null && older === null ? null : (three ?? 0) + (older ?? 0);
+}
+
+export interface TrendPoint {
+  label: string;
+  cents: number;
+}
+
+/** Net profit month by month, oldest first (Xero orders the columns most recent first). */
+export function netProfitTrend(report: Report): TrendPoint[] {
+  const amounts = amountsOf(report, "Net Profit") ?? [];
+  return report.columns
+    .slice(1)
+    .map((label, i) => ({ label, cents: amounts[i] }))
+    .filter((p): p is TrendPoint => typeof p.cents === "number")
+    .reverse();
+}
+
+export function findReport(reports: CachedReport[], kind: ReportKind): CachedReport | undefined {
+  return reports.find((r) => r.kind === kind);
+}
+
+export const REPORT_TITLES: Record<ReportKind, string> = {
+  profit_and_loss_months: "Profit and Loss",
+  profit_and_loss_year_to_date: "Profit and Loss, year to date",
+  balance_sheet: "Balance Sheet",
+  aged_receivables: "Aged Receivables",
+  aged_payables: "Aged Payables",
+  bank_summary: "Bank Summary",
+};
+
+export function accessText(access: ReportAccess): string | null {
+  switch (access.state) {
+    case "granted":
+      return null;
+    case "not_connected":
+      return "This client file is not connected to Xero, so its reports cannot be refreshed. Reports cached earlier are shown as they were.";
+    case "not_granted":
+      return `The practice has not allowed Switchboard to read ${access.missing.length === 6 ? "reports" : "some reports"} for this connection yet (${access.missing
+        .map((k) => REPORT_TITLES[k])
+        .filter((t, i, all) => all.indexOf(t) === i)
+        .join(", ")}). Allow reports opens Xero in your browser to ask for read-only access to them.`;
+  }
+}
+
+export function refreshText(result: ReportsRefresh): { level: "ok" | "warn"; text: string } {
+  const parts: string[] = [];
+  if (result.fetched > 0) parts.push(`Refreshed ${result.fetched} report${result.fetched === 1 ? "" : "s"}.`);
+  if (result.failed.length > 0) {
+    const reasons = [...new Set(result.failed.map((f) => f.reason))];
+    parts.push(`${result.failed.length} could not be refreshed (${reasons.join(" ")}); their cached copies are shown.`);
+  }
+  if (result.not_allowed.length > 0 && result.fetched === 0 && result.failed.length === 0) {
+    parts.push("Nothing was fetched: reports are not allowed for this connection yet. Use Allow reports.");
+  }
+  return { level: result.failed.length > 0 || result.fetched === 0 ? "warn" : "ok", text: parts.join(" ") || "Nothing to refresh." };
+}
+
+const INSIGHT_TEXT: Record<InsightKind, (i: ReportInsight, amount: (c: number) => string) => string> = {
+  receivables_over_90_grew: (i, amount) =>
+    `receivables over 90 days grew from ${amount(i.before_cents)} to ${amount(i.now_cents)} since the last refresh`,
+  loss_this_month: (i, amount) => `made a loss of ${amount(-i.now_cents)} so far this month`,
+};
+
+export function insightText(insight: ReportInsight): string {
+  return INSIGHT_TEXT[insight.kind](insight, (c) => formatAmount(c, insight.currency));
+}
