@@ -12,7 +12,7 @@ use switchboard_core::credential_store::os_store_from_env;
 use switchboard_core::secret::Secret;
 use switchboard_core::xero::app_settings::{XeroAppSettings, parse_ports};
 use switchboard_core::xero::config::CONNECT_SCOPES;
-use switchboard_core::xero::sign_in::start_sign_in;
+use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::{SyncProgress, SyncReport, XeroContext};
 use switchboard_core::Cache;
 use switchboard_core::xpm::XPM_SCOPES;
@@ -63,21 +63,27 @@ pub fn set_up_app(
 pub fn connect(cache: Cache, cache_path: &Path, timeout_secs: u64) -> Result<ExitCode, String> {
     let ctx = context(cache, cache_path)?;
     runtime()?.block_on(async {
-        let pending = start_sign_in(&ctx.app, &ctx.endpoints, CONNECT_SCOPES, ctx.client_secret.as_ref())
-            .await
-            .map_err(|e| e.to_string())?;
-        println!("Open this address in a browser to connect client files from Xero:");
-        println!("{}", pending.authorize_url);
-        std::io::stdout().flush().ok();
-        let grant = pending
-            .finish(&ctx.http, Duration::from_secs(timeout_secs), std::future::pending())
-            .await
-            .map_err(|e| e.to_string())?;
+        let grant = sign_in(&ctx, CONNECT_SCOPES, "connect client files from Xero", timeout_secs).await?;
         let (files, report) = ctx.connect_from_grant(grant, show_progress).await.map_err(|e| e.to_string())?;
         eprintln!();
         println!("Connected {} client files.", files.len());
         Ok(summary(report))
     })
+}
+
+/// Prints the consent address for a person to open (a headless CLI opens no browser itself) and
+/// waits for Xero's redirect back to the loopback listener.
+async fn sign_in(ctx: &XeroContext, scopes: &[&str], to: &str, timeout_secs: u64) -> Result<TokenGrant, String> {
+    let pending = start_sign_in(&ctx.app, &ctx.endpoints, scopes, ctx.client_secret.as_ref())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Open this address in a browser to {to}:");
+    println!("{}", pending.authorize_url);
+    std::io::stdout().flush().ok();
+    pending
+        .finish(&ctx.http, Duration::from_secs(timeout_secs), std::future::pending())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
@@ -106,16 +112,7 @@ pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
 pub fn connect_xpm(cache: Cache, cache_path: &Path, timeout_secs: u64) -> Result<ExitCode, String> {
     let ctx = context(cache, cache_path)?;
     runtime()?.block_on(async {
-        let pending = start_sign_in(&ctx.app, &ctx.endpoints, XPM_SCOPES, ctx.client_secret.as_ref())
-            .await
-            .map_err(|e| e.to_string())?;
-        println!("Open this address in a browser to connect the practice's Xero Practice Manager:");
-        println!("{}", pending.authorize_url);
-        std::io::stdout().flush().ok();
-        let grant = pending
-            .finish(&ctx.http, Duration::from_secs(timeout_secs), std::future::pending())
-            .await
-            .map_err(|e| e.to_string())?;
+        let grant = sign_in(&ctx, XPM_SCOPES, "connect the practice's Xero Practice Manager", timeout_secs).await?;
         let report = ctx.connect_xpm_from_grant(grant).await.map_err(|e| e.to_string())?;
         println!("{}", xpm_summary(report));
         Ok(ExitCode::SUCCESS)
