@@ -11,6 +11,9 @@ use switchboard_core::reports::model::ReportKind;
 use switchboard_core::reports::parse::parse_report;
 use xero_sim::reports::{Figures, amount, balance_sheet_report};
 
+mod support;
+use support::switchboard_on_sim;
+
 fn switchboard(cache: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_switchboard")).arg("--cache").arg(cache).args(args).output().unwrap()
 }
@@ -92,16 +95,8 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
     let service = format!("app.switchboard.test.report.{}", std::process::id());
     let _cleanup = OsCredentialStoreCleanup(service.clone());
     let command = |args: &[&str]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_switchboard"));
-        c.arg("--cache")
-            .arg(&cache)
-            .args(args)
-            .env("SWITCHBOARD_KEYRING", "kernel")
-            .env("SWITCHBOARD_CREDENTIAL_SERVICE", &service)
-            .env("SWITCHBOARD_XERO_AUTHORIZE_URL", sim.authorize_url())
-            .env("SWITCHBOARD_XERO_TOKEN_URL", sim.token_url())
-            .env("SWITCHBOARD_XERO_REVOCATION_URL", sim.revocation_url())
-            .env("SWITCHBOARD_XERO_API_URL", format!("{}/", sim.api_base()));
+        let mut c = switchboard_on_sim(&cache, &service, &sim);
+        c.args(args);
         c
     };
     let ports: Vec<_> = DEFAULT_REDIRECT_PORTS.iter().map(u16::to_string).collect();

@@ -13,6 +13,9 @@ use switchboard_core::credential_store::{CredentialStore, OsCredentialStore};
 use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
 use xero_sim::{SimHandle, Simulator};
 
+mod support;
+use support::switchboard_on_sim;
+
 struct Practice {
     sim: SimHandle,
     dir: tempfile::TempDir,
@@ -38,17 +41,8 @@ impl Practice {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
-        command
-            .arg("--cache")
-            .arg(self.cache_path())
-            .args(args)
-            .env("SWITCHBOARD_KEYRING", "kernel")
-            .env("SWITCHBOARD_CREDENTIAL_SERVICE", &self.service)
-            .env("SWITCHBOARD_XERO_AUTHORIZE_URL", self.sim.authorize_url())
-            .env("SWITCHBOARD_XERO_TOKEN_URL", self.sim.token_url())
-            .env("SWITCHBOARD_XERO_REVOCATION_URL", self.sim.revocation_url())
-            .env("SWITCHBOARD_XERO_API_URL", format!("{}/", self.sim.api_base()));
+        let mut command = switchboard_on_sim(&self.cache_path(), &self.service, &self.sim);
+        command.args(args);
         command
     }
 

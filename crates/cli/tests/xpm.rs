@@ -11,6 +11,9 @@ use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, S
 use xero_sim::xpm::XpmEdit;
 use xero_sim::{SimHandle, Simulator};
 
+mod support;
+use support::switchboard_on_sim;
+
 struct Practice {
     sim: SimHandle,
     dir: tempfile::TempDir,
@@ -19,17 +22,8 @@ struct Practice {
 
 impl Practice {
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
-        command
-            .arg("--cache")
-            .arg(self.dir.path().join("cache.sqlite3"))
-            .args(args)
-            .env("SWITCHBOARD_KEYRING", "kernel")
-            .env("SWITCHBOARD_CREDENTIAL_SERVICE", &self.service)
-            .env("SWITCHBOARD_XERO_AUTHORIZE_URL", self.sim.authorize_url())
-            .env("SWITCHBOARD_XERO_TOKEN_URL", self.sim.token_url())
-            .env("SWITCHBOARD_XERO_REVOCATION_URL", self.sim.revocation_url())
-            .env("SWITCHBOARD_XERO_API_URL", format!("{}/", self.sim.api_base()));
+        let mut command = switchboard_on_sim(&self.dir.path().join("cache.sqlite3"), &self.service, &self.sim);
+        command.args(args);
         command
     }
 
