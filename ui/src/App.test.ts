@@ -5,25 +5,11 @@ import App from "./App.svelte";
 import type { ClientDetails } from "./bindings/ClientDetails";
 import type { ClientFile } from "./bindings/ClientFile";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
-import { setNow } from "./lib/clock.svelte";
-import { resetTablePaintedForTests } from "./lib/ipc";
-import { syncRoute } from "./lib/router.svelte";
-import { resetViewState } from "./lib/view-state.svelte";
 import { makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
-import { clearMocks, installCore, until, type FakeCore } from "./test/harness";
+import { clearMocks, go, installCore, resetApp, text, until, type FakeCore } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
 
-function go(hash: string) {
-  history.replaceState(null, "", hash);
-  syncRoute();
-}
-
-beforeEach(() => {
-  resetViewState();
-  resetTablePaintedForTests();
-  setNow(NOW);
-  go("#/");
-});
+beforeEach(resetApp);
 afterEach(() => clearMocks());
 
 function start(core: FakeCore) {
@@ -32,7 +18,6 @@ function start(core: FakeCore) {
   return { ...result, calls };
 }
 
-const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, " ").trim() ?? "";
 
 const files: ClientFile[] = [
   makeFile({ id: 1, display_name: "Bravo Bakery" }),

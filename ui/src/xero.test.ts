@@ -13,32 +13,13 @@ import type { SyncProgress } from "./bindings/SyncProgress";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { TokenSetInfo } from "./bindings/TokenSetInfo";
 import type { XeroStatus } from "./bindings/XeroStatus";
-import { setNow } from "./lib/clock.svelte";
-import { resetTablePaintedForTests } from "./lib/ipc";
-import { resetOperationForTests } from "./lib/operation.svelte";
-import { syncRoute } from "./lib/router.svelte";
-import { resetViewState } from "./lib/view-state.svelte";
-import { resetXeroStatusForTests } from "./lib/xero-status.svelte";
 import { makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
-import { clearMocks, deferred, installCore, until, type FakeCore } from "./test/harness";
+import { clearMocks, deferred, go, installCore, resetApp, text, until, type FakeCore } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
 
-function go(hash: string) {
-  history.replaceState(null, "", hash);
-  syncRoute();
-}
-
-beforeEach(() => {
-  resetViewState();
-  resetTablePaintedForTests();
-  resetOperationForTests();
-  resetXeroStatusForTests();
-  setNow(NOW);
-  go("#/");
-});
+beforeEach(resetApp);
 afterEach(() => clearMocks());
 
-const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, " ").trim() ?? "";
 const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
 const REPORT: SyncReport = { synced: 0, failed: 0, disconnected: 0, needs_reconnect: 0, cancelled: false };

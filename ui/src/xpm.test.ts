@@ -10,15 +10,9 @@ import type { XpmClientRecord } from "./bindings/XpmClientRecord";
 import type { XpmReview } from "./bindings/XpmReview";
 import type { XpmStatus } from "./bindings/XpmStatus";
 import type { XpmSuggestion } from "./bindings/XpmSuggestion";
-import { setNow } from "./lib/clock.svelte";
-import { resetTablePaintedForTests } from "./lib/ipc";
-import { resetOperationForTests } from "./lib/operation.svelte";
-import { syncRoute } from "./lib/router.svelte";
-import { resetViewState } from "./lib/view-state.svelte";
-import { resetXeroStatusForTests } from "./lib/xero-status.svelte";
-import { buildIndex, MAX_RESULTS, resetXpmForTests, searchXpm } from "./lib/xpm.svelte";
+import { buildIndex, MAX_RESULTS, searchXpm } from "./lib/xpm.svelte";
 import { makeFile, makeTable, NOW } from "./test/fixtures";
-import { until } from "./test/harness";
+import { go, resetApp, text, until } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
 
 const record = (uuid: string, name: string, extra: Partial<XpmClientRecord> = {}): XpmClientRecord => ({
@@ -99,23 +93,9 @@ function install(fake: Fake) {
   });
 }
 
-function go(hash: string) {
-  history.replaceState(null, "", hash);
-  syncRoute();
-}
-
-beforeEach(() => {
-  resetViewState();
-  resetTablePaintedForTests();
-  resetOperationForTests();
-  resetXeroStatusForTests();
-  resetXpmForTests();
-  setNow(NOW);
-  go("#/");
-});
+beforeEach(resetApp);
 afterEach(() => clearMocks());
 
-const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, " ").trim() ?? "";
 
 async function start(files: ClientFile[], extra: Partial<Fake> = {}) {
   const fake: Fake = { files, calls: [], ...extra };

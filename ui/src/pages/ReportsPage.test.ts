@@ -13,15 +13,10 @@ import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { ReportRow } from "../bindings/ReportRow";
 import { runAction } from "../lib/actions";
-import { setNow } from "../lib/clock.svelte";
-import { resetTablePaintedForTests } from "../lib/ipc";
-import { resetOperationForTests } from "../lib/operation.svelte";
 import { formatAmount, netProfitTrend, receivablesOver90, tableItems } from "../lib/reports";
-import { router, syncRoute } from "../lib/router.svelte";
-import { resetViewState } from "../lib/view-state.svelte";
-import { resetXeroStatusForTests } from "../lib/xero-status.svelte";
+import { router } from "../lib/router.svelte";
 import { makeFile, makeTable, NOW } from "../test/fixtures";
-import { until } from "../test/harness";
+import { go, resetApp, text, until } from "../test/harness";
 
 // jsdom has no ResizeObserver (the chart measures its width with it); the webview does.
 globalThis.ResizeObserver ??= class {
@@ -30,7 +25,6 @@ globalThis.ResizeObserver ??= class {
   disconnect() {}
 } as unknown as typeof ResizeObserver;
 
-const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, " ").trim() ?? "";
 
 const cell = (t: string, cents: number | null = null) => ({ text: t, cents, link_id: null });
 const line = (label: string, ...amounts: number[]): ReportRow => ({
@@ -114,18 +108,7 @@ function core(answers: { reports: () => ClientReports; insights?: ReportInsight[
   return calls;
 }
 
-function go(hash: string) {
-  history.replaceState(null, "", hash);
-  syncRoute();
-}
-
-beforeEach(() => {
-  resetViewState();
-  resetTablePaintedForTests();
-  resetOperationForTests();
-  resetXeroStatusForTests();
-  setNow(NOW);
-});
+beforeEach(resetApp);
 afterEach(() => clearMocks());
 
 describe("report formatting", () => {

@@ -9,7 +9,14 @@ import type { FileId } from "../bindings/FileId";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { XeroAppSettings } from "../bindings/XeroAppSettings";
 import type { XeroStatus } from "../bindings/XeroStatus";
-import { makeTable } from "./fixtures";
+import { setNow } from "../lib/clock.svelte";
+import { resetTablePaintedForTests } from "../lib/ipc";
+import { resetOperationForTests } from "../lib/operation.svelte";
+import { syncRoute } from "../lib/router.svelte";
+import { resetViewState } from "../lib/view-state.svelte";
+import { resetXeroStatusForTests } from "../lib/xero-status.svelte";
+import { resetXpmForTests } from "../lib/xpm.svelte";
+import { makeTable, NOW } from "./fixtures";
 
 export interface FakeCore {
   status?: CacheStatus;
@@ -110,4 +117,24 @@ export async function until<T>(check: () => T, timeoutMs = 2000): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
+}
+
+/** Points the app's router at `hash`, as following a link would. */
+export function go(hash: string): void {
+  history.replaceState(null, "", hash);
+  syncRoute();
+}
+
+/** An element's text as a person reads it (whitespace collapsed). */
+export const text = (el: Element | null | undefined): string => el?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+
+/** Every piece of module-level UI state back to a fresh start: clock at NOW, on the table. */
+export function resetApp(): void {
+  resetViewState();
+  resetTablePaintedForTests();
+  resetOperationForTests();
+  resetXeroStatusForTests();
+  resetXpmForTests();
+  setNow(NOW);
+  go("#/");
 }
