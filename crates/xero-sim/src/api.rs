@@ -97,32 +97,31 @@ pub(crate) struct Ctx<'a> {
     pub now: i64,
 }
 
-/// The gates every tenant API call goes through, in order: bearer token (401), tenant connected
-/// to this token's user+app and not deleted (403), rate limits (429), latency inside the
-/// concurrency slot, scope (401), then the endpoint itself.
-pub(crate) async fn tenant_call(
-    s: Arc<Shared>,
-    headers: HeaderMap,
+/// The gates every API call goes through, in order: bearer token (401), a tenant this token may
+/// reach (`reachable`; 403), rate limits (429), latency inside the concurrency slot, scope (401),
+/// then `produce` with the caller and the tenant.
+#[allow(clippy::result_large_err)] // the error is the finished response, built once per refusal
+pub(crate) async fn gated_call(
+    s: &Shared,
+    headers: &HeaderMap,
     extra: Option<ExtraDelay>,
     scopes: &[&str],
-    produce: impl FnOnce(&Ctx<'_>) -> Response,
+    reachable: impl FnOnce(&World, &AccessInfo, &Uuid) -> bool,
+    produce: impl FnOnce(&AccessInfo, Uuid) -> Response,
 ) -> Response {
     let delay = s.faults.sample_latency() + extra.map(|e| e.0).unwrap_or_default();
     let gate = {
         let world = s.world();
-        match authenticate(&s, &world, &headers) {
-            Err(r) => Err(r),
-            Ok(info) => {
-                let tenant = headers
-                    .get("xero-tenant-id")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| Uuid::parse_str(v.trim()).ok());
-                match tenant {
-                    Some(t) if world.connected(&info, &t) => Ok((info, t)),
-                    _ => Err(forbidden()),
-                }
+        authenticate(s, &world, headers).and_then(|info| {
+            let tenant = headers
+                .get("xero-tenant-id")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| Uuid::parse_str(v.trim()).ok());
+            match tenant {
+                Some(t) if reachable(&world, &info, &t) => Ok((info, t)),
+                _ => Err(forbidden()),
             }
-        }
+        })
     };
     let (info, tenant) = match gate {
         Ok(x) => x,
@@ -132,8 +131,7 @@ pub(crate) async fn tenant_call(
         }
     };
     bump(&s.stats.api_requests);
-    let now = s.clock.now_ms();
-    let (permit, remaining) = match s.limiter.admit(&info.client_id, tenant, now) {
+    let (permit, remaining) = match s.limiter.admit(&info.client_id, tenant, s.clock.now_ms()) {
         Admission::Admitted(p, r) => (p, r),
         Admission::Refused { problem, retry_after_secs, remaining } => {
             bump(&s.stats.rate_limited);
@@ -142,9 +140,21 @@ pub(crate) async fn tenant_call(
         }
     };
     tokio::time::sleep(delay).await;
-    let resp = if !info.has_any_scope(scopes) {
-        unauthorized_scope()
-    } else {
+    let resp = if info.has_any_scope(scopes) { produce(&info, tenant) } else { unauthorized_scope() };
+    drop(permit);
+    with_limits(resp, remaining)
+}
+
+/// An organisation's endpoint: the gates, with the tenant connected to this token's user and app
+/// and not deleted.
+pub(crate) async fn tenant_call(
+    s: Arc<Shared>,
+    headers: HeaderMap,
+    extra: Option<ExtraDelay>,
+    scopes: &[&str],
+    produce: impl FnOnce(&Ctx<'_>) -> Response,
+) -> Response {
+    gated_call(&s, &headers, extra, scopes, |world, info, t| world.connected(info, t), |info, tenant| {
         let world = s.world();
         match world.org(&tenant) {
             Some(org) if !world.deleted.contains(&tenant) => {
@@ -153,9 +163,8 @@ pub(crate) async fn tenant_call(
             }
             _ => forbidden(),
         }
-    };
-    drop(permit);
-    with_limits(resp, remaining)
+    })
+    .await
 }
 
 fn body(content_type: &'static str, text: String) -> Response {

@@ -5,9 +5,8 @@
 //! scope (401 `AuthorizationUnsuccessful` otherwise). The tenant must be the practice's
 //! `PRACTICEMANAGER` tenant: an organisation's tenant id is refused with 403.
 
-use crate::api::{ExtraDelay, authenticate, forbidden, too_many, unauthorized_scope, with_limits};
-use crate::ratelimit::Admission;
-use crate::state::{Shared, bump};
+use crate::api::{ExtraDelay, gated_call};
+use crate::state::{AccessInfo, Shared, World};
 use crate::xpm::{self, Practice, XpmClient};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -46,53 +45,20 @@ fn flag(q: &HashMap<String, String>, name: &str) -> bool {
     param(q, name).is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
-/// The gates, then `produce` with the practice and the base URL.
-#[allow(clippy::result_large_err)] // the error is the finished response, built once per refusal
+/// The API's gates with the practice's own tenant, then `produce` with the practice and the base
+/// URL.
 async fn xpm_call(
     s: Arc<Shared>,
     headers: HeaderMap,
     extra: Option<ExtraDelay>,
     produce: impl FnOnce(&Practice, &str) -> Response,
 ) -> Response {
-    let delay = s.faults.sample_latency() + extra.map(|e| e.0).unwrap_or_default();
-    let gate = {
-        let world = s.world();
-        authenticate(&s, &world, &headers).and_then(|info| {
-            let tenant = headers
-                .get("xero-tenant-id")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| Uuid::parse_str(v.trim()).ok());
-            match tenant {
-                Some(t) if t == world.xpm.tenant_id && world.connected(&info, &t) => Ok((info, t)),
-                _ => Err(forbidden()),
-            }
-        })
-    };
-    let (info, tenant) = match gate {
-        Ok(x) => x,
-        Err(r) => {
-            tokio::time::sleep(delay).await;
-            return r;
-        }
-    };
-    bump(&s.stats.api_requests);
-    let (permit, remaining) = match s.limiter.admit(&info.client_id, tenant, s.clock.now_ms()) {
-        Admission::Admitted(p, r) => (p, r),
-        Admission::Refused { problem, retry_after_secs, remaining } => {
-            bump(&s.stats.rate_limited);
-            tokio::time::sleep(delay).await;
-            return with_limits(too_many(problem.header_value(), retry_after_secs), remaining);
-        }
-    };
-    tokio::time::sleep(delay).await;
-    let resp = if !info.has_any_scope(CLIENT_SCOPES) {
-        unauthorized_scope()
-    } else {
+    let reachable = |world: &World, info: &AccessInfo, t: &Uuid| *t == world.xpm.tenant_id && world.connected(info, t);
+    gated_call(&s, &headers, extra, CLIENT_SCOPES, reachable, |_, _| {
         let base = s.base_url.lock().expect("base url").clone();
         produce(&s.world().xpm, &base)
-    };
-    drop(permit);
-    with_limits(resp, remaining)
+    })
+    .await
 }
 
 /// `yyyy-MM-ddTHH:mm:ss` (UTC) → Unix ms.
