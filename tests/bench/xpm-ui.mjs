@@ -11,6 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
+import { fmt, stats } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -48,13 +49,6 @@ function measureInPage(query, done) {
     channel.port2.postMessage(null);
   });
 }
-
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { median: q(0.5), p95: q(0.95), max: s.at(-1) };
-};
-const fmt = ({ median, p95, max }) => `median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms`;
 
 const { browser, stop } = await launchApp({ dataDir: values['data-dir'], exportDir: values['export-dir'] });
 try {
