@@ -6,10 +6,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, launchApp, tempWorkspace } from './lib/harness.js';
-import { consentInBrowser, recordingBrowser, setUpXeroApp, simulatedXeroEnv, startSimulator } from './lib/simulated-xero.js';
+import { eventually } from './lib/harness.js';
+import { consentInBrowser, openAppOnSimulatedXero } from './lib/simulated-xero.js';
 
 const ORGS = 3;
 
@@ -18,18 +18,10 @@ const rowXPath = (name) =>
   `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
 
 describe('Dashboards and the Settings menu (real window, simulated Xero)', () => {
-  let ws, app, browser, sim, base, openedUrls, orgs;
+  let browser, base, ws, openedUrls, close, orgs;
 
   before(async () => {
-    ({ sim, base } = await startSimulator({ orgs: ORGS, seed: 11 }));
-    ws = tempWorkspace('switchboard-e2e-actions-');
-    let recorder;
-    ({ recorder, openedUrls } = recordingBrowser(ws));
-    const env = simulatedXeroEnv(base, recorder, 'e2e-actions');
-    setUpXeroApp(ws.cachePath, env);
-    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
-    browser = app.browser;
-    await browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
+    ({ browser, base, ws, openedUrls, close } = await openAppOnSimulatedXero({ orgs: ORGS, seed: 11, name: 'e2e-actions' }));
 
     // Connect every organisation: the consent page completed the way a person's browser does it.
     orgs = await simJson('orgs');
@@ -41,11 +33,7 @@ describe('Dashboards and the Settings menu (real window, simulated Xero)', () =>
     });
   });
 
-  after(async () => {
-    await app?.stop();
-    sim?.kill();
-    if (ws) rmSync(ws.root, { recursive: true, force: true });
-  });
+  after(() => close?.());
 
   async function simJson(path) {
     return (await fetch(`${base}/_sim/${path}`)).json();

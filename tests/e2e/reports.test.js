@@ -8,15 +8,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { eventually, launchApp, tempWorkspace } from './lib/harness.js';
-import {
-  consentInBrowser as consent,
-  recordingBrowser,
-  setUpXeroApp,
-  simulatedXeroEnv,
-  startSimulator,
-} from './lib/simulated-xero.js';
+import { eventually } from './lib/harness.js';
+import { consentInBrowser as consent, openAppOnSimulatedXero } from './lib/simulated-xero.js';
 
 /** "1234.50" / "-7.05" (as Xero writes amounts) → cents. */
 function cents(amount) {
@@ -33,25 +26,13 @@ function localDate() {
 }
 
 describe('Client reports (real window, simulated Xero, then offline)', () => {
-  let ws, app, browser, sim, base, env, openedUrls, org;
+  let browser, sim, base, openedUrls, close, org;
 
   before(async () => {
-    ({ sim, base } = await startSimulator({ orgs: 3, seed: 11 }));
-    ws = tempWorkspace('switchboard-e2e-reports-');
-    let recorder;
-    ({ recorder, openedUrls } = recordingBrowser(ws));
-    env = simulatedXeroEnv(base, recorder, 'e2e-reports');
-    setUpXeroApp(ws.cachePath, env);
-    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
-    browser = app.browser;
-    await browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
+    ({ browser, sim, base, openedUrls, close } = await openAppOnSimulatedXero({ orgs: 3, seed: 11, name: 'e2e-reports' }));
   });
 
-  after(async () => {
-    await app?.stop();
-    if (sim && sim.exitCode === null) sim.kill();
-    if (ws) rmSync(ws.root, { recursive: true, force: true });
-  });
+  after(() => close?.());
 
   const simJson = async (path) => (await fetch(`${base}/_sim/${path}`)).json();
 

@@ -8,38 +8,19 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { eventually, launchApp, tempWorkspace } from './lib/harness.js';
-import {
-  consentInBrowser as consent,
-  recordingBrowser,
-  setUpXeroApp,
-  simulatedXeroEnv,
-  startSimulator,
-} from './lib/simulated-xero.js';
+import { eventually } from './lib/harness.js';
+import { consentInBrowser as consent, openAppOnSimulatedXero } from './lib/simulated-xero.js';
 
 const ORGS = 4;
 
 describe('Connecting Xero (real window, simulated Xero)', () => {
-  let ws, app, browser, sim, base, env, openedUrls;
+  let browser, base, openedUrls, close;
 
   before(async () => {
-    ({ sim, base } = await startSimulator({ orgs: ORGS, seed: 7 }));
-    ws = tempWorkspace('switchboard-e2e-xero-');
-    let recorder;
-    ({ recorder, openedUrls } = recordingBrowser(ws));
-    env = simulatedXeroEnv(base, recorder, 'e2e');
-    setUpXeroApp(ws.cachePath, env);
-    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
-    browser = app.browser;
-    await browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
+    ({ browser, base, openedUrls, close } = await openAppOnSimulatedXero({ orgs: ORGS, seed: 7, name: 'e2e-xero' }));
   });
 
-  after(async () => {
-    await app?.stop();
-    sim?.kill();
-    if (ws) rmSync(ws.root, { recursive: true, force: true });
-  });
+  after(() => close?.());
 
   const simJson = async (path, init) => (await fetch(`${base}/_sim/${path}`, init)).json();
 

@@ -5,21 +5,21 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { eventually, repoRoot } from './harness.js';
+import { eventually, launchApp, repoRoot, tempWorkspace } from './harness.js';
 
 const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
 
 /** The client id the simulator registers for the app (crates/xero-sim DEFAULT_CLIENT_ID). */
-export const SIM_CLIENT_ID = '5W1TCHB0ARD51M0000000000000DE5K7';
+const SIM_CLIENT_ID = '5W1TCHB0ARD51M0000000000000DE5K7';
 
 /** Starts `switchboard-sim` on a free port; resolves with `{ sim, base }` once it listens. */
-export async function startSimulator({ orgs, seed, args = [] }) {
+async function startSimulator({ orgs, seed }) {
   execFileSync('cargo', ['build', '-q', '-p', 'xero-sim', '-p', 'switchboard-cli'], { cwd: repoRoot, stdio: 'inherit' });
   const sim = spawn(
     join(targetDir, 'debug/switchboard-sim'),
-    ['--orgs', String(orgs), '--seed', String(seed), '--port', '0', ...args],
+    ['--orgs', String(orgs), '--seed', String(seed), '--port', '0'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const base = await new Promise((ok, fail) => {
@@ -48,7 +48,7 @@ export function recordingBrowser(ws) {
 }
 
 /** The app's environment for a simulated Xero at `base`: endpoints, kernel keyring, recorder. */
-export function simulatedXeroEnv(base, recorder, name) {
+function simulatedXeroEnv(base, recorder, name) {
   return {
     SWITCHBOARD_XERO_AUTHORIZE_URL: `${base}/login/identity/connect/authorize`,
     SWITCHBOARD_XERO_TOKEN_URL: `${base}/identity/connect/token`,
@@ -61,7 +61,7 @@ export function simulatedXeroEnv(base, recorder, name) {
 }
 
 /** The practice's Xero app, set up through the CLI (same core, same cache). */
-export function setUpXeroApp(cachePath, env) {
+function setUpXeroApp(cachePath, env) {
   execFileSync(join(targetDir, 'debug/switchboard'), ['--cache', cachePath, 'xero-app', '--client-id', SIM_CLIENT_ID], {
     env: { ...process.env, ...env },
     stdio: 'inherit',
@@ -90,4 +90,31 @@ export async function consentInBrowser(openedUrls, urlIndex, tenantIds) {
   assert.equal(landing.status, 200);
   assert.match(await landing.text(), /You are signed in to Xero/);
   return url;
+}
+
+/**
+ * The app in its real window against a fresh simulator: a temporary workspace, the recording
+ * browser, the practice's Xero app set up, and the window showing "Add client files from Xero".
+ * `close()` stops the app and the simulator and removes the workspace.
+ */
+export async function openAppOnSimulatedXero({ orgs, seed, name }) {
+  const { sim, base } = await startSimulator({ orgs, seed });
+  const ws = tempWorkspace(`switchboard-${name}-`);
+  const { recorder, openedUrls } = recordingBrowser(ws);
+  const env = simulatedXeroEnv(base, recorder, name);
+  let app;
+  const close = async () => {
+    await app?.stop();
+    if (sim.exitCode === null) sim.kill();
+    rmSync(ws.root, { recursive: true, force: true });
+  };
+  try {
+    setUpXeroApp(ws.cachePath, env);
+    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
+    await app.browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { sim, base, ws, env, openedUrls, browser: app.browser, close };
 }
