@@ -22,6 +22,11 @@ use crate::xero::token_vault::lock;
 /// The setting naming the token set the practice's XPM connection signs in with.
 pub(crate) const TOKEN_SET_KEY: &str = "xpm.token_set";
 const TENANT_KEY: &str = "xpm.tenant_id";
+
+/// The token set the practice's XPM connection signs in with, if XPM was ever connected.
+fn xpm_token_set(cache: &Cache) -> Result<Option<TokenSetId>> {
+    Ok(cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId))
+}
 const LAST_REFRESH_KEY: &str = "xpm.last_refresh_at";
 const LAST_ATTEMPT_KEY: &str = "xpm.last_attempt_at";
 const LAST_ERROR_KEY: &str = "xpm.last_error";
@@ -64,7 +69,7 @@ fn setting_ms(cache: &Cache, key: &str) -> Result<Option<UnixMillis>> {
 
 /// Whether XPM is connected, and how its last refresh went.
 pub fn status(cache: &Cache) -> Result<XpmStatus> {
-    let token_set = cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId);
+    let token_set = xpm_token_set(cache)?;
     let needs_reconnect = match token_set {
         Some(id) => cache.token_set(id).map(|t| t.needs_reconnect).unwrap_or(true),
         None => false,
@@ -112,7 +117,7 @@ impl XeroContext {
         let token_set = self.vault.save_new(&self.cache, &grant)?;
         let old = {
             let mut cache = lock(&self.cache);
-            let old = cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId);
+            let old = xpm_token_set(&cache)?;
             if cache.setting(TENANT_KEY)?.as_deref() != Some(practice.tenant_id.as_str()) {
                 // Another practice (or the first one): load everything again.
                 cache.set_setting(LAST_REFRESH_KEY, None)?;
@@ -132,7 +137,7 @@ impl XeroContext {
     pub async fn refresh_xpm(&self) -> Result<XpmRefreshReport> {
         let (token_set, tenant, since, cached) = {
             let cache = lock(&self.cache);
-            let token_set = cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId);
+            let token_set = xpm_token_set(&cache)?;
             let tenant = cache.setting(TENANT_KEY)?;
             let (Some(token_set), Some(tenant)) = (token_set, tenant) else { return Err(not_connected()) };
             let since = setting_ms(&cache, LAST_REFRESH_KEY)?;
