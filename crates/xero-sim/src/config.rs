@@ -143,6 +143,9 @@ pub struct SimConfig {
     pub frozen_clock_ms: Option<i64>,
     /// Clients in the practice's XPM; `None` = 1.5 × the organisations + 10.
     pub xpm_clients: Option<usize>,
+    /// Each outstanding invoice is served as this many smaller ones with the same total (1 = as
+    /// generated); large values give organisations thousands of invoices, over several pages.
+    pub invoice_parts: usize,
 }
 
 impl Default for SimConfig {
@@ -161,6 +164,7 @@ impl Default for SimConfig {
             code_lifetime: Duration::from_secs(300),
             frozen_clock_ms: None,
             xpm_clients: None,
+            invoice_parts: 1,
         }
     }
 }
@@ -216,6 +220,10 @@ impl SimConfig {
     }
     pub fn xpm_clients(mut self, n: usize) -> Self {
         self.xpm_clients = Some(n);
+        self
+    }
+    pub fn invoice_parts(mut self, parts: usize) -> Self {
+        self.invoice_parts = parts.max(1);
         self
     }
     pub fn frozen_clock(mut self, unix_ms: i64) -> Self {

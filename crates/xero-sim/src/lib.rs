@@ -52,6 +52,7 @@
 //! | Payroll UK/NZ | `https://api.xero.com/payroll.xro/2.0/Settings` | `{base}/api/payroll.xro/2.0/Settings` |
 //! | Assets | `https://api.xero.com/assets.xro/1.0/Settings` | `{base}/api/assets.xro/1.0/Settings` |
 //! | Reports | `https://api.xero.com/api.xro/2.0/Reports/{ProfitAndLoss,BalanceSheet,BankSummary,AgedReceivablesByContact,AgedPayablesByContact}` | `{base}/api/api.xro/2.0/Reports/…` (see [`reports`]) |
+//! | Invoices | `https://api.xero.com/api.xro/2.0/Invoices` | `{base}/api/api.xro/2.0/Invoices` (see [`invoices`]) |
 //! | (simulator control) | — | `{base}/_sim/…` (see below) |
 //!
 //! Paths are case-sensitive as written above (Xero's are not; only `/connections` also
@@ -164,6 +165,7 @@ pub mod config;
 pub mod data;
 pub mod faults;
 mod identity;
+pub mod invoices;
 pub mod ratelimit;
 pub mod render;
 pub mod reports;

@@ -15,10 +15,11 @@
 //! 2026) or its granular scope (`accounting.reports.profitandloss.read`, `…balancesheet.read`,
 //! `…aged.read`, `…banksummary.read`), and nothing else; 401 `AuthorizationUnsuccessful` otherwise.
 //!
-//! Xero documents `AgedReceivablesByContact` / `AgedPayablesByContact` per contact (`contactId`).
-//! With a `contactId` the simulator answers that contact's line; without one it answers the
-//! practice-style summary by contact (current, < 1 month, 1, 2, 3 months, older, total) — the
-//! simulator's choice, since Xero documents no summary endpoint. JSON only (as Switchboard asks).
+//! Xero documents `AgedReceivablesByContact` / `AgedPayablesByContact` per contact: `contactId`
+//! is required, and without it the simulator refuses with Xero's validation error. With one it
+//! answers that contact's line (current, < 1 month, 1, 2, 3 months, older, total). A practice-wide
+//! aged summary comes from the outstanding invoices (`invoices.rs`), which are these same lines.
+//! JSON only (as Switchboard asks).
 
 // Handlers refuse with the finished response as the error, as the other API modules do.
 #![allow(clippy::result_large_err)]
@@ -191,7 +192,7 @@ const SUPPLIERS: &[&str] = &[
     "Central Copiers", "Melrose Parking", "SMART Agency", "Truxton Property Management", "Net Connect",
 ];
 
-fn seed(org: &Organisation, tag: &str, n: i64) -> ChaCha8Rng {
+pub(crate) fn seed(org: &Organisation, tag: &str, n: i64) -> ChaCha8Rng {
     let bytes = org.organisation_id.as_bytes();
     let mut s = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     for b in tag.bytes() {
@@ -216,6 +217,10 @@ pub fn month_end(date: NaiveDate) -> NaiveDate {
 impl<'a> Figures<'a> {
     pub fn new(org: &'a Organisation) -> Self {
         Figures { org }
+    }
+
+    pub(crate) fn org(&self) -> &'a Organisation {
+        self.org
     }
 
     /// Typical monthly sales, in cents: the size of the business.
@@ -554,9 +559,9 @@ pub fn bank_summary_report(org: &Organisation, from: NaiveDate, to: NaiveDate, t
     report("BankSummary", "Bank Summary", titles, today, now_ms, vec![header(&head), section("", rows)])
 }
 
-pub fn aged_report(org: &Organisation, which: Aged, date: NaiveDate, contact: Option<Uuid>, today: NaiveDate, now_ms: i64) -> Value {
-    let lines: Vec<AgedLine> =
-        Figures::new(org).aged(which, date).into_iter().filter(|l| contact.is_none_or(|c| c == l.contact_id)).collect();
+/// One contact's line of the aged receivables or payables (Xero's report is per contact).
+pub fn aged_report(org: &Organisation, which: Aged, date: NaiveDate, contact: Uuid, today: NaiveDate, now_ms: i64) -> Value {
+    let lines: Vec<AgedLine> = Figures::new(org).aged(which, date).into_iter().filter(|l| l.contact_id == contact).collect();
     let (id, name) = match which {
         Aged::Receivables => ("AgedReceivablesByContact", "Aged Receivables By Contact"),
         Aged::Payables => ("AgedPayablesByContact", "Aged Payables By Contact"),
@@ -591,7 +596,7 @@ type S = State<Arc<Shared>>;
 pub(crate) struct ReportQuery(std::collections::HashMap<String, String>);
 
 impl ReportQuery {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
     }
 
@@ -604,7 +609,7 @@ impl ReportQuery {
 }
 
 /// Xero's 400 for a bad request to the Accounting API.
-fn validation(message: &str) -> Response {
+pub(crate) fn validation(message: &str) -> Response {
     let body = json!({
         "ErrorNumber": 10,
         "Type": "ValidationException",
@@ -614,7 +619,7 @@ fn validation(message: &str) -> Response {
     (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, JSON)], body.to_string()).into_response()
 }
 
-fn today_of(now_ms: i64) -> NaiveDate {
+pub(crate) fn today_of(now_ms: i64) -> NaiveDate {
     chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default().date_naive()
 }
 
@@ -678,9 +683,10 @@ pub(crate) async fn bank_summary(State(s): S, headers: HeaderMap, extra: Option<
 
 fn aged_handler(which: Aged, q: ReportQuery) -> impl FnOnce(&Organisation, NaiveDate, i64) -> Result<Value, Response> {
     move |org, today, now| {
-        let contact = match q.get("contactId").or_else(|| q.get("contactID")) {
-            None => None,
-            Some(c) => Some(Uuid::parse_str(c).map_err(|_| validation("contactId is not a valid id"))?),
+        // Xero documents `contactId` as required: these reports answer for one contact.
+        let contact = match q.get("contactId") {
+            None => return Err(validation("contactId is required")),
+            Some(c) => Uuid::parse_str(c).map_err(|_| validation("contactId is not a valid id"))?,
         };
         Ok(aged_report(org, which, q.date("date")?.unwrap_or(today), contact, today, now))
     }

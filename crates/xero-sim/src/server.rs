@@ -162,6 +162,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/api.xro/2.0/Reports/ProfitAndLoss", get(reports::profit_and_loss))
         .route("/api/api.xro/2.0/Reports/BalanceSheet", get(reports::balance_sheet))
         .route("/api/api.xro/2.0/Reports/BankSummary", get(reports::bank_summary))
+        .route("/api/api.xro/2.0/Invoices", get(crate::invoices::invoices))
         .route("/api/api.xro/2.0/Reports/AgedReceivablesByContact", get(reports::aged_receivables))
         .route("/api/api.xro/2.0/Reports/AgedPayablesByContact", get(reports::aged_payables))
         .route("/", get(index))

@@ -232,6 +232,7 @@ pub(crate) struct Shared {
     pub world: Mutex<World>,
     pub unavailable: Unavailable,
     pub code_lifetime_ms: i64,
+    pub invoice_parts: usize,
     pub base_url: Mutex<String>,
 }
 
@@ -291,6 +292,7 @@ impl Shared {
             }),
             unavailable: config.unavailable,
             code_lifetime_ms: config.code_lifetime.as_millis() as i64,
+            invoice_parts: config.invoice_parts,
             base_url: Mutex::new(String::new()),
         }
     }

@@ -8,12 +8,13 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 use xero_sim::reports::{Aged, AgedLine, Figures, amount, month_end};
+use xero_sim::invoices::Invoice;
 use xero_sim::{AutoConsent, Country, SimConfig, SimHandle, Simulator, generate};
 
 const NOW: i64 = 1_764_000_000_000; // 2025-11-24
 const CONNECT: &str = "openid profile email offline_access accounting.settings.read";
 const GRANULAR: &str = "accounting.reports.profitandloss.read accounting.reports.balancesheet.read \
-                        accounting.reports.aged.read accounting.reports.banksummary.read";
+                        accounting.reports.aged.read accounting.reports.banksummary.read accounting.invoices.read";
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -161,17 +162,25 @@ async fn reports_are_served_in_xeros_shape_with_the_organisations_figures() {
     assert_eq!(find(&bs, "Total Equity"), amount(sheet.total_equity()));
     assert_eq!(find(&bs, "Accounts Receivable"), find(&bs, "Total Current Assets"));
 
-    let (_, body) = report(&sim, &access, &tenant, "AgedReceivablesByContact?date=2025-11-24").await;
+    // The outstanding invoices add up to the balance sheet's receivables.
+    let outstanding = invoices(&sim, &access, &tenant, "Statuses=AUTHORISED&pageSize=1000").await;
+    let receivable: i64 = outstanding.iter().filter(|i| i["Type"] == "ACCREC").map(|i| cents(&i["AmountDue"])).sum();
+    assert_eq!(amount(receivable), find(&bs, "Accounts Receivable"), "outstanding invoices = balance sheet");
+
+    // The aged report answers for one contact: that contact's line.
+    let line = &figures.aged(Aged::Receivables, today)[0];
+    let (_, body) = report(&sim, &access, &tenant, &format!("AgedReceivablesByContact?date=2025-11-24&contactId={}", line.contact_id)).await;
     let aged = rows(&body["Reports"][0]);
     assert_eq!(aged[0].0, "Header");
     assert_eq!(aged[0].2, "Total");
-    assert_eq!(find(&aged, "Total"), find(&bs, "Accounts Receivable"), "aged total = balance sheet");
+    assert_eq!(find(&aged, &line.contact), amount(line.total()));
 
     let (_, body) = report(&sim, &access, &tenant, "BankSummary?fromDate=2025-11-01&toDate=2025-11-24").await;
     let bank = rows(&body["Reports"][0]);
     assert_eq!(find(&bank, "Total"), find(&bs, "Total Bank"), "closing balances = balance sheet bank");
 
-    let (status, _) = report(&sim, &access, &tenant, "AgedPayablesByContact").await;
+    let supplier = figures.aged(Aged::Payables, today)[0].contact_id;
+    let (status, _) = report(&sim, &access, &tenant, &format!("AgedPayablesByContact?contactId={supplier}")).await;
     assert_eq!(status, StatusCode::OK);
 
     // The control route gives the same figures to a test in another process.
@@ -194,14 +203,107 @@ async fn each_report_needs_its_granular_scope_or_the_broad_one() {
 
     let pl_only = s(&connect(&sim, &format!("{CONNECT} accounting.reports.profitandloss.read")).await, "access_token");
     assert_eq!(report(&sim, &pl_only, &tenant, "ProfitAndLoss").await.0, StatusCode::OK);
-    for other in ["BalanceSheet", "BankSummary", "AgedReceivablesByContact", "AgedPayablesByContact"] {
+    let contact = Figures::new(&sim.orgs()[0]).aged(Aged::Receivables, date("2025-11-24"))[0].contact_id;
+    let aged = format!("AgedReceivablesByContact?contactId={contact}");
+    for other in ["BalanceSheet", "BankSummary", aged.as_str()] {
         assert_eq!(report(&sim, &pl_only, &tenant, other).await.0, StatusCode::UNAUTHORIZED, "{other}");
     }
+    assert_eq!(invoices_status(&sim, &pl_only, &tenant).await, StatusCode::UNAUTHORIZED, "a report scope does not read invoices");
 
     let broad = s(&connect(&sim, &format!("{CONNECT} accounting.reports.read")).await, "access_token");
-    for any in ["ProfitAndLoss", "BalanceSheet", "BankSummary", "AgedReceivablesByContact", "AgedPayablesByContact"] {
+    for any in ["ProfitAndLoss", "BalanceSheet", "BankSummary", aged.as_str()] {
         assert_eq!(report(&sim, &broad, &tenant, any).await.0, StatusCode::OK, "{any}");
     }
+
+    for invoice_scope in ["accounting.invoices.read", "accounting.transactions.read"] {
+        let token = s(&connect(&sim, &format!("{CONNECT} {invoice_scope}")).await, "access_token");
+        assert_eq!(invoices_status(&sim, &token, &tenant).await, StatusCode::OK, "{invoice_scope}");
+    }
+}
+
+async fn invoices_status(sim: &SimHandle, access: &str, tenant: &str) -> StatusCode {
+    get_api(sim, "/api.xro/2.0/Invoices", access, Some(tenant), true).await.status()
+}
+
+/// Every invoice the query's pages hold, page after page.
+async fn invoices(sim: &SimHandle, access: &str, tenant: &str, query: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let resp = get_api(sim, &format!("/api.xro/2.0/Invoices?{query}&page={page}"), access, Some(tenant), true).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let body: Value = resp.json().await.unwrap();
+        let list = body["Invoices"].as_array().unwrap().clone();
+        if list.is_empty() {
+            assert_eq!(body["pagination"]["pageCount"].as_u64().unwrap(), page - 1, "pages end where pageCount says");
+            return all;
+        }
+        all.extend(list);
+    }
+    unreachable!()
+}
+
+/// `1234.5` (a JSON number) → 123450.
+fn cents(v: &Value) -> i64 {
+    (v.as_f64().unwrap() * 100.0).round() as i64
+}
+
+/// The age column (0 Current … 5 Older) of a due date as of `date`, by calendar months.
+fn column_of(due: NaiveDate, date: NaiveDate) -> usize {
+    if due >= date {
+        return 0;
+    }
+    (1..=4).find(|&k| due > date.checked_sub_months(chrono::Months::new(k)).unwrap()).map_or(5, |k| k as usize)
+}
+
+#[test]
+fn outstanding_invoices_aged_by_due_date_are_the_aged_lines() {
+    let data = generate(7, 40, 1);
+    for org in &data.orgs {
+        let f = Figures::new(org);
+        for day in ["2025-11-24", "2026-03-31", "2026-05-31", "2028-02-29"] {
+            let d = date(day);
+            let all: Vec<Invoice> = f.invoices(d);
+            for which in [Aged::Receivables, Aged::Payables] {
+                for line in f.aged(which, d) {
+                    let mut buckets = [0i64; 6];
+                    for i in all.iter().filter(|i| i.kind == which && i.contact_id == line.contact_id && i.status == "AUTHORISED") {
+                        buckets[column_of(i.due, d)] += i.amount_due;
+                    }
+                    assert_eq!(buckets, line.buckets, "{} {:?} {} on {day}", org.name, which, line.contact);
+                }
+            }
+            assert!(all.iter().any(|i| i.status == "PAID") && all.iter().any(|i| i.status == "DRAFT"));
+            assert!(all.iter().filter(|i| i.status != "AUTHORISED").all(|i| i.amount_due == 0));
+        }
+    }
+}
+
+#[tokio::test]
+async fn invoices_are_paged_and_filtered_by_status() {
+    let sim = sim().await;
+    let access = s(&connect(&sim, &format!("{CONNECT} accounting.invoices.read")).await, "access_token");
+    let org = &sim.orgs()[2];
+    let tenant = org.organisation_id.to_string();
+    let everything = Figures::new(org).invoices(date("2025-11-24"));
+
+    let small_pages = invoices(&sim, &access, &tenant, "pageSize=7").await;
+    assert_eq!(small_pages.len(), everything.len(), "every invoice once across the pages");
+    let ids: std::collections::HashSet<&str> = small_pages.iter().map(|i| i["InvoiceID"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), everything.len(), "no invoice on two pages");
+
+    let outstanding = invoices(&sim, &access, &tenant, "Statuses=AUTHORISED&summaryOnly=true").await;
+    assert_eq!(outstanding.len(), everything.iter().filter(|i| i.status == "AUTHORISED").count());
+    let first = &outstanding[0];
+    assert_eq!(first["Status"], "AUTHORISED");
+    assert!(first["DueDate"].as_str().unwrap().starts_with("/Date("));
+    assert_eq!(first["CurrencyCode"], org.country.currency());
+    assert!(first["Contact"]["ContactID"].is_string() && first["Contact"]["Name"].is_string());
+
+    let resp = get_api(&sim, "/api.xro/2.0/Invoices?pageSize=5000", &access, Some(&tenant), true).await;
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["pagination"]["pageSize"], 1000, "Xero pages at most 1,000 invoices");
+    let resp = get_api(&sim, "/api.xro/2.0/Invoices?page=0", &access, Some(&tenant), true).await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
@@ -216,6 +318,7 @@ async fn bad_report_parameters_get_xeros_validation_error() {
         "ProfitAndLoss?timeframe=WEEK",
         "BalanceSheet?date=yesterday",
         "AgedReceivablesByContact?contactId=nobody",
+        "AgedReceivablesByContact?date=2025-11-24",
     ] {
         let (status, body) = report(&sim, &access, &tenant, bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
