@@ -13,13 +13,15 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use switchboard_core::Cache;
 use switchboard_core::credential_store::MemoryCredentialStore;
-use switchboard_core::model::{ClientFileDraft, FileId};
+use switchboard_core::model::{ClientFileDraft, FileId, UnixMillis};
+use switchboard_core::reports::aged::{aged_summary, parse_invoice_page};
 use switchboard_core::reports::model::{REPORT_SCOPES, ReportKind};
 use switchboard_core::reports::parse::parse_report;
 use switchboard_core::reports::{client_reports, insights};
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
 use xero_sim::config::{AutoConsent, SimConfig};
+use xero_sim::invoices::invoices_body;
 use xero_sim::reports as sim;
 
 #[path = "../tests/support/mod.rs"]
@@ -54,16 +56,17 @@ fn main() {
     let ids = cache.upsert_files(&drafts).unwrap();
     for (org, id) in orgs.iter().zip(&ids) {
         for refresh_day in [day - chrono::Days::new(14), day] {
-            let reports = [
+            let statements = [
                 (ReportKind::ProfitAndLossMonths, sim::profit_and_loss_report(org, first, last, 11, 1, refresh_day, NOW)),
                 (ReportKind::ProfitAndLossYearToDate, sim::profit_and_loss_report(org, first, refresh_day, 0, 1, refresh_day, NOW)),
                 (ReportKind::BalanceSheet, sim::balance_sheet_report(org, refresh_day, refresh_day, NOW)),
-                (ReportKind::AgedReceivables, sim::aged_report(org, sim::Aged::Receivables, refresh_day, None, refresh_day, NOW)),
-                (ReportKind::AgedPayables, sim::aged_report(org, sim::Aged::Payables, refresh_day, None, refresh_day, NOW)),
                 (ReportKind::BankSummary, sim::bank_summary_report(org, first, refresh_day, refresh_day, NOW)),
             ];
-            for (kind, report) in reports {
-                let parsed = parse_report(&body(report)).unwrap();
+            let invoices = invoices_body(org, &sim::Figures::new(org).invoices(refresh_day), serde_json::Value::Null, "bench", NOW);
+            let outstanding = parse_invoice_page(invoices.as_bytes()).unwrap().outstanding;
+            let aged = [ReportKind::AgedReceivables, ReportKind::AgedPayables]
+                .map(|kind| (kind, aged_summary(kind, &outstanding, refresh_day, &org.name, UnixMillis(NOW))));
+            for (kind, parsed) in statements.map(|(kind, report)| (kind, parse_report(&body(report)).unwrap())).into_iter().chain(aged) {
                 cache.store_report(*id, kind, &parsed, Some(org.country.currency())).unwrap();
             }
         }

@@ -24,8 +24,16 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// Noon UTC on 25 November 2026: the simulator's today (its invoices are aged from its today).
+const NOON_25_NOVEMBER_2026: i64 = 1_795_608_000_000;
+
 async fn start(orgs: usize) -> (SimHandle, XeroContext, tempfile::TempDir) {
-    let sim = Simulator::start(SimConfig::default().orgs(orgs).seed(21).auto_consent(AutoConsent::all())).await.unwrap();
+    start_with(SimConfig::default().orgs(orgs)).await
+}
+
+async fn start_with(config: SimConfig) -> (SimHandle, XeroContext, tempfile::TempDir) {
+    let config = config.seed(21).auto_consent(AutoConsent::all()).frozen_clock(NOON_25_NOVEMBER_2026);
+    let sim = Simulator::start(config).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let ctx = sim_context(&sim, dir.path(), Arc::new(MemoryCredentialStore::default()), Limits::default());
     (sim, ctx, dir)
@@ -93,8 +101,43 @@ async fn reports_are_asked_for_only_when_allowed_then_fetched_with_the_organisat
     let ar = report(ReportKind::AgedReceivables).report.as_ref().unwrap();
     let expected: i64 = figures.aged(Aged::Receivables, today).iter().map(AgedLine::total).sum();
     assert_eq!(ar.amount("Total", ar.column("Total").unwrap()), Some(expected));
+    let over90: i64 = figures.aged(Aged::Receivables, today).iter().map(AgedLine::over_90_days).sum();
+    assert_eq!(switchboard_core::reports::receivables_over_90_days(ar), Some(over90));
+    let ap = report(ReportKind::AgedPayables).report.as_ref().unwrap();
+    let owed: i64 = figures.aged(Aged::Payables, today).iter().map(AgedLine::total).sum();
+    assert_eq!(ap.amount("Total", ap.column("Total").unwrap()), Some(owed));
+    assert_eq!(ap.amount("Total", ap.column("Total").unwrap()), sheet.amount("Accounts Payable", 0), "bills = balance sheet");
     let bank = report(ReportKind::BankSummary).report.as_ref().unwrap();
     assert_eq!(bank.amount("Total", 3), sheet.amount("Total Bank", 0), "closing balances = balance sheet");
+}
+
+/// An organisation with thousands of invoices awaiting payment: every page of 1,000 is read,
+/// and the summaries still add up to the simulator's aged figures.
+#[tokio::test]
+async fn aged_summaries_read_every_page_of_invoices() {
+    let (sim, ctx, _dir) = start_with(SimConfig::default().orgs(1).invoice_parts(150)).await;
+    connect(&ctx, &with_reports()).await;
+    let org = &sim.orgs()[0];
+    let today = d("2026-11-25");
+    let figures = Figures::new(org);
+    let outstanding = figures.invoices_in_parts(today, 150).iter().filter(|i| i.status == "AUTHORISED").count();
+    assert!(outstanding > 2_000, "{outstanding} invoices: at least three pages");
+
+    let file = file_of(&ctx, org);
+    let calls = sim.stats().api_requests;
+    let refresh = ctx.refresh_reports(file, today).await.unwrap();
+    assert_eq!(refresh.fetched, 6, "{refresh:?}");
+    // Organisation, four reports, and the pages of invoices (one for both aged summaries).
+    assert_eq!(sim.stats().api_requests - calls, 1 + 4 + outstanding.div_ceil(1000) as u64);
+    let page = client_reports(&ctx.cache.lock().unwrap(), file).unwrap();
+    for (kind, which) in [(ReportKind::AgedReceivables, Aged::Receivables), (ReportKind::AgedPayables, Aged::Payables)] {
+        let report = page.reports.iter().find(|r| r.kind == kind).unwrap().report.clone().unwrap();
+        let lines = figures.aged(which, today);
+        for (column, name) in ["Current", "< 1 Month", "1 Month", "2 Months", "3 Months", "Older"].iter().enumerate() {
+            let expected: i64 = lines.iter().map(|l| l.buckets[column]).sum();
+            assert_eq!(report.amount("Total", report.column(name).unwrap()), Some(expected), "{kind:?} {name}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -140,22 +183,25 @@ async fn a_hostile_answer_or_a_lost_xero_keeps_the_cached_report() {
 async fn the_insight_strip_names_clients_whose_receivables_over_90_days_grew() {
     let (sim, ctx, _dir) = start(4).await;
     connect(&ctx, &with_reports()).await;
-    let first = d("2026-11-02");
-    // Find a later week where some organisation's over-90 receivables grew, and one where not.
+    let first = d("2026-11-25");
+    // Find a later week where some organisation's over-90 receivables grew, and one where not
+    // (within eight weeks, so the sign-in does not lapse for 60 days idle).
     let over90 = |org: &Organisation, day: NaiveDate| -> i64 {
         Figures::new(org).aged(Aged::Receivables, day).iter().map(AgedLine::over_90_days).sum()
     };
     let orgs = sim.orgs();
-    let second = (1..40)
-        .map(|w| first + chrono::Days::new(7 * w))
-        .find(|day| {
-            orgs.iter().any(|o| over90(o, *day) > over90(o, first)) && orgs.iter().any(|o| over90(o, *day) <= over90(o, first))
+    let weeks = (1..=8)
+        .find(|w| {
+            let day = first + chrono::Days::new(7 * w);
+            orgs.iter().any(|o| over90(o, day) > over90(o, first)) && orgs.iter().any(|o| over90(o, day) <= over90(o, first))
         })
         .expect("the generator moves figures week by week");
+    let second = first + chrono::Days::new(7 * weeks);
     for org in &orgs {
         ctx.refresh_reports(file_of(&ctx, org), first).await.unwrap();
     }
     assert!(insights(&ctx.cache.lock().unwrap()).unwrap().iter().all(|i| i.kind != InsightKind::ReceivablesOver90Grew));
+    sim.clock().advance(std::time::Duration::from_secs(7 * weeks * 24 * 3600));
     for org in &orgs {
         ctx.refresh_reports(file_of(&ctx, org), second).await.unwrap();
     }

@@ -1,9 +1,12 @@
 //! The client reports table in SQLite: the last good copy, the one before it, the last failure.
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
-use switchboard_core::reports::parse::parse_report;
-use xero_sim::reports::{self as sim, Aged};
+use serde_json::Value;
+use switchboard_core::model::UnixMillis;
+use switchboard_core::reports::aged::{aged_summary, parse_invoice_page};
+use switchboard_core::reports::model::ReportKind;
+use xero_sim::invoices::invoices_body;
+use xero_sim::reports::Figures;
 
 const NOW: i64 = 1_764_000_000_000;
 
@@ -11,16 +14,11 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn envelope(report: Value) -> Vec<u8> {
-    json!({"Status": "OK", "Reports": [report]}).to_string().into_bytes()
-}
-
 /// The cache keeps the last good copy, the one before it (for insights), and the last failure.
 #[test]
 fn the_cache_keeps_the_last_good_copy_and_the_one_before() {
     use switchboard_core::Cache;
     use switchboard_core::model::ClientFileDraft;
-    use switchboard_core::reports::model::ReportKind;
 
     let dir = tempfile::tempdir().unwrap();
     let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).unwrap();
@@ -28,7 +26,8 @@ fn the_cache_keeps_the_last_good_copy_and_the_one_before() {
     let org = &xero_sim::generate(5, 2, 1).orgs[0];
     let read = |day: &str| {
         let today = d(day);
-        parse_report(&envelope(sim::aged_report(org, Aged::Receivables, today, None, today, NOW))).unwrap()
+        let body = invoices_body(org, &Figures::new(org).invoices(today), Value::Null, "test", NOW);
+        aged_summary(ReportKind::AgedReceivables, &parse_invoice_page(body.as_bytes()).unwrap().outstanding, today, &org.name, UnixMillis(NOW))
     };
 
     // Never fetched: every kind is listed, empty.

@@ -7,6 +7,10 @@ use serde_json::{Value, json};
 use switchboard_core::reports::model::ReportRow;
 use switchboard_core::reports::parse::{MAX_BODY_BYTES, parse_report};
 use switchboard_core::reports::receivables_over_90_days;
+use switchboard_core::model::UnixMillis;
+use switchboard_core::reports::aged::{aged_summary, parse_invoice_page};
+use switchboard_core::reports::model::ReportKind;
+use xero_sim::invoices::invoices_body;
 use xero_sim::reports::{self as sim, Aged, AgedLine, Figures};
 
 fn d(s: &str) -> NaiveDate {
@@ -48,15 +52,43 @@ fn every_report_the_simulator_serves_reads_with_its_figures() {
         // The empty "Assets" heading section is kept, empty.
         assert!(matches!(&bs.rows[0], ReportRow::Section { title, rows } if title == "Assets" && rows.is_empty()));
 
-        let ar = parse_report(&envelope(sim::aged_report(org, Aged::Receivables, today, None, today, NOW))).unwrap();
-        let lines = f.aged(Aged::Receivables, today);
-        assert_eq!(ar.amount("Total", ar.column("Total").unwrap()), Some(lines.iter().map(AgedLine::total).sum()));
-        assert_eq!(receivables_over_90_days(&ar), Some(lines.iter().map(AgedLine::over_90_days).sum()));
+        // Xero's aged report answers for one contact.
+        let line = &f.aged(Aged::Receivables, today)[0];
+        let one = parse_report(&envelope(sim::aged_report(org, Aged::Receivables, today, line.contact_id, today, NOW))).unwrap();
+        assert_eq!(one.amount(&line.contact, one.column("Total").unwrap()), Some(line.total()));
 
         let bank = parse_report(&envelope(sim::bank_summary_report(org, d("2025-11-01"), today, today, NOW))).unwrap();
         assert_eq!(bank.columns[0], "Bank Accounts");
         let closing = bank.column("Closing Balance").unwrap();
         assert_eq!(bank.amount("Total", closing), Some(sheet.bank.iter().map(|l| l.cents).sum()));
+    }
+}
+
+/// The aged summaries built from the simulator's outstanding invoices are the simulator's aged
+/// lines: every contact's amount in every age column, the totals, and the over-90-days figure.
+#[test]
+fn aged_summaries_from_the_simulators_invoices_match_its_aged_lines() {
+    let data = xero_sim::generate(5, 12, 1);
+    for org in &data.orgs {
+        let f = Figures::new(org);
+        for today in [d("2025-11-24"), d("2026-03-31"), d("2028-02-29")] {
+            let body = invoices_body(org, &f.invoices(today), Value::Null, "test", NOW);
+            let outstanding = parse_invoice_page(body.as_bytes()).unwrap().outstanding;
+            for (kind, which) in [(ReportKind::AgedReceivables, Aged::Receivables), (ReportKind::AgedPayables, Aged::Payables)] {
+                let summary = aged_summary(kind, &outstanding, today, &org.name, UnixMillis(NOW));
+                // Contacts owing nothing have no invoice awaiting payment, so no row.
+                let lines: Vec<AgedLine> = f.aged(which, today).into_iter().filter(|l| l.total() != 0).collect();
+                for line in &lines {
+                    let expected: Vec<Option<i64>> = line.buckets.iter().chain([line.total()].iter()).map(|c| Some(*c)).collect();
+                    assert_eq!(summary.amounts_of(&line.contact), Some(expected), "{} {}", org.name, line.contact);
+                }
+                assert_eq!(summary.lines().len(), lines.len() + 1, "a row per contact and the total");
+                assert_eq!(summary.amount("Total", 6), Some(lines.iter().map(AgedLine::total).sum()));
+                if which == Aged::Receivables {
+                    assert_eq!(receivables_over_90_days(&summary), Some(lines.iter().map(AgedLine::over_90_days).sum()));
+                }
+            }
+        }
     }
 }
 

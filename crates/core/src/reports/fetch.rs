@@ -1,15 +1,18 @@
 //! Fetching a client's key reports from Xero into the cache, through the same token vault, rate
 //! limiter and API client as a sync. Each report is stored on its own as it arrives; a report
-//! that fails (unreachable, refused, unreadable) keeps its cached copy and records why.
+//! that fails (unreachable, refused, unreadable) keeps its cached copy and records why. The aged
+//! summaries come from one paged read of the outstanding invoices (see `aged.rs`).
 
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
+use super::aged::{MAX_PAGES, Outstanding, PAGE_SIZE, Side, aged_summary, parse_invoice_page};
 use super::model::{ReportFailure, ReportKind, ReportsRefresh};
 use super::parse::parse_report;
 use crate::error::{Error, Result};
 use crate::model::FileId;
 use crate::xero::api::CallError;
+use crate::secret::Secret;
 use crate::xero::config::CONNECT_SCOPES;
 use crate::xero::sync::{Cancel, ConnectSummary, SyncProgress, XeroContext};
 use crate::xero::token_vault::lock;
@@ -18,6 +21,7 @@ use crate::xero::token_vault::lock;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ReportOrganisation {
+    name: Option<String>,
     base_currency: Option<String>,
     financial_year_end_day: Option<u32>,
     financial_year_end_month: Option<u32>,
@@ -52,10 +56,11 @@ fn month_end(d: NaiveDate) -> NaiveDate {
     month_start(next).pred_opt().expect("a day before a real date")
 }
 
-/// The Accounting API path (with query) that fetches `kind` as of `today`.
-pub fn report_path(kind: ReportKind, today: NaiveDate, year_start: NaiveDate) -> String {
+/// The Accounting API path (with query) that fetches `kind` as of `today`; `None` for the aged
+/// summaries, which are built from the outstanding invoices.
+pub fn report_path(kind: ReportKind, today: NaiveDate, year_start: NaiveDate) -> Option<String> {
     let base = "api.xro/2.0/Reports";
-    match kind {
+    Some(match kind {
         ReportKind::ProfitAndLossMonths => format!(
             "{base}/ProfitAndLoss?fromDate={}&toDate={}&periods=11&timeframe=MONTH",
             month_start(today),
@@ -63,18 +68,19 @@ pub fn report_path(kind: ReportKind, today: NaiveDate, year_start: NaiveDate) ->
         ),
         ReportKind::ProfitAndLossYearToDate => format!("{base}/ProfitAndLoss?fromDate={year_start}&toDate={today}"),
         ReportKind::BalanceSheet => format!("{base}/BalanceSheet?date={today}"),
-        ReportKind::AgedReceivables => format!("{base}/AgedReceivablesByContact?date={today}"),
-        ReportKind::AgedPayables => format!("{base}/AgedPayablesByContact?date={today}"),
         ReportKind::BankSummary => format!("{base}/BankSummary?fromDate={}&toDate={today}", month_start(today)),
-    }
+        ReportKind::AgedReceivables | ReportKind::AgedPayables => return None,
+    })
+}
+
+/// The path of one page of the invoices still awaiting payment.
+pub fn outstanding_invoices_path(page: usize) -> String {
+    format!("api.xro/2.0/Invoices?Statuses=AUTHORISED&summaryOnly=true&page={page}&pageSize={PAGE_SIZE}")
 }
 
 /// Why one report could not be refreshed, as a person reads it.
-fn failure_reason(kind: ReportKind, error: &CallError) -> String {
+fn failure_reason(error: &CallError) -> String {
     match error {
-        CallError::Status { status: 400, .. } if matches!(kind, ReportKind::AgedReceivables | ReportKind::AgedPayables) => {
-            "Xero refused the request (400): its API may offer this aged report only per contact.".to_owned()
-        }
         CallError::Status { status: 401, .. } if error.scope_missing() => {
             "Xero says this connection is not allowed to read this report; use Allow reports.".to_owned()
         }
@@ -151,18 +157,28 @@ impl XeroContext {
             org.financial_year_end_day.unwrap_or(31),
         );
 
-        let calls = allowed.iter().map(|kind| {
-            let path = report_path(*kind, today, year_start);
-            let access = &access;
-            let tenant = &tenant;
-            async move { (*kind, self.api.get_path(access, tenant, &path).await) }
+        let statements = allowed.iter().filter_map(|kind| Some((*kind, report_path(*kind, today, year_start)?))).map(|(kind, path)| {
+            let (access, tenant) = (&access, &tenant);
+            async move {
+                let outcome = match self.api.get_path(access, tenant, &path).await {
+                    Ok(body) => parse_report(&body)
+                        .map_err(|e| format!("Xero's answer could not be read as a report: {e}. The cached copy is kept.")),
+                    Err(e) => Err(failure_reason(&e)),
+                };
+                (kind, outcome)
+            }
         });
-        for (kind, answer) in futures::future::join_all(calls).await {
-            let outcome = match answer {
-                Ok(body) => parse_report(&body)
-                    .map_err(|e| format!("Xero's answer could not be read as a report: {e}. The cached copy is kept.")),
-                Err(e) => Err(failure_reason(kind, &e)),
-            };
+        let aged_kinds: Vec<ReportKind> = allowed.iter().copied().filter(|k| Side::of(*k).is_some()).collect();
+        let invoices = async {
+            if aged_kinds.is_empty() { Ok(Vec::new()) } else { self.outstanding_invoices(&access, &tenant).await }
+        };
+        let (mut outcomes, invoices) = futures::future::join(futures::future::join_all(statements), invoices).await;
+        let organisation_name = org.name.as_deref().unwrap_or(&name);
+        let now = crate::model::UnixMillis::now();
+        outcomes.extend(aged_kinds.iter().map(|kind| {
+            (*kind, invoices.as_ref().map(|list| aged_summary(*kind, list, today, organisation_name, now)).map_err(Clone::clone))
+        }));
+        for (kind, outcome) in outcomes {
             let mut cache = lock(&self.cache);
             match outcome {
                 Ok(report) => {
@@ -176,6 +192,25 @@ impl XeroContext {
             }
         }
         Ok(refresh)
+    }
+
+    /// Every invoice and bill the organisation has awaiting payment, page after page.
+    async fn outstanding_invoices(&self, access: &Secret, tenant: &str) -> std::result::Result<Vec<Outstanding>, String> {
+        let mut all = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let body = self.api.get_path(access, tenant, &outstanding_invoices_path(page)).await.map_err(|e| failure_reason(&e))?;
+            let page = parse_invoice_page(&body).map_err(|e| {
+                format!("Xero's list of outstanding invoices could not be read: {e}. The cached copy is kept.")
+            })?;
+            all.extend(page.outstanding);
+            if page.received < PAGE_SIZE {
+                return Ok(all);
+            }
+        }
+        Err(format!(
+            "This organisation has more than {} invoices awaiting payment; Switchboard stops there rather than show a partial summary.",
+            MAX_PAGES * PAGE_SIZE
+        ))
     }
 
     /// [`Self::refresh_reports`] as of this computer's local date.
@@ -219,18 +254,24 @@ mod tests {
     fn report_requests_name_the_periods() {
         let today = d("2026-11-25");
         let start = d("2026-07-01");
+        let path = |kind| report_path(kind, today, start);
         assert_eq!(
-            report_path(ReportKind::ProfitAndLossMonths, today, start),
-            "api.xro/2.0/Reports/ProfitAndLoss?fromDate=2026-11-01&toDate=2026-11-30&periods=11&timeframe=MONTH"
+            path(ReportKind::ProfitAndLossMonths).as_deref(),
+            Some("api.xro/2.0/Reports/ProfitAndLoss?fromDate=2026-11-01&toDate=2026-11-30&periods=11&timeframe=MONTH")
         );
         assert_eq!(
-            report_path(ReportKind::ProfitAndLossYearToDate, today, start),
-            "api.xro/2.0/Reports/ProfitAndLoss?fromDate=2026-07-01&toDate=2026-11-25"
+            path(ReportKind::ProfitAndLossYearToDate).as_deref(),
+            Some("api.xro/2.0/Reports/ProfitAndLoss?fromDate=2026-07-01&toDate=2026-11-25")
         );
-        assert_eq!(report_path(ReportKind::BalanceSheet, today, start), "api.xro/2.0/Reports/BalanceSheet?date=2026-11-25");
+        assert_eq!(path(ReportKind::BalanceSheet).as_deref(), Some("api.xro/2.0/Reports/BalanceSheet?date=2026-11-25"));
         assert_eq!(
-            report_path(ReportKind::BankSummary, today, start),
-            "api.xro/2.0/Reports/BankSummary?fromDate=2026-11-01&toDate=2026-11-25"
+            path(ReportKind::BankSummary).as_deref(),
+            Some("api.xro/2.0/Reports/BankSummary?fromDate=2026-11-01&toDate=2026-11-25")
+        );
+        assert_eq!(path(ReportKind::AgedReceivables), None, "built from the invoices");
+        assert_eq!(
+            outstanding_invoices_path(2),
+            "api.xro/2.0/Invoices?Statuses=AUTHORISED&summaryOnly=true&page=2&pageSize=1000"
         );
     }
 }

@@ -2,6 +2,7 @@
 //! report scopes (asked for only when a person chooses "Allow reports"), cached in SQLite with the
 //! time they were fetched, readable offline, and a practice-wide insight strip built from them.
 
+pub mod aged;
 pub mod csv;
 pub mod fetch;
 pub mod model;

@@ -27,12 +27,16 @@ pub enum ReportKind {
 
 /// Xero's broad report scope (apps created before 2 March 2026 may still use it).
 pub const BROAD_REPORTS_SCOPE: &str = "accounting.reports.read";
+/// Other scopes that read invoices: the broad ones of apps created before 2 March 2026, and the
+/// granular scope that also writes them.
+const OTHER_INVOICE_SCOPES: &[&str] = &["accounting.transactions", "accounting.transactions.read", "accounting.invoices"];
 
-/// The granular report scopes Switchboard asks for when a person chooses "Allow reports".
+/// The granular scopes Switchboard asks for when a person chooses "Allow reports". The aged
+/// summaries are built from the outstanding invoices (see `aged.rs`), hence the invoice scope.
 pub const REPORT_SCOPES: &[&str] = &[
     "accounting.reports.profitandloss.read",
     "accounting.reports.balancesheet.read",
-    "accounting.reports.aged.read",
+    "accounting.invoices.read",
     "accounting.reports.banksummary.read",
 ];
 
@@ -83,9 +87,13 @@ impl ReportKind {
         }
     }
 
-    /// Whether a token set with these scopes may read it (its granular scope or the broad one).
+    /// Whether a token set with these scopes may read it (its granular scope or a broad one).
     pub fn allowed_by(self, scopes: &[String]) -> bool {
-        scopes.iter().any(|s| s == self.scope() || s == BROAD_REPORTS_SCOPE)
+        let broad: &[&str] = match self {
+            ReportKind::AgedReceivables | ReportKind::AgedPayables => OTHER_INVOICE_SCOPES,
+            _ => &[BROAD_REPORTS_SCOPE],
+        };
+        scopes.iter().any(|s| s == self.scope() || broad.contains(&s.as_str()))
     }
 }
 
