@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "client_reports",
     "report_insights",
     "refresh_reports",
+    "refresh_all_reports",
     "allow_reports",
     "open_reports_in_xero",
 ];

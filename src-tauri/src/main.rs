@@ -154,6 +154,7 @@ fn main() {
             reports::client_reports,
             reports::report_insights,
             reports::refresh_reports,
+            reports::refresh_all_reports,
             reports::allow_reports,
             reports::open_reports_in_xero,
         ])

@@ -3,7 +3,7 @@
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::model::FileId;
-use switchboard_core::reports::model::{ClientReports, ReportInsight, ReportsRefresh};
+use switchboard_core::reports::model::{AllReportsRefresh, ClientReports, ReportInsight, ReportsRefresh};
 use switchboard_core::xero::sync::{ConnectSummary, SyncProgress};
 use tauri::{AppHandle, Emitter, State};
 
@@ -23,6 +23,12 @@ pub async fn report_insights(state: State<'_, Shared>) -> Result<Vec<ReportInsig
 pub async fn refresh_reports(state: State<'_, Shared>, id: FileId) -> Result<ReportsRefresh, ErrorPayload> {
     let (xero, _) = state.run("refresh_reports", |s| s.xero()).await?;
     Ok(xero.refresh_reports_today(id).await?)
+}
+
+#[tauri::command]
+pub async fn refresh_all_reports(state: State<'_, Shared>) -> Result<AllReportsRefresh, ErrorPayload> {
+    let (xero, _) = state.run("refresh_all_reports", |s| s.xero()).await?;
+    Ok(xero.refresh_all_reports_today().await?)
 }
 
 #[tauri::command]

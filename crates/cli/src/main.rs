@@ -58,9 +58,10 @@ enum Command {
         #[arg(long)]
         xpm: bool,
     },
-    /// Sync every connected client file with Xero, and refresh the XPM clients when XPM is
-    /// connected (for a nightly scheduled task). Exits 0 when everything synced, 3 when some
-    /// need attention (the summary says which kind).
+    /// Sync every connected client file with Xero, refresh the reports of every client whose
+    /// connection allows them, and the XPM clients when XPM is connected (for a nightly scheduled
+    /// task). Exits 0 when everything synced, 3 when something needs attention (the summary says
+    /// what).
     Sync,
     /// Print one of a client's key reports from the cache (readable offline).
     Report {

@@ -92,20 +92,31 @@ pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
     let runtime = runtime()?;
     let report = runtime.block_on(ctx.sync(None, &AtomicBool::new(false), show_progress)).map_err(|e| e.to_string())?;
     eprintln!();
-    let files = summary(report);
-    if !xpm_connected {
-        return Ok(files);
-    }
-    match runtime.block_on(ctx.refresh_xpm()) {
-        Ok(r) => {
-            println!("{}", xpm_summary(r));
-            Ok(files)
+    let mut exit = summary(report);
+    let mut attention = |ok: bool| {
+        if !ok {
+            exit = ExitCode::from(NEEDS_ATTENTION);
         }
-        Err(e) => {
-            println!("XPM was not refreshed: {e}");
-            Ok(ExitCode::from(NEEDS_ATTENTION))
+    };
+    // The reports of every client that allows them, so the insights compare nightly figures.
+    let reports = runtime.block_on(ctx.refresh_all_reports_today()).map_err(|e| e.to_string())?;
+    if reports.clients > 0 {
+        println!("Reports: refreshed {} of {} clients ({} reports).", reports.clients - reports.failed.len() as u32, reports.clients, reports.fetched);
+        for f in &reports.failed {
+            println!("  {}: {}", f.display_name, f.reason);
+        }
+        attention(reports.failed.is_empty());
+    }
+    if xpm_connected {
+        match runtime.block_on(ctx.refresh_xpm()) {
+            Ok(r) => println!("{}", xpm_summary(r)),
+            Err(e) => {
+                println!("XPM was not refreshed: {e}");
+                attention(false);
+            }
         }
     }
+    Ok(exit)
 }
 
 /// `switchboard connect --xpm`: the practice's XPM, through the same sign-in.

@@ -137,6 +137,16 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
     let asked = command(&["report", &org.name, "profit-and-loss", "--refresh"]).output().unwrap();
     let err = text(&asked.stderr);
     assert!(err.contains("not allowed to read this report; use Allow reports"), "{err}");
+
+    // The nightly `switchboard sync` refreshes every client's reports too, and names the clients
+    // whose reports Xero refused (exit 3: something needs attention).
+    let nightly = command(&["sync"]).output().unwrap();
+    let out = text(&nightly.stdout);
+    assert_eq!(nightly.status.code(), Some(3), "{out}");
+    assert!(out.contains("Reports: refreshed 0 of 2 clients (0 reports)."), "{out}");
+    for org in sim.orgs() {
+        assert!(out.contains(&format!("  {}: Xero says this connection is not allowed to read this report", org.name)), "{out}");
+    }
 }
 
 /// Removes the test's token sets from the kernel keyring.

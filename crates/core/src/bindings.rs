@@ -37,6 +37,7 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::session::XpmLinkChoice::export_all(&cfg)?;
     crate::reports::model::ClientReports::export_all(&cfg)?;
     crate::reports::model::ReportsRefresh::export_all(&cfg)?;
+    crate::reports::model::AllReportsRefresh::export_all(&cfg)?;
     crate::reports::model::ReportInsight::export_all(&cfg)?;
     Ok(())
 }

@@ -140,6 +140,34 @@ async fn aged_summaries_read_every_page_of_invoices() {
     }
 }
 
+/// "Refresh every client": every connected client allowed to read reports is refreshed, one
+/// client's failures are reported by name and never stop the others.
+#[tokio::test]
+async fn every_clients_reports_refresh_together_and_failures_are_named() {
+    let (sim, ctx, _dir) = start(4).await;
+    connect(&ctx, &with_reports()).await;
+    ctx.cache.lock().unwrap().upsert_files(&[switchboard_core::model::ClientFileDraft::named("Paper only")]).unwrap();
+    let today = d("2026-11-25");
+
+    let all = ctx.refresh_all_reports(today).await.unwrap();
+    assert_eq!((all.clients, all.fetched), (4, 24), "{all:?}");
+    assert!(all.failed.is_empty(), "{all:?}");
+    for org in sim.orgs() {
+        let file = file_of(&ctx, &org);
+        let page = client_reports(&ctx.cache.lock().unwrap(), file).unwrap();
+        assert!(page.reports.iter().all(|r| r.report.is_some()), "{} has every report", org.name);
+    }
+
+    // One organisation's Bank Summary comes back cut off: that client is named, the rest refresh.
+    let broken = &sim.orgs()[2];
+    sim.faults().add(FaultRule::new(FaultKind::Malformed).path_prefix("/api/api.xro/2.0/Reports/BankSummary").tenant(broken.organisation_id));
+    let all = ctx.refresh_all_reports(today).await.unwrap();
+    assert_eq!((all.clients, all.fetched), (4, 23), "{all:?}");
+    assert_eq!(all.failed.len(), 1, "{all:?}");
+    assert_eq!(all.failed[0].display_name, broken.name);
+    assert!(all.failed[0].reason.contains("cut off"), "{}", all.failed[0].reason);
+}
+
 #[tokio::test]
 async fn a_hostile_answer_or_a_lost_xero_keeps_the_cached_report() {
     let (sim, ctx, _dir) = start(2).await;

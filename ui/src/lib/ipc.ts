@@ -35,6 +35,7 @@ import type { XpmSuggestion } from "../bindings/XpmSuggestion";
 import type { ClientReports } from "../bindings/ClientReports";
 import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
+import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -80,6 +81,7 @@ export const COMMANDS = {
   clientReports: "client_reports",
   reportInsights: "report_insights",
   refreshReports: "refresh_reports",
+  refreshAllReports: "refresh_all_reports",
   allowReports: "allow_reports",
   openReportsInXero: "open_reports_in_xero",
 } as const;
@@ -208,6 +210,11 @@ export function reportInsights(): Promise<ReportInsight[]> {
 /** Fetches the client's reports from Xero into the cache; failures keep the cached copies. */
 export function refreshReports(id: FileId): Promise<ReportsRefresh> {
   return call<ReportsRefresh>(COMMANDS.refreshReports, { id });
+}
+
+/** Refreshes the reports of every connected client that allows them; one failing never stops the others. */
+export function refreshAllReports(): Promise<AllReportsRefresh> {
+  return call<AllReportsRefresh>(COMMANDS.refreshAllReports);
 }
 
 /** "Allow reports": Xero's consent in the browser, asking for the report scopes too. */

@@ -9,6 +9,7 @@ import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { ReportRow } from "../bindings/ReportRow";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
+import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
 
 const formats = new Map<string, Intl.NumberFormat>();
 
@@ -145,6 +146,22 @@ export function refreshText(result: ReportsRefresh): { level: "ok" | "warn"; tex
     parts.push("Nothing was fetched: reports are not allowed for this connection yet. Use Allow reports.");
   }
   return { level: result.failed.length > 0 || result.fetched === 0 ? "warn" : "ok", text: parts.join(" ") || "Nothing to refresh." };
+}
+
+/** What "Refresh every client" did, naming the clients that did not fully refresh. */
+export function refreshAllText(result: AllReportsRefresh): { level: "ok" | "warn"; text: string } {
+  if (result.clients === 0) {
+    return { level: "warn", text: "No connected client allows reports yet: use Allow reports on a client's Reports page." };
+  }
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const parts = [`Refreshed ${plural(result.fetched, "report")} of ${plural(result.clients, "client")}.`];
+  if (result.failed.length > 0) {
+    const SHOWN = 5;
+    const names = result.failed.slice(0, SHOWN).map((f) => f.display_name);
+    const more = result.failed.length > SHOWN ? ` and ${result.failed.length - SHOWN} more` : "";
+    parts.push(`Not fully refreshed: ${names.join(", ")}${more} (${result.failed[0].reason}); their cached copies are shown.`);
+  }
+  return { level: result.failed.length > 0 ? "warn" : "ok", text: parts.join(" ") };
 }
 
 const INSIGHT_TEXT: Record<InsightKind, (i: ReportInsight, amount: (c: number) => string) => string> = {

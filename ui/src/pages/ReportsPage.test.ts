@@ -13,7 +13,7 @@ import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { ReportRow } from "../bindings/ReportRow";
 import { runAction } from "../lib/actions";
-import { formatAmount, netProfitTrend, receivablesOver90, tableItems } from "../lib/reports";
+import { formatAmount, netProfitTrend, receivablesOver90, refreshAllText, tableItems } from "../lib/reports";
 import { router } from "../lib/router.svelte";
 import { makeFile, makeTable, NOW } from "../test/fixtures";
 import { go, resetApp, text, until } from "../test/harness";
@@ -100,6 +100,10 @@ function core(answers: { reports: () => ClientReports; insights?: ReportInsight[
       case "client_reports": return answers.reports();
       case "report_insights": return answers.insights ?? [];
       case "refresh_reports": return { fetched: 5, failed: [{ kind: "balance_sheet", reason: "Xero could not be reached (the connection failed)." }], not_allowed: [] };
+      case "refresh_all_reports": return {
+        clients: 8, fetched: 45,
+        failed: Array.from({ length: 6 }, (_, i) => ({ file: 20 + i, display_name: `Client ${i}`, reason: "Xero could not be reached (the connection failed)." })),
+      };
       case "allow_reports": answers.onAllow?.(); return { connected: 1, sync: { synced: 1, failed: 0, disconnected: 0, needs_reconnect: 0, cancelled: false } };
       case "open_reports_in_xero": return null;
     }
@@ -211,6 +215,29 @@ describe("the Reports page", () => {
     expect(calls.find((c) => c.cmd === "refresh_reports")!.args).toEqual({ id: 7 });
     await fireEvent.click(container.querySelector("[data-testid=open-in-xero]")!);
     await until(() => expect(calls.find((c) => c.cmd === "open_reports_in_xero")?.args).toEqual({ id: 7 }));
+  });
+
+  it("refreshes every client from the insight strip and names the ones that did not fully refresh", async () => {
+    const calls = core({ reports: () => page() });
+    go("#/clients/7/reports");
+    const { container } = render(App);
+    await until(() => expect(container.querySelector("[data-testid=refresh-all-reports]")).not.toBeNull());
+    const reads = calls.filter((c) => c.cmd === "report_insights").length;
+    await fireEvent.click(container.querySelector("[data-testid=refresh-all-reports]")!);
+    await until(() => expect(text(container.querySelector("[data-testid=refresh-message]"))).toContain("Refreshed 45 reports of 8 clients."));
+    expect(text(container.querySelector("[data-testid=refresh-message]"))).toContain(
+      "Not fully refreshed: Client 0, Client 1, Client 2, Client 3, Client 4 and 1 more (Xero could not be reached (the connection failed).); their cached copies are shown.",
+    );
+    expect(calls.filter((c) => c.cmd === "refresh_all_reports").length).toBe(1);
+    await until(() => expect(calls.filter((c) => c.cmd === "report_insights").length).toBe(reads + 1));
+  });
+
+  it("says when no client allows reports yet", () => {
+    expect(refreshAllText({ clients: 0, fetched: 0, failed: [] })).toEqual({
+      level: "warn",
+      text: "No connected client allows reports yet: use Allow reports on a client's Reports page.",
+    });
+    expect(refreshAllText({ clients: 1, fetched: 6, failed: [] })).toEqual({ level: "ok", text: "Refreshed 6 reports of 1 client." });
   });
 
   it("shows the first insights, largest first as the core sends them, and the rest on request", async () => {

@@ -7,10 +7,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::aged::{MAX_PAGES, Outstanding, PAGE_SIZE, Side, aged_summary, parse_invoice_page};
-use super::model::{ReportFailure, ReportKind, ReportsRefresh};
+use super::model::{AllReportsRefresh, ClientReportFailure, ReportFailure, ReportKind, ReportsRefresh};
 use super::parse::parse_report;
 use crate::error::{Error, Result};
-use crate::model::FileId;
+use crate::model::{ConnectionState, FileId};
 use crate::xero::api::CallError;
 use crate::secret::Secret;
 use crate::xero::config::CONNECT_SCOPES;
@@ -211,6 +211,54 @@ impl XeroContext {
             "This organisation has more than {} invoices awaiting payment; Switchboard stops there rather than show a partial summary.",
             MAX_PAGES * PAGE_SIZE
         ))
+    }
+
+    /// Refreshes the reports of every connected client whose connection may read them, a few
+    /// clients at a time (the rate limiter paces the calls per organisation). One client failing
+    /// never stops the others.
+    pub async fn refresh_all_reports(&self, today: NaiveDate) -> Result<AllReportsRefresh> {
+        use futures::StreamExt;
+        /// Each client makes up to six calls at once; Switchboard's own cap is 32 in flight.
+        const CLIENTS_AT_ONCE: usize = 6;
+        let clients: Vec<(FileId, String)> = {
+            let cache = lock(&self.cache);
+            let mut clients = Vec::new();
+            for f in cache.list_files()? {
+                if f.connection != ConnectionState::Connected || f.xero.is_none() {
+                    continue;
+                }
+                if cache.token_set_of(f.id)?.is_some_and(|set| ReportKind::ALL.iter().any(|k| k.allowed_by(&set.scopes))) {
+                    clients.push((f.id, f.display_name));
+                }
+            }
+            clients
+        };
+        let results: Vec<_> = futures::stream::iter(clients)
+            .map(|(file, name)| async move { (file, name, self.refresh_reports(file, today).await) })
+            .buffer_unordered(CLIENTS_AT_ONCE)
+            .collect()
+            .await;
+        let mut all = AllReportsRefresh::default();
+        for (file, display_name, result) in results {
+            all.clients += 1;
+            let reason = match result {
+                Ok(refresh) => {
+                    all.fetched += refresh.fetched;
+                    refresh.failed.into_iter().next().map(|f| f.reason)
+                }
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(reason) = reason {
+                all.failed.push(ClientReportFailure { file, display_name, reason });
+            }
+        }
+        all.failed.sort_by_cached_key(|f| f.display_name.to_lowercase());
+        Ok(all)
+    }
+
+    /// [`Self::refresh_all_reports`] as of this computer's local date.
+    pub async fn refresh_all_reports_today(&self) -> Result<AllReportsRefresh> {
+        self.refresh_all_reports(chrono::Local::now().date_naive()).await
     }
 
     /// [`Self::refresh_reports`] as of this computer's local date.

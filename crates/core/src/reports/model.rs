@@ -240,6 +240,25 @@ pub struct ReportFailure {
     pub reason: String,
 }
 
+/// What refreshing every client's reports did ("Refresh every client", the nightly sync).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct AllReportsRefresh {
+    /// Connected clients whose connection may read reports; each was refreshed.
+    pub clients: u32,
+    /// Reports fetched across them.
+    pub fetched: u32,
+    /// Clients with a report that could not be refreshed (cached copies kept), by name.
+    pub failed: Vec<ClientReportFailure>,
+}
+
+/// A client whose refresh did not fully work, and the first reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ClientReportFailure {
+    pub file: FileId,
+    pub display_name: String,
+    pub reason: String,
+}
+
 /// A practice-wide observation from the cached reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ReportInsight {
