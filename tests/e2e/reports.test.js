@@ -6,6 +6,7 @@
 // The system browser is replaced by a recorder (SWITCHBOARD_BROWSER); tokens go to the Linux
 // kernel keyring (SWITCHBOARD_KEYRING).
 
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/harness.js';
