@@ -17,7 +17,7 @@ use chrono::{Months, NaiveDate};
 use serde_json::Value;
 
 use super::model::{Cell, Report, ReportKind, ReportRow};
-use super::parse::{ParseError, parse_amount};
+use super::parse::{ParseError, bad, parse_amount, read_answer, text};
 use crate::model::UnixMillis;
 
 /// Invoices asked for per page: Xero's largest page.
@@ -26,7 +26,6 @@ pub const PAGE_SIZE: usize = 1000;
 pub const MAX_PAGES: usize = 50;
 /// A page of 1,000 summary invoices is about 1 MB.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-const MAX_TEXT: usize = 300;
 
 pub const AGE_COLUMNS: [&str; 6] = ["Current", "< 1 Month", "1 Month", "2 Months", "3 Months", "Older"];
 
@@ -70,26 +69,10 @@ pub struct InvoicePage {
     pub outstanding: Vec<Outstanding>,
 }
 
-fn bad(what: impl Into<String>) -> ParseError {
-    ParseError(what.into())
-}
-
-fn text(s: &str) -> String {
-    crate::xero::printable(s, MAX_TEXT)
-}
-
 /// Reads one page of `GET Invoices`, keeping the authorised invoices with an amount due.
 /// Types and statuses Switchboard does not know are skipped, not errors.
 pub fn parse_invoice_page(body: &[u8]) -> Result<InvoicePage, ParseError> {
-    if body.len() > MAX_BODY_BYTES {
-        return Err(bad(format!("the answer is {} MB, far larger than a page of invoices", body.len() / (1024 * 1024))));
-    }
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        bad(if e.is_eof() { "the answer was cut off".to_owned() } else { "the answer is not a list of Xero invoices (not JSON)".to_owned() })
-    })?;
-    if let Some(status) = value.get("Status").and_then(Value::as_str).filter(|s| !s.eq_ignore_ascii_case("OK")) {
-        return Err(bad(format!("Xero answered with status {}", text(status))));
-    }
+    let value = read_answer(body, MAX_BODY_BYTES, "a page of invoices")?;
     let list = value.get("Invoices").and_then(Value::as_array).ok_or_else(|| bad("the answer has no Invoices"))?;
     let outstanding = list.iter().map(read_invoice).filter_map(Result::transpose).collect::<Result<_, _>>()?;
     Ok(InvoicePage { received: list.len(), outstanding })

@@ -11,8 +11,8 @@ use super::model::{AllReportsRefresh, ClientReportFailure, ReportFailure, Report
 use super::parse::parse_report;
 use crate::error::{Error, Result};
 use crate::model::{ConnectionState, FileId};
-use crate::xero::api::CallError;
 use crate::secret::Secret;
+use crate::xero::api::CallError;
 use crate::xero::config::CONNECT_SCOPES;
 use crate::xero::sync::{Cancel, ConnectSummary, SyncProgress, XeroContext};
 use crate::xero::token_vault::lock;

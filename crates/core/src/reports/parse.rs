@@ -24,21 +24,28 @@ const MAX_TEXT: usize = 300;
 #[error("{0}")]
 pub struct ParseError(pub String);
 
-fn bad(what: impl Into<String>) -> ParseError {
+pub(super) fn bad(what: impl Into<String>) -> ParseError {
     ParseError(what.into())
 }
 
-/// Reads the first report of a Reports answer.
-pub fn parse_report(body: &[u8]) -> Result<Report, ParseError> {
-    if body.len() > MAX_BODY_BYTES {
-        return Err(bad(format!("the answer is {} MB, far larger than a report", body.len() / (1024 * 1024))));
+/// Reads an untrusted Accounting API answer as JSON: no larger than `max_bytes`, complete, and
+/// not an error status. `what` names what the answer should be ("a report").
+pub(super) fn read_answer(body: &[u8], max_bytes: usize, what: &str) -> Result<Value, ParseError> {
+    if body.len() > max_bytes {
+        return Err(bad(format!("the answer is {} MB, far larger than {what}", body.len() / (1024 * 1024))));
     }
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        bad(if e.is_eof() { "the answer was cut off".to_owned() } else { "the answer is not a Xero report (not JSON)".to_owned() })
+        bad(if e.is_eof() { "the answer was cut off".to_owned() } else { format!("the answer is not {what} from Xero (not JSON)") })
     })?;
     if let Some(status) = value.get("Status").and_then(Value::as_str).filter(|s| !s.eq_ignore_ascii_case("OK")) {
         return Err(bad(format!("Xero answered with status {}", text(status))));
     }
+    Ok(value)
+}
+
+/// Reads the first report of a Reports answer.
+pub fn parse_report(body: &[u8]) -> Result<Report, ParseError> {
+    let value = read_answer(body, MAX_BODY_BYTES, "a report")?;
     let report = value
         .get("Reports")
         .and_then(Value::as_array)
@@ -137,7 +144,7 @@ fn read_cells(row: &Value, first_amount: usize) -> Result<Vec<Cell>, ParseError>
 }
 
 /// Untrusted text: no control characters, bounded length.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     crate::xero::printable(s, MAX_TEXT)
 }
 
