@@ -123,6 +123,13 @@ describe('Client reports (real window, simulated Xero, then offline)', () => {
     const bars = await browser.execute(() => document.querySelectorAll('svg g[data-month]').length);
     assert.equal(bars, 12);
 
+    // "Refresh every client": both connected organisations allow reports, six reports each.
+    await (await browser.$('[data-testid="refresh-all-reports"]')).click();
+    await eventually(async () => {
+      const message = await browser.execute(() => document.querySelector('[data-testid="refresh-message"]')?.textContent ?? '');
+      return message.includes('Refreshed 12 reports of 2 clients.') ? message : null;
+    }, { timeout: 40000, message: 'every client to be refreshed' });
+
     // `REPORTS_SCREENSHOT=<png>`: also capture the real window here (docs/reports.png).
     if (process.env.REPORTS_SCREENSHOT) {
       // Tall enough for the title, the strip, the figures, the chart and the Profit and Loss
