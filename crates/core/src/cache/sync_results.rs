@@ -18,6 +18,8 @@ pub struct SyncTarget {
     pub token_set: TokenSetId,
     pub payroll_off: bool,
     pub fixed_assets_off: bool,
+    /// Its state is Connected (not disconnected at Xero, nor waiting for a reconnect).
+    pub connected: bool,
 }
 
 /// What one file's sync found.
@@ -35,7 +37,8 @@ impl Cache {
     /// Files connected through a token set that still works (others need a person first).
     pub fn sync_targets(&self) -> Result<Vec<SyncTarget>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT f.id, f.xero_tenant_id, f.token_set_id, f.payroll_state, f.assets_state
+            "SELECT f.id, f.xero_tenant_id, f.token_set_id, f.payroll_state, f.assets_state,
+                    f.connection_state = 'connected'
              FROM client_files f JOIN token_sets t ON t.id = f.token_set_id
              WHERE f.xero_tenant_id IS NOT NULL AND t.needs_reconnect = 0
              ORDER BY f.id",
@@ -48,6 +51,7 @@ impl Cache {
                 token_set: TokenSetId(row.get(2)?),
                 payroll_off: row.get::<_, String>(3)? == off,
                 fixed_assets_off: row.get::<_, String>(4)? == off,
+                connected: row.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -3,6 +3,8 @@
 //! that fails (unreachable, refused, unreadable) keeps its cached copy and records why. The aged
 //! summaries come from one paged read of the outstanding invoices (see `aged.rs`).
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
@@ -10,7 +12,8 @@ use super::aged::{MAX_PAGES, Outstanding, PAGE_SIZE, Side, aged_summary, parse_i
 use super::model::{AllReportsRefresh, ClientReportFailure, ReportFailure, ReportKind, ReportsRefresh};
 use super::parse::parse_report;
 use crate::error::{Error, Result};
-use crate::model::{ConnectionState, FileId};
+use crate::cache::TokenSetId;
+use crate::model::FileId;
 use crate::secret::Secret;
 use crate::xero::api::CallError;
 use crate::xero::config::CONNECT_SCOPES;
@@ -213,35 +216,36 @@ impl XeroContext {
         ))
     }
 
-    /// Refreshes the reports of every connected client whose connection may read them, a few
-    /// clients at a time (the rate limiter paces the calls per organisation). One client failing
+    /// Refreshes the reports of every connected client whose connection may read them, all at
+    /// once under the rate limiter (as "Refresh all from Xero" does for users). One client failing
     /// never stops the others.
     pub async fn refresh_all_reports(&self, today: NaiveDate) -> Result<AllReportsRefresh> {
-        use futures::StreamExt;
-        /// Each client makes up to six calls at once; Switchboard's own cap is 32 in flight.
-        const CLIENTS_AT_ONCE: usize = 6;
-        let clients: Vec<(FileId, String)> = {
+        let clients: Vec<FileId> = {
             let cache = lock(&self.cache);
+            // Whether each sign-in may read any report, looked up once per sign-in.
+            let mut may_read: HashMap<TokenSetId, bool> = HashMap::new();
             let mut clients = Vec::new();
-            for f in cache.list_files()? {
-                if f.connection != ConnectionState::Connected || f.xero.is_none() {
-                    continue;
-                }
-                if cache.token_set_of(f.id)?.is_some_and(|set| ReportKind::ALL.iter().any(|k| k.allowed_by(&set.scopes))) {
-                    clients.push((f.id, f.display_name));
+            for target in cache.sync_targets()?.into_iter().filter(|t| t.connected) {
+                let allowed = match may_read.get(&target.token_set) {
+                    Some(allowed) => *allowed,
+                    None => {
+                        let scopes = cache.token_set(target.token_set)?.scopes;
+                        let allowed = ReportKind::ALL.iter().any(|k| k.allowed_by(&scopes));
+                        may_read.insert(target.token_set, allowed);
+                        allowed
+                    }
+                };
+                if allowed {
+                    clients.push(target.file);
                 }
             }
             clients
         };
-        let results: Vec<_> = futures::stream::iter(clients)
-            .map(|(file, name)| async move { (file, name, self.refresh_reports(file, today).await) })
-            .buffer_unordered(CLIENTS_AT_ONCE)
-            .collect()
-            .await;
+        let outcomes = futures::future::join_all(clients.iter().map(|file| self.refresh_reports(*file, today))).await;
         let mut all = AllReportsRefresh::default();
-        for (file, display_name, result) in results {
+        for (file, outcome) in clients.into_iter().zip(outcomes) {
             all.clients += 1;
-            let reason = match result {
+            let reason = match outcome {
                 Ok(refresh) => {
                     all.fetched += refresh.fetched;
                     refresh.failed.into_iter().next().map(|f| f.reason)
@@ -249,6 +253,7 @@ impl XeroContext {
                 Err(e) => Some(e.to_string()),
             };
             if let Some(reason) = reason {
+                let display_name = lock(&self.cache).file(file)?.display_name;
                 all.failed.push(ClientReportFailure { file, display_name, reason });
             }
         }
