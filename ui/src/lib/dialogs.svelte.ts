@@ -39,6 +39,21 @@ export async function changed(): Promise<void> {
   await reload();
 }
 
+/**
+ * Runs a dialog's change. When it works: the toast it returns, `close`, and the screen reloaded;
+ * the result is null. When it fails: the sentence to show in the dialog.
+ */
+export async function applyChange(change: () => Promise<string>, close: () => void): Promise<string | null> {
+  try {
+    showToast("ok", await change());
+    close();
+    await changed();
+    return null;
+  } catch (e) {
+    return (e as { message: string }).message;
+  }
+}
+
 /** Opens a file's Xero dashboard or XPM page; a refusal or failure is said in a toast. */
 export async function openDashboard(kind: "xero" | "xpm", file: ClientFile): Promise<void> {
   try {
