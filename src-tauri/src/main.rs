@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use switchboard_core::model::FileId;
 use switchboard_core::session::{CacheStatus, ClientDetails, CsvExport, FreshCache};
-use switchboard_core::table::ClientTable;
 use switchboard_core::{ErrorKind, ErrorPayload, Session};
+use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
 
 mod client_actions;
@@ -62,9 +62,10 @@ async fn cache_status(state: State<'_, Shared>) -> Result<CacheStatus, ErrorPayl
     state.run("cache_status", |s| Ok(s.status())).await
 }
 
+/// The table as `ClientTablePayload` JSON, written by the core and passed on as it is.
 #[tauri::command]
-async fn load_client_table(state: State<'_, Shared>) -> Result<ClientTable, ErrorPayload> {
-    state.run("load_client_table", |s| s.client_table()).await
+async fn load_client_table(state: State<'_, Shared>) -> Result<Response, ErrorPayload> {
+    state.run("load_client_table", |s| s.client_table_json()).await.map(Response::new)
 }
 
 #[tauri::command]

@@ -21,6 +21,7 @@ import type { XeroStatus } from "../src/bindings/XeroStatus";
 import type { WorkItem } from "../src/bindings/WorkItem";
 import { generateFiles, makeDetails, makeTable } from "../src/test/fixtures";
 import { unavailableExplanation } from "../src/lib/format";
+import { encodeClientTable } from "../src/lib/client-table";
 
 const params = new URLSearchParams(location.search);
 const count = Number(params.get("n") ?? 400);
@@ -151,7 +152,7 @@ mockIPC((cmd, args) => {
         : { state: "ready", path: "/home/anna/.local/share/switchboard/cache.sqlite3" };
     case "load_client_table":
       // Fresh objects every time, as the real IPC (JSON) gives.
-      return makeTable(structuredClone(files), { stale: params.get("stale") === "1", last_synced_at: files.length ? now - 3 * 60_000 : null });
+      return encodeClientTable(makeTable(structuredClone(files), { stale: params.get("stale") === "1", last_synced_at: files.length ? now - 3 * 60_000 : null }));
     case "client_details": {
       const file = files.find((f) => f.id === a.id);
       if (!file) throw { kind: "not_found", message: "That client file is no longer in the cache." };

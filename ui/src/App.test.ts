@@ -8,6 +8,7 @@ import type { ErrorPayload } from "./bindings/ErrorPayload";
 import { makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
 import { clearMocks, go, installCore, resetApp, text, until, type FakeCore } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
+import { encodeClientTable } from "./lib/client-table";
 
 beforeEach(resetApp);
 afterEach(() => clearMocks());
@@ -109,7 +110,7 @@ describe("start-up", () => {
       if (cmd === "cache_status") return { state: "ready", path: "/x" };
       if (cmd === "load_client_table") {
         if (fail) throw { kind: "storage", message: "The cache could not be read. Try again." };
-        return makeTable(files);
+        return encodeClientTable(makeTable(files));
       }
       return null;
     });

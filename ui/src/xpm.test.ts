@@ -14,6 +14,7 @@ import { buildIndex, MAX_RESULTS, searchXpm } from "./lib/xpm.svelte";
 import { makeFile, makeTable, NOW } from "./test/fixtures";
 import { go, resetApp, text, until } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
+import { encodeClientTable } from "./lib/client-table";
 
 const record = (uuid: string, name: string, extra: Partial<XpmClientRecord> = {}): XpmClientRecord => ({
   uuid,
@@ -60,7 +61,7 @@ function install(fake: Fake) {
       case "cache_status":
         return { state: "ready", path: "/tmp/cache.sqlite3" };
       case "load_client_table":
-        return makeTable(fake.files);
+        return encodeClientTable(makeTable(fake.files));
       case "table_painted":
         return null;
       case "xero_status":

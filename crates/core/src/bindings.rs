@@ -11,6 +11,7 @@ use ts_rs::{Config, ExportError, TS};
 pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_out_dir(dir);
     crate::table::ClientTable::export_all(&cfg)?;
+    crate::table::ClientTablePayload::export_all(&cfg)?;
     crate::session::CacheStatus::export_all(&cfg)?;
     crate::session::ClientDetails::export_all(&cfg)?;
     crate::session::CsvExport::export_all(&cfg)?;

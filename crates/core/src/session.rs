@@ -15,7 +15,7 @@ use crate::xero::sync::{Cancel, XeroContext};
 use crate::xero::token_vault::{SharedCache, lock};
 use crate::secret::Secret;
 use crate::error::{Error, ErrorPayload, Result};
-use crate::model::{ClientFile, FileId};
+use crate::model::{ClientFile, FileId, UnixMillis};
 use crate::table::ClientTable;
 use crate::work_list::{WorkItem, work_list};
 
@@ -100,6 +100,11 @@ impl Session {
 
     pub fn client_table(&self) -> std::result::Result<ClientTable, ErrorPayload> {
         Ok(self.cache()?.client_table()?)
+    }
+
+    /// The table as the screen loads it: [`crate::table::ClientTablePayload`] JSON.
+    pub fn client_table_json(&self) -> std::result::Result<String, ErrorPayload> {
+        Ok(self.cache()?.client_table_json(UnixMillis::now())?)
     }
 
     pub fn client_details(&self, id: FileId) -> std::result::Result<ClientDetails, ErrorPayload> {

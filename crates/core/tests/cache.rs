@@ -2,6 +2,7 @@
 
 use switchboard_core::Cache;
 use switchboard_core::model::*;
+use switchboard_core::table::{ClientRow, ClientTablePayload, PracticeSummary};
 
 fn temp_cache() -> (tempfile::TempDir, Cache) {
     let dir = tempfile::tempdir().unwrap();
@@ -122,10 +123,33 @@ fn every_state_of_every_column_round_trips() {
     let reopened = Cache::open(&path).unwrap();
     let listed = reopened.list_files().unwrap();
     assert_eq!(listed.len(), drafts.len());
-    for file in listed {
+    for file in &listed {
         let index = ids.iter().position(|id| *id == file.id).unwrap();
         let link = drafts[index].xpm_client_uuid.as_ref().map(|_| xpm.clone());
-        assert_eq!(file, expected(file.id, &drafts[index], link));
+        assert_eq!(*file, expected(file.id, &drafts[index], link));
+    }
+    assert_payload_is(&reopened, &listed);
+}
+
+/// The JSON the screen loads holds exactly these files, as rows, and their summary.
+fn assert_payload_is(cache: &Cache, files: &[ClientFile]) {
+    let now = UnixMillis::now();
+    let payload: serde_json::Value = serde_json::from_str(&cache.client_table_json(now).unwrap()).unwrap();
+    let expected = ClientTablePayload {
+        summary: PracticeSummary::of(files, now),
+        rows: files.iter().map(ClientRow::from).collect(),
+    };
+    assert_eq!(payload, serde_json::to_value(&expected).unwrap());
+    // The positions the UI reads (`ui/src/lib/client-table.ts`), checked against the files
+    // themselves rather than through `ClientRow::from`.
+    for (row, file) in payload["rows"].as_array().unwrap().iter().zip(files) {
+        assert_eq!(row[0], file.id.0);
+        assert_eq!(row[1], file.display_name.as_str());
+        assert_eq!(row[4], serde_json::to_value(&file.connection).unwrap());
+        assert_eq!(row[6], serde_json::to_value(&file.fixed_assets).unwrap());
+        assert_eq!(row[7][0].as_str(), file.xero.as_ref().map(|x| x.tenant_id.as_str()));
+        assert_eq!(row[8][1].as_str(), file.xpm.as_ref().map(|x| x.name.as_str()));
+        assert_eq!(row[9][2].as_str(), file.sync.last_error.as_deref());
     }
 }
 
@@ -201,6 +225,7 @@ fn hostile_names_are_stored_and_listed_exactly() {
     listed.sort();
     expected.sort();
     assert_eq!(listed, expected);
+    assert_payload_is(&cache, &cache.list_files().unwrap());
 }
 
 #[test]

@@ -6,6 +6,8 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CacheStatus } from "../bindings/CacheStatus";
 import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ClientTable } from "../bindings/ClientTable";
+import type { ClientTablePayload } from "../bindings/ClientTablePayload";
+import { decodeClientTable } from "./client-table";
 import type { ConnectSummary } from "../bindings/ConnectSummary";
 import type { CsvExport } from "../bindings/CsvExport";
 import type { ErrorKind } from "../bindings/ErrorKind";
@@ -144,8 +146,8 @@ export function cacheStatus(): Promise<CacheStatus> {
   return call<CacheStatus>(COMMANDS.cacheStatus);
 }
 
-export function loadClientTable(): Promise<ClientTable> {
-  return call<ClientTable>(COMMANDS.loadClientTable);
+export async function loadClientTable(): Promise<ClientTable> {
+  return decodeClientTable(await call<ClientTablePayload>(COMMANDS.loadClientTable));
 }
 
 export function clientDetails(id: FileId): Promise<ClientDetails> {

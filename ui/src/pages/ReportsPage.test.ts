@@ -17,6 +17,7 @@ import { formatAmount, netProfitTrend, receivablesOver90, refreshAllText, tableI
 import { router } from "../lib/router.svelte";
 import { makeFile, makeTable, NOW } from "../test/fixtures";
 import { go, resetApp, text, until } from "../test/harness";
+import { encodeClientTable } from "../lib/client-table";
 
 // jsdom has no ResizeObserver (the chart measures its width with it); the webview does.
 globalThis.ResizeObserver ??= class {
@@ -94,7 +95,7 @@ function core(answers: { reports: () => ClientReports; insights?: ReportInsight[
     calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
     switch (cmd) {
       case "cache_status": return { state: "ready", path: "/tmp/c.sqlite3" };
-      case "load_client_table": return makeTable([makeFile({ id: 7, display_name: "Harbour Bakery" })]);
+      case "load_client_table": return encodeClientTable(makeTable([makeFile({ id: 7, display_name: "Harbour Bakery" })]));
       case "xero_status": return { settings: { client_id: null, redirect_ports: [], has_client_secret: false }, simulated: false };
       case "table_painted": return null;
       case "client_reports": return answers.reports();

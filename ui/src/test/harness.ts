@@ -17,6 +17,7 @@ import { resetViewState } from "../lib/view-state.svelte";
 import { resetXeroStatusForTests } from "../lib/xero-status.svelte";
 import { resetXpmForTests } from "../lib/xpm.svelte";
 import { makeTable, NOW } from "./fixtures";
+import { encodeClientTable } from "../lib/client-table";
 
 export interface FakeCore {
   status?: CacheStatus;
@@ -67,8 +68,8 @@ export function installCore(core: FakeCore): Call[] {
       case "cache_status":
         return fresh ? { state: "ready", path: "/tmp/cache.sqlite3" } : (core.status ?? { state: "ready", path: "/tmp/cache.sqlite3" });
       case "load_client_table":
-        if (fresh && core.freshTable) return core.freshTable;
-        return typeof core.table === "function" ? core.table() : (core.table ?? makeTable([]));
+        if (fresh && core.freshTable) return encodeClientTable(core.freshTable);
+        return encodeClientTable(typeof core.table === "function" ? core.table() : (core.table ?? makeTable([])));
       case "client_details": {
         const answer = core.details?.(a.id as FileId);
         if (!answer) throw { kind: "not_found", message: "That client file is no longer in the cache." };

@@ -5,9 +5,9 @@ use rusqlite::{Row, Transaction, params};
 use super::{Cache, now};
 use crate::error::{Error, Result};
 use crate::model::{
-    AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, ServiceState,
-    SyncRecord, UnixMillis, XeroIds, XpmClient,
+    AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, ServiceState, UnixMillis,
 };
+use crate::table::ClientRow;
 
 const SELECT_FILES: &str = "
     SELECT f.id, f.display_name, f.remote_name, f.software,
@@ -53,6 +53,17 @@ impl Cache {
         let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} ORDER BY f.id"))?;
         let rows = stmt.query_map([], read_file)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every file as a table row, in the order they were added, each read straight from SQLite's
+    /// row (see [`ClientRow`]) and handed to `visit` before the next is read.
+    pub(crate) fn each_table_row(&self, mut visit: impl FnMut(ClientRow<'_>)) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} ORDER BY f.id"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            visit(read_row(row)?);
+        }
+        Ok(())
     }
 
     /// The files with these ids, in the order given (unknown ids are skipped).
@@ -174,41 +185,39 @@ fn upsert_in(tx: &Transaction<'_>, drafts: &[ClientFileDraft]) -> Result<Vec<Fil
     Ok(ids)
 }
 
-// Codes are read as borrowed text (`get_ref`): 10,000 rows then cost no allocation per code.
-fn read_file(row: &Row<'_>) -> rusqlite::Result<ClientFile> {
+// Text is read borrowed (`get_ref`): the table's 10,000 rows then cost no allocation per column.
+fn read_row<'r>(row: &'r Row<'_>) -> rusqlite::Result<ClientRow<'r>> {
     let connection_code = text(row, 4)?;
     let connection = ConnectionState::from_parts(connection_code, row.get(5)?)
         .ok_or_else(|| unknown_code(4, "connection state", connection_code))?;
-    let payroll = service_state(row, 6)?;
-    let fixed_assets = service_state(row, 8)?;
-    let xero = row.get::<_, Option<String>>(10)?.map(|tenant_id| -> rusqlite::Result<_> {
-        Ok(XeroIds { tenant_id, connection_id: row.get(11)?, short_code: row.get(12)? })
-    });
-    let xpm = row.get::<_, Option<String>>(16)?.map(|uuid| -> rusqlite::Result<_> {
-        Ok(XpmClient {
-            uuid,
-            name: row.get(17)?,
-            web_url: row.get(18)?,
-            archived: row.get(19)?,
-            deleted: row.get(20)?,
-        })
-    });
-    Ok(ClientFile {
-        id: FileId(row.get(0)?),
-        display_name: row.get(1)?,
-        remote_name: row.get(2)?,
-        software: AccountingSoftware::from_code(text(row, 3)?),
+    let xero = match optional_text(row, 10)? {
+        Some(tenant_id) => Some((tenant_id, optional_text(row, 11)?, optional_text(row, 12)?)),
+        None => None,
+    };
+    let xpm = match optional_text(row, 16)? {
+        Some(uuid) => Some((uuid, text(row, 17)?, optional_text(row, 18)?, row.get(19)?, row.get(20)?)),
+        None => None,
+    };
+    Ok(ClientRow(
+        FileId(row.get(0)?),
+        text(row, 1)?,
+        optional_text(row, 2)?,
+        AccountingSoftware::from_code(text(row, 3)?),
         connection,
-        payroll,
-        fixed_assets,
-        xero: xero.transpose()?,
-        xpm: xpm.transpose()?,
-        sync: SyncRecord {
-            last_success_at: row.get::<_, Option<i64>>(13)?.map(UnixMillis),
-            last_attempt_at: row.get::<_, Option<i64>>(14)?.map(UnixMillis),
-            last_error: row.get(15)?,
-        },
-    })
+        service_state(row, 6)?,
+        service_state(row, 8)?,
+        xero,
+        xpm,
+        (
+            row.get::<_, Option<i64>>(13)?.map(UnixMillis),
+            row.get::<_, Option<i64>>(14)?.map(UnixMillis),
+            optional_text(row, 15)?,
+        ),
+    ))
+}
+
+fn read_file(row: &Row<'_>) -> rusqlite::Result<ClientFile> {
+    read_row(row).map(ClientFile::from)
 }
 
 fn service_state(row: &Row<'_>, index: usize) -> rusqlite::Result<ServiceState> {
@@ -219,6 +228,10 @@ fn service_state(row: &Row<'_>, index: usize) -> rusqlite::Result<ServiceState> 
 
 fn text<'r>(row: &'r Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
     Ok(row.get_ref(index)?.as_str()?)
+}
+
+fn optional_text<'r>(row: &'r Row<'_>, index: usize) -> rusqlite::Result<Option<&'r str>> {
+    Ok(row.get_ref(index)?.as_str_or_null()?)
 }
 
 fn unknown_code(index: usize, what: &str, code: &str) -> rusqlite::Error {
