@@ -100,6 +100,34 @@ describe("start-up", () => {
     await until(() => expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
   });
 
+  it("draws the screen's frame while the rows load, and reports the paint only once they are in", async () => {
+    const calls = installCore({});
+    clearMocks();
+    const { mockIPC } = await import("@tauri-apps/api/mocks");
+    let deliver: (payload: unknown) => void = () => {};
+    mockIPC((cmd) => {
+      calls.push({ cmd, args: {} });
+      if (cmd === "cache_status") return { state: "ready", path: "/x" };
+      if (cmd === "load_client_table") return new Promise((resolve) => (deliver = resolve));
+      return null;
+    });
+    const t = render(App, { props: { viewportHeight: TEN_ROWS } });
+    await until(() => expect(t.getByTestId("rows-loading").textContent).toContain("Loading client files…"));
+    expect(t.getByRole("searchbox", { name: "Search client names" })).toBeTruthy();
+    expect(t.container.querySelector('[data-count="needs_reconnect"]')!.textContent).toBe("…");
+    expect(t.queryByTestId("empty-state")).toBeNull();
+    expect(t.queryByTestId("practice-sync")).toBeNull();
+    expect(text(t.getByTestId("shown"))).toBe("");
+    expect(calls.filter((c) => c.cmd === "table_painted")).toHaveLength(0);
+
+    deliver(encodeClientTable(makeTable(files)));
+    await until(() => expect(t.container.querySelectorAll('[role="row"][data-id]')).toHaveLength(2));
+    expect(t.queryByTestId("rows-loading")).toBeNull();
+    expect(text(t.getByTestId("shown"))).toBe("Showing 2 of 2 client files");
+    expect(t.container.querySelector('[data-count="needs_reconnect"]')!.textContent).toBe("1");
+    await until(() => expect(calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
+  });
+
   it("a failed load shows the core's message and can retry", async () => {
     const calls = installCore({ table: makeTable(files) });
     clearMocks();
