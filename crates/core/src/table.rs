@@ -1,9 +1,9 @@
 //! What the Client Connections screen loads: every file, plus the practice-wide summary.
 //!
 //! The screen loads it as a [`ClientTablePayload`]: each file flattened into an array and written
-//! as JSON straight from the SQLite rows. For 10,000 files that is a third of the bytes of the
-//! same [`ClientFile`]s with their key names, and no `ClientFile` is built on the way; the UI turns
-//! the rows back into `ClientFile`s (`ui/src/lib/client-table.ts`).
+//! as JSON straight from the SQLite rows. For 10,000 files that is 3.5 instead of 5.5 MB (the key
+//! names are gone), and no `ClientFile` is built on the way; the UI turns the rows back into
+//! `ClientFile`s (`ui/src/lib/client-table.ts`).
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};

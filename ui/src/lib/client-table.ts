@@ -1,6 +1,6 @@
-// The table crosses IPC as a `ClientTablePayload`: each file an array (`ClientRow`), about a third
-// of the bytes of the same files with their key names, which the webview receives and parses
-// faster. This turns it back into the `ClientFile`s the screen works with.
+// The table crosses IPC as a `ClientTablePayload`: each file an array (`ClientRow`), without the key
+// names (3.5 instead of 5.5 MB for 10,000 files), which the webview receives and parses faster.
+// This turns it back into the `ClientFile`s the screen works with.
 import type { ClientFile } from "../bindings/ClientFile";
 import type { ClientRow } from "../bindings/ClientRow";
 import type { ClientTable } from "../bindings/ClientTable";
