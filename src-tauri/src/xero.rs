@@ -40,7 +40,11 @@ pub async fn connect_xero(app: AppHandle, state: State<'_, Shared>) -> Result<Co
 
 #[tauri::command]
 pub async fn cancel_connect(state: State<'_, Shared>) -> Result<(), ErrorPayload> {
-    state.run("cancel_connect", |s| Ok(s.cancel_xero())).await
+    state.run("cancel_connect", |s| {
+        s.cancel_xero();
+        Ok(())
+    })
+    .await
 }
 
 #[tauri::command]
@@ -51,5 +55,9 @@ pub async fn sync_now(app: AppHandle, state: State<'_, Shared>) -> Result<SyncRe
 
 #[tauri::command]
 pub async fn cancel_sync(state: State<'_, Shared>) -> Result<(), ErrorPayload> {
-    state.run("cancel_sync", |s| Ok(s.cancel_xero())).await
+    state.run("cancel_sync", |s| {
+        s.cancel_xero();
+        Ok(())
+    })
+    .await
 }
