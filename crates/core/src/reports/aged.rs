@@ -13,6 +13,8 @@
 //! The body is untrusted: an answer that is not a list of invoices gives a sentence saying so
 //! (the caller keeps its cached report); names are kept as text, bounded in size.
 
+use std::collections::HashMap;
+
 use chrono::{Months, NaiveDate};
 use serde_json::Value;
 
@@ -147,14 +149,13 @@ fn label_cell(text: &str, link_id: Option<&str>) -> Cell {
 pub fn aged_summary(kind: ReportKind, invoices: &[Outstanding], date: NaiveDate, organisation: &str, now: UnixMillis) -> Report {
     let side = Side::of(kind);
     let mut contacts: Vec<(&str, &str, [i64; 6])> = Vec::new();
+    // Where each contact's row is: an organisation may have thousands of contacts and invoices.
+    let mut row_of: HashMap<&str, usize> = HashMap::new();
     for invoice in invoices.iter().filter(|i| Some(i.side) == side) {
-        let at = match contacts.iter().position(|c| c.0 == invoice.contact_key) {
-            Some(at) => at,
-            None => {
-                contacts.push((&invoice.contact_key, &invoice.contact_name, [0; 6]));
-                contacts.len() - 1
-            }
-        };
+        let at = *row_of.entry(&invoice.contact_key).or_insert_with(|| {
+            contacts.push((&invoice.contact_key, &invoice.contact_name, [0; 6]));
+            contacts.len() - 1
+        });
         contacts[at].2[age_column(invoice.due, date)] += invoice.cents;
     }
     contacts.sort_by_cached_key(|c| c.1.to_lowercase());
