@@ -22,11 +22,6 @@ use crate::xero::token_vault::lock;
 /// The setting naming the token set the practice's XPM connection signs in with.
 pub(crate) const TOKEN_SET_KEY: &str = "xpm.token_set";
 const TENANT_KEY: &str = "xpm.tenant_id";
-
-/// The token set the practice's XPM connection signs in with, if XPM was ever connected.
-fn xpm_token_set(cache: &Cache) -> Result<Option<TokenSetId>> {
-    Ok(cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId))
-}
 const LAST_REFRESH_KEY: &str = "xpm.last_refresh_at";
 const LAST_ATTEMPT_KEY: &str = "xpm.last_attempt_at";
 const LAST_ERROR_KEY: &str = "xpm.last_error";
@@ -65,6 +60,11 @@ pub struct XpmRefreshReport {
 
 fn setting_ms(cache: &Cache, key: &str) -> Result<Option<UnixMillis>> {
     Ok(cache.setting(key)?.and_then(|v| v.parse().ok()).map(UnixMillis))
+}
+
+/// The token set the practice's XPM connection signs in with, if XPM was ever connected.
+fn xpm_token_set(cache: &Cache) -> Result<Option<TokenSetId>> {
+    Ok(cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId))
 }
 
 /// Whether XPM is connected, and how its last refresh went.
