@@ -13,6 +13,9 @@ import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
 
 const formats = new Map<string, Intl.NumberFormat>();
 
+/** "1 report", "3 reports". */
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 function numberFormat(currency: string | null): Intl.NumberFormat {
   const key = currency ?? "";
   let format = formats.get(key);
@@ -137,7 +140,7 @@ export function accessText(access: ReportAccess): string | null {
 
 export function refreshText(result: ReportsRefresh): { level: "ok" | "warn"; text: string } {
   const parts: string[] = [];
-  if (result.fetched > 0) parts.push(`Refreshed ${result.fetched} report${result.fetched === 1 ? "" : "s"}.`);
+  if (result.fetched > 0) parts.push(`Refreshed ${plural(result.fetched, "report")}.`);
   if (result.failed.length > 0) {
     const reasons = [...new Set(result.failed.map((f) => f.reason))];
     parts.push(`${result.failed.length} could not be refreshed (${reasons.join(" ")}); their cached copies are shown.`);
@@ -153,7 +156,6 @@ export function refreshAllText(result: AllReportsRefresh): { level: "ok" | "warn
   if (result.clients === 0) {
     return { level: "warn", text: "No connected client allows reports yet: use Allow reports on a client's Reports page." };
   }
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const parts = [`Refreshed ${plural(result.fetched, "report")} of ${plural(result.clients, "client")}.`];
   if (result.failed.length > 0) {
     const SHOWN = 5;
