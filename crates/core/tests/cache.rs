@@ -169,6 +169,42 @@ fn a_file_is_matched_by_tenant_id_and_never_duplicated() {
 }
 
 #[test]
+fn an_update_keeps_a_local_rename_and_the_xpm_link_and_returns_each_files_id_in_order() {
+    let (_dir, mut cache) = temp_cache();
+    let xpm = XpmClient {
+        uuid: "xpm-1".to_owned(),
+        name: "Maple XPM".to_owned(),
+        web_url: None,
+        archived: false,
+        deleted: false,
+    };
+    cache.upsert_xpm_clients(std::slice::from_ref(&xpm)).unwrap();
+    let linked = ClientFileDraft { xpm_client_uuid: Some("xpm-1".to_owned()), ..xero_file("Maple", "t-1") };
+    let first = cache.upsert_files(&[linked, xero_file("Birch", "t-2")]).unwrap();
+    cache.rename_file(first[0], "Maple (Auckland)").unwrap();
+
+    // Updates before and after inserts, and a draft that would drop the link.
+    let batch = [
+        xero_file("Birch Ltd", "t-2"),
+        ClientFileDraft::named("Paper only"),
+        ClientFileDraft { remote_name: Some("Maple Ltd".to_owned()), ..xero_file("Maple Ltd", "t-1") },
+        xero_file("Cedar", "t-3"),
+        xero_file("Birch Limited", "t-2"),
+    ];
+    let ids = cache.upsert_files(&batch).unwrap();
+    let listed = cache.list_files().unwrap();
+    assert_eq!(listed.len(), 4);
+    let new: Vec<_> = listed.iter().map(|f| f.id).filter(|id| !first.contains(id)).collect();
+    assert_eq!(ids, [first[1], new[0], first[0], new[1], first[1]]);
+
+    let maple = cache.file(first[0]).unwrap();
+    assert_eq!(maple.display_name, "Maple (Auckland)");
+    assert_eq!(maple.remote_name.as_deref(), Some("Maple Ltd"));
+    assert_eq!(maple.xpm.map(|x| x.uuid).as_deref(), Some("xpm-1"));
+    assert_eq!(cache.file(first[1]).unwrap().display_name, "Birch Limited");
+}
+
+#[test]
 fn files_without_a_tenant_are_separate_files_even_with_the_same_name() {
     let (_dir, mut cache) = temp_cache();
     cache.upsert_files(&[ClientFileDraft::named("Twin"), ClientFileDraft::named("Twin")]).unwrap();

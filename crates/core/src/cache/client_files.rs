@@ -18,24 +18,25 @@ const SELECT_FILES: &str = "
            x.uuid, x.name, x.web_url, x.archived, x.deleted
     FROM client_files f LEFT JOIN xpm_clients x ON x.uuid = f.xpm_client_uuid";
 
-const INSERT_FILE: &str = "
+/// A new file is inserted; a file the cache already has (the same Xero tenant) gets the fresh
+/// data, but a local rename survives and the XPM link is left alone (it changes only through
+/// `link_xpm_client`).
+const UPSERT_FILE: &str = "
     INSERT INTO client_files (
         display_name, remote_name, software, connection_state, connection_reason,
         payroll_state, payroll_reason, assets_state, assets_reason,
         xero_tenant_id, xero_connection_id, xero_short_code,
         last_success_at, last_attempt_at, last_error, xpm_client_uuid, created_at, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)";
-
-/// Fresh data for a file the cache already has: a local rename survives, and the XPM link is
-/// left alone (it changes only through `link_xpm_client`).
-const UPDATE_FILE: &str = "
-    UPDATE client_files SET
-        display_name = CASE WHEN renamed_by_staff THEN display_name ELSE ?1 END,
-        remote_name = ?2, software = ?3, connection_state = ?4, connection_reason = ?5,
-        payroll_state = ?6, payroll_reason = ?7, assets_state = ?8, assets_reason = ?9,
-        xero_tenant_id = ?10, xero_connection_id = ?11, xero_short_code = ?12,
-        last_success_at = ?13, last_attempt_at = ?14, last_error = ?15, updated_at = ?17
-    WHERE id = ?16";
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)
+    ON CONFLICT (xero_tenant_id) DO UPDATE SET
+        display_name = CASE WHEN renamed_by_staff THEN display_name ELSE excluded.display_name END,
+        remote_name = excluded.remote_name, software = excluded.software,
+        connection_state = excluded.connection_state, connection_reason = excluded.connection_reason,
+        payroll_state = excluded.payroll_state, payroll_reason = excluded.payroll_reason,
+        assets_state = excluded.assets_state, assets_reason = excluded.assets_reason,
+        xero_connection_id = excluded.xero_connection_id, xero_short_code = excluded.xero_short_code,
+        last_success_at = excluded.last_success_at, last_attempt_at = excluded.last_attempt_at,
+        last_error = excluded.last_error, updated_at = excluded.updated_at";
 
 impl Cache {
     /// Writes many files in one transaction: all of them, or (on any error) none.
@@ -136,18 +137,14 @@ impl Cache {
 /// A file is matched to an existing one by its Xero tenant id, so a second consent or sync of the
 /// same organisation updates the file instead of adding a twin.
 fn upsert_in(tx: &Transaction<'_>, drafts: &[ClientFileDraft]) -> Result<Vec<FileId>> {
+    let mut upsert = tx.prepare_cached(UPSERT_FILE)?;
     let mut find = tx.prepare_cached("SELECT id FROM client_files WHERE xero_tenant_id = ?1")?;
-    let mut insert = tx.prepare_cached(INSERT_FILE)?;
-    let mut update = tx.prepare_cached(UPDATE_FILE)?;
     let at = now();
     let mut ids = Vec::with_capacity(drafts.len());
     for d in drafts {
         let tenant = d.xero.as_ref().map(|x| &x.tenant_id);
-        let existing = match tenant {
-            Some(tenant) => optional(find.query_row([tenant], |row| row.get::<_, i64>(0)))?,
-            None => None,
-        };
-        let values = params![
+        let before = tx.last_insert_rowid();
+        upsert.execute(params![
             d.display_name,
             d.remote_name,
             d.software.code(),
@@ -163,22 +160,15 @@ fn upsert_in(tx: &Transaction<'_>, drafts: &[ClientFileDraft]) -> Result<Vec<Fil
             d.sync.last_success_at.map(|t| t.0),
             d.sync.last_attempt_at.map(|t| t.0),
             d.sync.last_error,
-            // ?16: the row to update, or the XPM link of a new file.
-            match existing {
-                Some(id) => rusqlite::types::Value::Integer(id),
-                None => d.xpm_client_uuid.clone().map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text),
-            },
+            d.xpm_client_uuid,
             at,
-        ];
-        let id = match existing {
-            Some(id) => {
-                update.execute(values)?;
-                id
-            }
-            None => {
-                insert.execute(values)?;
-                tx.last_insert_rowid()
-            }
+        ])?;
+        // An insert gives a new row id; an update leaves SQLite's last one as it was, and the
+        // updated file is found by its tenant (a new id equal to the last one is found so too).
+        let inserted = tx.last_insert_rowid();
+        let id = match tenant {
+            Some(tenant) if inserted == before => find.query_row([tenant], |row| row.get(0))?,
+            _ => inserted,
         };
         ids.push(FileId(id));
     }
