@@ -9,6 +9,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/004_xpm_client_details.sql"),
     include_str!("../../migrations/005_client_settings.sql"),
     include_str!("../../migrations/006_reports.sql"),
+    include_str!("../../migrations/007_partial_link_indexes.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
