@@ -6,7 +6,6 @@
 //! `ClientFile`s (`ui/src/lib/client-table.ts`).
 
 use serde::Serialize;
-use serde::ser::{SerializeSeq, Serializer};
 use ts_rs::TS;
 
 use crate::Cache;
@@ -63,6 +62,15 @@ impl SummaryCounter {
         self.last_synced_at = self.last_synced_at.max(success);
         self.last_attempt_at = self.last_attempt_at.max(attempt);
         self.failed_count += u32::from(failed);
+    }
+
+    fn merge(self, other: SummaryCounter) -> SummaryCounter {
+        SummaryCounter {
+            total: self.total + other.total,
+            last_synced_at: self.last_synced_at.max(other.last_synced_at),
+            last_attempt_at: self.last_attempt_at.max(other.last_attempt_at),
+            failed_count: self.failed_count + other.failed_count,
+        }
     }
 
     fn finish(self, now: UnixMillis) -> PracticeSummary {
@@ -158,21 +166,29 @@ impl Cache {
         Ok(ClientTable { files, summary })
     }
 
-    /// The table as [`ClientTablePayload`] JSON, each row serialised as it is read.
+    /// The table as [`ClientTablePayload`] JSON, each row serialised as it is read; the two
+    /// halves of the files are read and serialised at once (see `Cache::table_rows_in_halves`).
     pub fn client_table_json(&self, now: UnixMillis) -> Result<String> {
-        let mut json = Vec::with_capacity(256 * 1024);
-        json.extend_from_slice(b"{\"rows\":");
-        let mut summary = SummaryCounter::default();
-        let mut serializer = serde_json::Serializer::new(&mut json);
-        let mut rows = serializer.serialize_seq(None).expect("serialising to memory");
-        self.each_table_row(|row| {
-            let (success, attempt, error) = row.9;
-            summary.add(success, attempt, error.is_some());
-            rows.serialize_element(&row).expect("serialising to memory");
+        let (first, second) = self.table_rows_in_halves(|rows| {
+            let mut json = Vec::with_capacity(1024 * 1024);
+            let mut summary = SummaryCounter::default();
+            rows.each(|row| {
+                let (success, attempt, error) = row.9;
+                summary.add(success, attempt, error.is_some());
+                serde_json::to_writer(&mut json, &row).expect("serialising to memory");
+                json.push(b',');
+            })?;
+            Ok((json, summary))
         })?;
-        rows.end().expect("serialising to memory");
-        json.extend_from_slice(b",\"summary\":");
-        serde_json::to_writer(&mut json, &summary.finish(now)).expect("serialising to memory");
+        let mut json = Vec::with_capacity(first.0.len() + second.0.len() + 256);
+        json.extend_from_slice(b"{\"rows\":[");
+        json.extend_from_slice(&first.0);
+        json.extend_from_slice(&second.0);
+        if json.last() == Some(&b',') {
+            json.pop();
+        }
+        json.extend_from_slice(b"],\"summary\":");
+        serde_json::to_writer(&mut json, &first.1.merge(second.1).finish(now)).expect("serialising to memory");
         json.push(b'}');
         // serde_json writes only valid UTF-8.
         Ok(String::from_utf8(json).expect("JSON is UTF-8"))

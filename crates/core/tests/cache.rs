@@ -131,6 +131,28 @@ fn every_state_of_every_column_round_trips() {
     assert_payload_is(&reopened, &listed);
 }
 
+/// The payload is read in two halves by id (`Cache::table_rows_in_halves`): it is whole and in
+/// order when a half is empty and when deletions leave the halves uneven.
+#[test]
+fn the_table_payload_is_whole_however_the_files_split_into_halves() {
+    let (_dir, mut cache) = temp_cache();
+    assert_payload_is(&cache, &[]);
+    let ids = cache.upsert_files(&[ClientFileDraft::named("Only")]).unwrap();
+    assert_payload_is(&cache, &cache.list_files().unwrap());
+
+    let drafts: Vec<_> = (0..40).map(|i| xero_file(&format!("File {i}"), &format!("t-{i}"))).collect();
+    let more = cache.upsert_files(&drafts).unwrap();
+    for id in &more[..30] {
+        let name = cache.file(*id).unwrap().display_name;
+        let target = cache.deletion_target(*id, &name).unwrap();
+        cache.delete_client_file(&target, "test").unwrap();
+    }
+    let listed = cache.list_files().unwrap();
+    assert_eq!(listed.len(), 11);
+    assert_eq!(listed[0].id, ids[0]);
+    assert_payload_is(&cache, &listed);
+}
+
 /// The JSON the screen loads holds exactly these files, as rows, and their summary.
 fn assert_payload_is(cache: &Cache, files: &[ClientFile]) {
     let now = UnixMillis::now();

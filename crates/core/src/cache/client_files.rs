@@ -1,6 +1,6 @@
 //! Reading and writing client files.
 
-use rusqlite::{Row, Transaction, params};
+use rusqlite::{Connection, Row, Transaction, params};
 
 use super::{Cache, now};
 use crate::error::{Error, Result};
@@ -56,15 +56,35 @@ impl Cache {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Every file as a table row, in the order they were added, each read straight from SQLite's
-    /// row (see [`ClientRow`]) and handed to `visit` before the next is read.
-    pub(crate) fn each_table_row(&self, mut visit: impl FnMut(ClientRow<'_>)) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} ORDER BY f.id"))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            visit(read_row(row)?);
-        }
-        Ok(())
+    /// Every file as a table row, read in two halves at once: `read` gets the first half of the
+    /// files (by id) on the cache's connection and, on a thread of its own, the second half on the
+    /// reader connection. Returns what it made of each half, first half first.
+    ///
+    /// The halves are two read transactions: a write by another process (the command-line
+    /// companion) between their starts shows in one half only. Each row is still read whole and
+    /// once, as it would be by a read a moment later; in this process no write can come between,
+    /// as writing needs `&mut Cache`.
+    pub(crate) fn table_rows_in_halves<T: Send>(
+        &self,
+        read: impl Fn(TableRows<'_>) -> Result<T> + Sync,
+    ) -> Result<(T, T)> {
+        // Two subqueries, so each is a single step to one end of the table.
+        let split: Option<i64> = self.conn.query_row(
+            "SELECT ((SELECT min(id) FROM client_files) + (SELECT max(id) FROM client_files)) / 2",
+            [],
+            |row| row.get(0),
+        )?;
+        let split = split.unwrap_or(0);
+        let reader = &self.reader;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| {
+                let conn = reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                read(TableRows { conn: &conn, ids: (split, i64::MAX) })
+            });
+            let first = read(TableRows { conn: &self.conn, ids: (i64::MIN, split) });
+            let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok((first?, second?))
+        })
     }
 
     /// The files with these ids, in the order given (unknown ids are skipped).
@@ -131,6 +151,25 @@ impl Cache {
         super::audit::record(&tx, id, &name, action, old.as_deref(), xpm_uuid)?;
         tx.commit()?;
         self.file(id)
+    }
+}
+
+/// The files with ids in `ids.0..ids.1`, as table rows.
+pub(crate) struct TableRows<'c> {
+    conn: &'c Connection,
+    ids: (i64, i64),
+}
+
+impl TableRows<'_> {
+    /// Hands each file, in id order, to `visit` before the next is read.
+    pub(crate) fn each(self, mut visit: impl FnMut(ClientRow<'_>)) -> Result<()> {
+        let mut stmt =
+            self.conn.prepare_cached(&format!("{SELECT_FILES} WHERE f.id >= ?1 AND f.id < ?2 ORDER BY f.id"))?;
+        let mut rows = stmt.query([self.ids.0, self.ids.1])?;
+        while let Some(row) = rows.next()? {
+            visit(read_row(row)?);
+        }
+        Ok(())
     }
 }
 

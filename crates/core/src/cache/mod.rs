@@ -22,6 +22,7 @@ mod xpm_records;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
@@ -39,6 +40,9 @@ use crate::model::UnixMillis;
 pub struct Cache {
     // Declared first, so it is dropped (its thread joined) before `conn` closes.
     checkpointer: checkpoint::Checkpointer,
+    /// A second, read-only connection: the table's rows are read in two halves at once, one on
+    /// each connection (see `Cache::table_rows_in_halves`). Closed before `conn`, too.
+    reader: Mutex<Connection>,
     conn: Connection,
     path: PathBuf,
 }
@@ -85,7 +89,8 @@ impl Cache {
             other => Error::CacheCorrupt { path: path.to_owned(), detail: other.to_string() },
         })?;
         let checkpointer = checkpoint::Checkpointer::start(path).map_err(|e| classify(path, e))?;
-        Ok(Cache { checkpointer, conn, path: path.to_owned() })
+        let reader = open_reader(path).map_err(|e| classify(path, e))?;
+        Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned() })
     }
 
     /// Moves an unusable cache aside — renamed, never deleted or overwritten — and opens a new,
@@ -125,6 +130,17 @@ impl Cache {
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self.conn.pragma_query_value(None, "integrity_check", |row| row.get(0))?)
     }
+}
+
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Room for the half of a large practice it reads.
+    conn.pragma_update(None, "cache_size", -16_384)?;
+    Ok(conn)
 }
 
 fn side_file(path: &Path, suffix: &str) -> PathBuf {
