@@ -10,6 +10,10 @@ fn temp_cache() -> (tempfile::TempDir, Cache) {
     (dir, cache)
 }
 
+fn xpm_client(uuid: &str, name: &str) -> XpmClient {
+    XpmClient { uuid: uuid.to_owned(), name: name.to_owned(), web_url: None, archived: false, deleted: false }
+}
+
 fn xero_file(name: &str, tenant: &str) -> ClientFileDraft {
     ClientFileDraft {
         software: AccountingSoftware::Xero,
@@ -193,14 +197,7 @@ fn a_file_is_matched_by_tenant_id_and_never_duplicated() {
 #[test]
 fn an_update_keeps_a_local_rename_and_the_xpm_link_and_returns_each_files_id_in_order() {
     let (_dir, mut cache) = temp_cache();
-    let xpm = XpmClient {
-        uuid: "xpm-1".to_owned(),
-        name: "Maple XPM".to_owned(),
-        web_url: None,
-        archived: false,
-        deleted: false,
-    };
-    cache.upsert_xpm_clients(std::slice::from_ref(&xpm)).unwrap();
+    cache.upsert_xpm_clients(&[xpm_client("xpm-1", "Maple XPM")]).unwrap();
     let linked = ClientFileDraft { xpm_client_uuid: Some("xpm-1".to_owned()), ..xero_file("Maple", "t-1") };
     let first = cache.upsert_files(&[linked, xero_file("Birch", "t-2")]).unwrap();
     cache.rename_file(first[0], "Maple (Auckland)").unwrap();
@@ -322,13 +319,7 @@ fn a_rename_is_audited_validated_and_survives_the_next_sync() {
 #[test]
 fn linking_and_unlinking_an_xpm_client_is_audited() {
     let (_dir, mut cache) = temp_cache();
-    let xpm = XpmClient {
-        uuid: "u-1".to_owned(),
-        name: "Maple".to_owned(),
-        web_url: None,
-        archived: false,
-        deleted: false,
-    };
+    let xpm = xpm_client("u-1", "Maple");
     cache.upsert_xpm_clients(std::slice::from_ref(&xpm)).unwrap();
     let id = cache.upsert_files(&[ClientFileDraft::named("Maple")]).unwrap()[0];
     assert_eq!(cache.link_xpm_client(id, Some("u-1")).unwrap().xpm, Some(xpm));
