@@ -97,7 +97,7 @@ fn table_painted(app: AppHandle, milestones: BTreeMap<String, f64>) {
 
 /// WebKitGTK (Linux) rasterises the page with Skia on the GPU by default. Where the GL is
 /// software (llvmpipe: virtual machines, remote desktops, Xvfb) the first table frame then took
-/// 300–400 ms in most launches, against 70–160 ms when Skia paints on the CPU's threads, and
+/// 300–490 ms in most launches, against 70–165 ms when Skia paints on the CPU's threads, and
 /// compositing (smooth scrolling) still works. A value set in the environment is left as it is.
 #[cfg(target_os = "linux")]
 fn prefer_cpu_rasterisation() {
