@@ -16,7 +16,6 @@ use crate::xero::token_vault::{SharedCache, lock};
 use crate::secret::Secret;
 use crate::error::{Error, ErrorPayload, Result};
 use crate::model::{ClientFile, FileId, UnixMillis};
-use crate::table::ClientTable;
 use crate::work_list::{WorkItem, work_list};
 
 /// Moves CSV exports out of the Downloads folder (for tests and locked-down machines).
@@ -96,10 +95,6 @@ impl Session {
     /// The open cache, locked for one call.
     pub fn cache(&self) -> std::result::Result<std::sync::MutexGuard<'_, Cache>, ErrorPayload> {
         Ok(lock(self.shared_cache()?))
-    }
-
-    pub fn client_table(&self) -> std::result::Result<ClientTable, ErrorPayload> {
-        Ok(self.cache()?.client_table()?)
     }
 
     /// The table as the screen loads it: [`crate::table::ClientTablePayload`] JSON.

@@ -109,8 +109,8 @@ fn the_session_exports_the_given_rows_into_the_export_folder() {
     // The only test in this binary that sets the variable, so no other test races it.
     unsafe { std::env::set_var(switchboard_core::session::EXPORT_DIR_VAR, &out_dir) };
     let session = Session::open(&dir.path().join("cache.sqlite3"));
-    let table = session.client_table().unwrap();
-    let chosen: Vec<_> = table.files.iter().filter(|f| f.display_name != "B second").map(|f| f.id).rev().collect();
+    let files = session.cache().unwrap().list_files().unwrap();
+    let chosen: Vec<_> = files.iter().filter(|f| f.display_name != "B second").map(|f| f.id).rev().collect();
     let first = session.export_csv(&chosen).unwrap();
     let second = session.export_csv(&chosen).unwrap();
     assert_ne!(first.path, second.path, "an export never overwrites an earlier one");
