@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use switchboard_core::Cache;
 use switchboard_core::model::UnixMillis;
+use switchboard_core::table::FIRST_ROWS;
 
 const FILES: usize = 10_000;
 fn runs() -> usize {
@@ -45,6 +46,15 @@ fn main() {
         totals.push(start.elapsed());
         bytes = json.len();
     }
+    // What the screen paints first while the whole table loads (`client_table_head_json`).
+    let mut heads = Vec::new();
+    let mut head_bytes = 0;
+    for _ in 0..runs() {
+        let start = Instant::now();
+        let json = cache.client_table_head_json(FIRST_ROWS, UnixMillis::now()).unwrap();
+        heads.push(start.elapsed());
+        head_bytes = json.len();
+    }
     // The same files as `ClientFile`s serialised by serde, for comparison.
     let (mut loads, mut serialises) = (Vec::new(), Vec::new());
     let mut file_bytes = 0;
@@ -63,6 +73,8 @@ fn main() {
     report("write (one transaction)", writes, 50.0);
     report("load + serialise (table)", totals, 15.0);
     println!("  table payload: {:.2} MiB of JSON", bytes as f64 / 1024.0 / 1024.0);
+    report("first rows + summary", heads, f64::NAN);
+    println!("  first {FIRST_ROWS} rows by name: {:.1} KiB of JSON", head_bytes as f64 / 1024.0);
     report("load as ClientFiles", loads, f64::NAN);
     report("serialise ClientFiles", serialises, f64::NAN);
     println!("  as ClientFiles: {:.2} MiB of JSON", file_bytes as f64 / 1024.0 / 1024.0);

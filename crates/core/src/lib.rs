@@ -11,6 +11,7 @@ pub mod csv_export;
 pub mod error;
 pub mod fixtures;
 pub mod model;
+pub mod name_order;
 pub mod paths;
 pub mod reports;
 pub mod secret;

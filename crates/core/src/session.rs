@@ -102,6 +102,12 @@ impl Session {
         Ok(self.cache()?.client_table_json(UnixMillis::now())?)
     }
 
+    /// The first rows of the table, with the summary of all files, for the screen to paint while
+    /// the whole table loads: [`crate::table::ClientTablePayload`] JSON.
+    pub fn client_table_head_json(&self) -> std::result::Result<String, ErrorPayload> {
+        Ok(self.cache()?.client_table_head_json(crate::table::FIRST_ROWS, UnixMillis::now())?)
+    }
+
     pub fn client_details(&self, id: FileId) -> std::result::Result<ClientDetails, ErrorPayload> {
         let cache = self.cache()?;
         let file = cache.file(id)?;

@@ -10,10 +10,15 @@ use ts_rs::TS;
 
 use crate::Cache;
 use crate::error::Result;
+use crate::name_order;
 use crate::model::{
     AccountingSoftware, ClientFile, ConnectionState, FileId, ServiceState, SyncRecord, UnixMillis,
     XeroIds, XpmClient,
 };
+
+/// How many rows the screen loads first: more than any screen shows at once (a 4K screen shows
+/// about 45 rows of 48 px).
+pub const FIRST_ROWS: usize = 100;
 
 /// Data older than this is shown as stale.
 pub const STALE_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
@@ -175,22 +180,50 @@ impl Cache {
             rows.each(|row| {
                 let (success, attempt, error) = row.9;
                 summary.add(success, attempt, error.is_some());
-                serde_json::to_writer(&mut json, &row).expect("serialising to memory");
-                json.push(b',');
+                write_row(&mut json, &row);
             })?;
             Ok((json, summary))
         })?;
-        let mut json = Vec::with_capacity(first.0.len() + second.0.len() + 256);
-        json.extend_from_slice(b"{\"rows\":[");
-        json.extend_from_slice(&first.0);
-        json.extend_from_slice(&second.0);
-        if json.last() == Some(&b',') {
-            json.pop();
-        }
-        json.extend_from_slice(b"],\"summary\":");
-        serde_json::to_writer(&mut json, &first.1.merge(second.1).finish(now)).expect("serialising to memory");
-        json.push(b'}');
-        // serde_json writes only valid UTF-8.
-        Ok(String::from_utf8(json).expect("JSON is UTF-8"))
+        Ok(payload_json(&[&first.0, &second.0], first.1.merge(second.1).finish(now)))
     }
+
+    /// What the screen paints first while the whole table is on its way: the first `limit`
+    /// files in the order the screen first shows them (by name, see [`crate::name_order`]), with
+    /// the summary of all the files, as [`ClientTablePayload`] JSON. Only names and sync times
+    /// are read for every file; whole rows only for those `limit`.
+    pub fn client_table_head_json(&self, limit: usize, now: UnixMillis) -> Result<String> {
+        let mut summary = SummaryCounter::default();
+        let mut keyed = Vec::new();
+        self.each_name_and_sync(|id, name, success, attempt, failed| {
+            summary.add(success, attempt, failed);
+            keyed.push((name_order::sort_key(name), id));
+        })?;
+        let first = name_order::first_in_order(keyed, limit);
+        let mut json = Vec::with_capacity(first.len() * 512);
+        self.each_row_of(&first, |row| write_row(&mut json, &row))?;
+        Ok(payload_json(&[&json], summary.finish(now)))
+    }
+}
+
+/// Appends one row and a comma.
+fn write_row(json: &mut Vec<u8>, row: &ClientRow<'_>) {
+    serde_json::to_writer(&mut *json, row).expect("serialising to memory");
+    json.push(b',');
+}
+
+/// A [`ClientTablePayload`] from rows written by [`write_row`], in parts.
+fn payload_json(rows: &[&[u8]], summary: PracticeSummary) -> String {
+    let mut json = Vec::with_capacity(rows.iter().map(|part| part.len()).sum::<usize>() + 256);
+    json.extend_from_slice(b"{\"rows\":[");
+    for part in rows {
+        json.extend_from_slice(part);
+    }
+    if json.last() == Some(&b',') {
+        json.pop();
+    }
+    json.extend_from_slice(b"],\"summary\":");
+    serde_json::to_writer(&mut json, &summary).expect("serialising to memory");
+    json.push(b'}');
+    // serde_json writes only valid UTF-8.
+    String::from_utf8(json).expect("JSON is UTF-8")
 }

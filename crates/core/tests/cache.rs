@@ -157,6 +157,35 @@ fn the_table_payload_is_whole_however_the_files_split_into_halves() {
     assert_payload_is(&cache, &listed);
 }
 
+#[test]
+fn the_first_rows_are_the_files_the_screen_shows_first_with_the_summary_of_all_files() {
+    let (_dir, mut cache) = temp_cache();
+    let now = UnixMillis::now();
+    let head = |cache: &Cache, limit| -> serde_json::Value {
+        serde_json::from_str(&cache.client_table_head_json(limit, now).unwrap()).unwrap()
+    };
+    let full = |cache: &Cache| -> serde_json::Value { serde_json::from_str(&cache.client_table_json(now).unwrap()).unwrap() };
+    assert_eq!(head(&cache, 3), full(&cache), "an empty cache");
+
+    let names = ["delta", "Émile", "alpha", "Charlie", "emile", "Bravo", "alpha", "Zulu"];
+    let mut drafts: Vec<_> = names.iter().enumerate().map(|(i, n)| xero_file(n, &format!("t-{i}"))).collect();
+    drafts[7].sync = SyncRecord { last_success_at: Some(UnixMillis(1_000)), last_attempt_at: Some(now), last_error: Some("503".into()) };
+    drafts[0].sync = SyncRecord { last_success_at: Some(UnixMillis(now.0 - 5_000)), last_attempt_at: None, last_error: None };
+    let ids = cache.upsert_files(&drafts).unwrap();
+    let full = full(&cache);
+    let row_of = |name_index: usize| full["rows"].as_array().unwrap().iter().find(|r| r[0] == ids[name_index].0).unwrap().clone();
+
+    // By name, ignoring case and accents; the two "alpha"s and the two "emile"s by id.
+    let in_order = [2, 6, 5, 3, 0, 1, 4, 7];
+    for limit in [1, 4, 8, 100] {
+        let head = head(&cache, limit);
+        let expected: Vec<_> = in_order.iter().take(limit).map(|&i| row_of(i)).collect();
+        assert_eq!(head["rows"], serde_json::Value::Array(expected), "limit {limit}");
+        assert_eq!(head["summary"], full["summary"], "limit {limit}: the summary is of all the files");
+    }
+    assert_eq!(full["summary"]["failed_count"], 1);
+}
+
 /// The JSON the screen loads holds exactly these files, as rows, and their summary.
 fn assert_payload_is(cache: &Cache, files: &[ClientFile]) {
     let now = UnixMillis::now();

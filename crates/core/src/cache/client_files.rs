@@ -87,6 +87,43 @@ impl Cache {
         })
     }
 
+    /// Each file's id, display name and sync record (last success, last attempt, whether that
+    /// attempt failed), in id order: what choosing the first rows of the screen and counting the
+    /// practice summary need, without reading whole rows.
+    pub(crate) fn each_name_and_sync(
+        &self,
+        mut visit: impl FnMut(FileId, &str, Option<UnixMillis>, Option<UnixMillis>, bool),
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, display_name, last_success_at, last_attempt_at, last_error IS NOT NULL
+             FROM client_files ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            visit(
+                FileId(row.get(0)?),
+                text(row, 1)?,
+                row.get::<_, Option<i64>>(2)?.map(UnixMillis),
+                row.get::<_, Option<i64>>(3)?.map(UnixMillis),
+                row.get(4)?,
+            );
+        }
+        Ok(())
+    }
+
+    /// Hands the table row of each of these files to `visit`, in the order given (unknown ids
+    /// are skipped).
+    pub(crate) fn each_row_of(&self, ids: &[FileId], mut visit: impl FnMut(ClientRow<'_>)) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} WHERE f.id = ?1"))?;
+        for id in ids {
+            let mut rows = stmt.query([id.0])?;
+            if let Some(row) = rows.next()? {
+                visit(read_row(row)?);
+            }
+        }
+        Ok(())
+    }
+
     /// The files with these ids, in the order given (unknown ids are skipped).
     pub fn files_by_ids(&self, ids: &[FileId]) -> Result<Vec<ClientFile>> {
         let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} WHERE f.id = ?1"))?;
