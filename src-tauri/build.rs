@@ -5,6 +5,7 @@
 const COMMANDS: &[&str] = &[
     "cache_status",
     "load_client_table",
+    "load_client_table_head",
     "client_details",
     "export_csv",
     "start_fresh_cache",
