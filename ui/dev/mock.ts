@@ -19,7 +19,7 @@ import type { SyncReport } from "../src/bindings/SyncReport";
 import type { XeroAppSettings } from "../src/bindings/XeroAppSettings";
 import type { XeroStatus } from "../src/bindings/XeroStatus";
 import type { WorkItem } from "../src/bindings/WorkItem";
-import { generateFiles, makeDetails, makeTable } from "../src/test/fixtures";
+import { firstRowsOf, generateFiles, makeDetails, makeTable } from "../src/test/fixtures";
 import { unavailableExplanation } from "../src/lib/format";
 import { encodeClientTable } from "../src/lib/client-table";
 
@@ -28,6 +28,9 @@ const count = Number(params.get("n") ?? 400);
 let unusable = params.get("unusable") === "1";
 const now = Date.now();
 const files: ClientFile[] = generateFiles(count, 7, now);
+// Fresh objects every time, as the real IPC (JSON) gives.
+const table = () =>
+  makeTable(structuredClone(files), { stale: params.get("stale") === "1", last_synced_at: files.length ? now - 3 * 60_000 : null });
 if (files.length > 3) {
   files[2] = { ...files[2], display_name: "<img src=x onerror=alert(1)>" };
   files[3] = { ...files[3], display_name: "Ngā Hua o te Whenua, \"Smith & Sons\" Ltd" };
@@ -151,8 +154,9 @@ mockIPC((cmd, args) => {
         ? { state: "unusable", path: "/home/anna/.local/share/switchboard/cache.sqlite3", error: { kind: "cache_corrupt", message: "The cache file is damaged (file is not a database). It was left as it is." } }
         : { state: "ready", path: "/home/anna/.local/share/switchboard/cache.sqlite3" };
     case "load_client_table":
-      // Fresh objects every time, as the real IPC (JSON) gives.
-      return encodeClientTable(makeTable(structuredClone(files), { stale: params.get("stale") === "1", last_synced_at: files.length ? now - 3 * 60_000 : null }));
+      return encodeClientTable(table());
+    case "load_client_table_head":
+      return encodeClientTable(firstRowsOf(table(), 100));
     case "client_details": {
       const file = files.find((f) => f.id === a.id);
       if (!file) throw { kind: "not_found", message: "That client file is no longer in the cache." };

@@ -5,7 +5,7 @@ import App from "./App.svelte";
 import type { ClientDetails } from "./bindings/ClientDetails";
 import type { ClientFile } from "./bindings/ClientFile";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
-import { makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
+import { firstRowsOf, makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
 import { clearMocks, go, installCore, resetApp, text, until, type FakeCore } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
 import { encodeClientTable } from "./lib/client-table";
@@ -57,7 +57,10 @@ describe("start-up", () => {
     const t = start({ table: makeTable(files) });
     await until(() => expect(t.container.querySelectorAll('[role="row"][data-id]')).toHaveLength(2));
     await until(() => expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
-    expect(t.calls.map((c) => c.cmd).slice(0, 2)).toEqual(["cache_status", "load_client_table"]);
+    expect(t.calls.map((c) => c.cmd).slice(0, 2)).toEqual(["cache_status", "load_client_table_head"]);
+    // The first rows were all the rows: nothing more to load, and the one report says so.
+    expect(t.calls.some((c) => c.cmd === "load_client_table")).toBe(false);
+    expect(t.calls.find((c) => c.cmd === "table_painted")!.args.complete).toBe(true);
     // Navigating away and back repaints the table but does not report again.
     go("#/clients/1/console");
     await until(() => expect(t.container.querySelector(".page-title")).not.toBeNull());
@@ -108,7 +111,7 @@ describe("start-up", () => {
     mockIPC((cmd) => {
       calls.push({ cmd, args: {} });
       if (cmd === "cache_status") return { state: "ready", path: "/x" };
-      if (cmd === "load_client_table") return new Promise((resolve) => (deliver = resolve));
+      if (cmd === "load_client_table_head") return new Promise((resolve) => (deliver = resolve));
       return null;
     });
     const t = render(App, { props: { viewportHeight: TEN_ROWS } });
@@ -128,6 +131,54 @@ describe("start-up", () => {
     await until(() => expect(calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
   });
 
+  it("paints the first rows while the rest load; counts, other views and export wait for all of them", async () => {
+    const five = [
+      makeFile({ id: 1, display_name: "Echo Electrical" }),
+      makeFile({ id: 2, display_name: "alpha Accounting", connection: { state: "needs_reconnect", reason: "expired" } }),
+      makeFile({ id: 3, display_name: "Delta Data", connection: { state: "needs_reconnect", reason: "expired" } }),
+      makeFile({ id: 4, display_name: "Émile Bakery" }),
+      makeFile({ id: 5, display_name: "Bravo Bakery" }),
+    ];
+    const table = makeTable(five);
+    const calls = installCore({});
+    clearMocks();
+    const { mockIPC } = await import("@tauri-apps/api/mocks");
+    let deliver: (payload: unknown) => void = () => {};
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      if (cmd === "cache_status") return { state: "ready", path: "/x" };
+      if (cmd === "load_client_table_head") return encodeClientTable(firstRowsOf(table, 2));
+      if (cmd === "load_client_table") return new Promise((resolve) => (deliver = resolve));
+      return null;
+    });
+    const t = render(App, { props: { viewportHeight: TEN_ROWS } });
+    const ids = () => Array.from(t.container.querySelectorAll<HTMLElement>('[role="row"][data-id]'), (r) => Number(r.dataset.id));
+    await until(() => expect(ids()).toEqual([2, 5]));
+    expect(text(t.getByTestId("shown"))).toBe("Loading all 5 client files…");
+    expect(t.container.querySelector('[data-count="needs_reconnect"]')!.textContent).toBe("…");
+    expect((t.getByTestId("export-csv") as HTMLButtonElement).disabled).toBe(true);
+    // Two files need a reconnect, but only one of them is here yet: no count is better than a wrong one.
+    expect(t.queryByTestId("reconnect-all")).toBeNull();
+    expect(t.getByTestId("practice-sync")).toBeTruthy();
+    await until(() => expect(calls.filter((c) => c.cmd === "table_painted").map((c) => c.args.complete)).toEqual([false]));
+
+    // A search needs every row: it waits for them rather than search the first two.
+    await fireEvent.input(t.getByRole("searchbox", { name: "Search client names" }), { target: { value: "bakery" } });
+    expect(ids()).toEqual([]);
+    expect(t.getByTestId("rows-loading")).toBeTruthy();
+
+    deliver(encodeClientTable(table));
+    await until(() => expect(ids()).toEqual([5, 4]));
+    expect(text(t.getByTestId("shown"))).toBe("Showing 2 of 5 client files");
+    expect(t.container.querySelector('[data-count="needs_reconnect"]')!.textContent).toBe("0");
+    await fireEvent.input(t.getByRole("searchbox", { name: "Search client names" }), { target: { value: "" } });
+    expect(ids()).toEqual([2, 5, 3, 1, 4]);
+    expect(t.container.querySelector('[data-count="needs_reconnect"]')!.textContent).toBe("2");
+    expect(text(t.getByTestId("reconnect-all"))).toContain("(2)");
+    expect((t.getByTestId("export-csv") as HTMLButtonElement).disabled).toBe(false);
+    await until(() => expect(calls.filter((c) => c.cmd === "table_painted").map((c) => c.args.complete)).toEqual([false, true]));
+  });
+
   it("a failed load shows the core's message and can retry", async () => {
     const calls = installCore({ table: makeTable(files) });
     clearMocks();
@@ -136,7 +187,7 @@ describe("start-up", () => {
     mockIPC((cmd) => {
       calls.push({ cmd, args: {} });
       if (cmd === "cache_status") return { state: "ready", path: "/x" };
-      if (cmd === "load_client_table") {
+      if (cmd === "load_client_table_head") {
         if (fail) throw { kind: "storage", message: "The cache could not be read. Try again." };
         return encodeClientTable(makeTable(files));
       }

@@ -61,6 +61,7 @@ function install(fake: Fake) {
       case "cache_status":
         return { state: "ready", path: "/tmp/cache.sqlite3" };
       case "load_client_table":
+      case "load_client_table_head":
         return encodeClientTable(makeTable(fake.files));
       case "table_painted":
         return null;

@@ -43,6 +43,7 @@ import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
 export const COMMANDS = {
   cacheStatus: "cache_status",
   loadClientTable: "load_client_table",
+  loadClientTableHead: "load_client_table_head",
   clientDetails: "client_details",
   exportCsv: "export_csv",
   startFreshCache: "start_fresh_cache",
@@ -148,6 +149,15 @@ export function cacheStatus(): Promise<CacheStatus> {
 
 export async function loadClientTable(): Promise<ClientTable> {
   return decodeClientTable(await call<ClientTablePayload>(COMMANDS.loadClientTable));
+}
+
+/**
+ * The first rows in the order the screen first shows them (by name), with the summary of all the
+ * files: what start-up paints while `loadClientTable` brings the rest. When `files` holds fewer
+ * files than `summary.total`, more are on their way.
+ */
+export async function loadClientTableHead(): Promise<ClientTable> {
+  return decodeClientTable(await call<ClientTablePayload>(COMMANDS.loadClientTableHead));
 }
 
 export function clientDetails(id: FileId): Promise<ClientDetails> {
@@ -351,17 +361,21 @@ export function refreshXpm(): Promise<XpmRefreshReport> {
   return call<XpmRefreshReport>(COMMANDS.refreshXpm);
 }
 
-let paintedReported = false;
+let paintReported: "nothing" | "first rows" | "all rows" = "nothing";
 
-/** Tells the shell the first table (or empty state) is on screen. Only the first call is sent. */
-export function reportTablePainted(): void {
-  if (paintedReported) return;
-  paintedReported = true;
-  mark("table-rendered");
+/**
+ * Tells the shell the table (or the empty state) is on screen: once when the first rows are,
+ * and once more when all of them are (`complete`). Later calls are not sent.
+ */
+export function reportTablePainted(complete: boolean): void {
+  if (paintReported === "all rows" || (paintReported === "first rows" && !complete)) return;
+  const first = paintReported === "nothing";
+  paintReported = complete ? "all rows" : "first rows";
+  mark(first ? "table-rendered" : "all-rows-rendered");
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
-      mark("table-painted");
-      call<null>(COMMANDS.tablePainted, { milestones: milestones() }).catch(() => {
+      mark(first ? "table-painted" : "all-rows-painted");
+      call<null>(COMMANDS.tablePainted, { milestones: milestones(), complete }).catch(() => {
         /* The benchmark hook is best-effort; the app works without it. */
       });
     }),
@@ -370,5 +384,5 @@ export function reportTablePainted(): void {
 
 /** For tests only: lets a fresh App instance report its first paint again. */
 export function resetTablePaintedForTests(): void {
-  paintedReported = false;
+  paintReported = "nothing";
 }

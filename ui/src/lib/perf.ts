@@ -6,18 +6,20 @@ import { tick } from "svelte";
 export function measureToPaint(name: "search" | "sort" | "filter"): void {
   if (typeof performance === "undefined" || typeof requestAnimationFrame === "undefined") return;
   const start = performance.now();
-  void tick().then(() =>
-    requestAnimationFrame(() =>
-      // A task queued from rAF runs after that frame has been painted.
-      setTimeout(() => {
-        try {
-          performance.measure(`switchboard:${name}`, { start, end: performance.now() });
-        } catch {
-          /* measure() with options is missing in very old engines; the benchmark is optional. */
-        }
-      }, 0),
-    ),
-  );
+  void tick()
+    .then(afterNextPaint)
+    .then(() => {
+      try {
+        performance.measure(`switchboard:${name}`, { start, end: performance.now() });
+      } catch {
+        /* measure() with options is missing in very old engines; the benchmark is optional. */
+      }
+    });
+}
+
+/** Resolves once the next frame has been painted: a task queued from rAF runs after that frame. */
+export function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 /** A start-up milestone, read by the start-up benchmark as performance mark `switchboard:<name>`. */

@@ -36,6 +36,19 @@ describe("search", () => {
   });
 });
 
+describe("name order, as the core sends the first rows (crates/core/src/name_order.rs)", () => {
+  // The same names and expected orders as the core's name_order tests: if the two sides ever
+  // disagree, one of the two tests fails.
+  const order = (names: string[]) =>
+    Array.from(sortedOrder(buildModel(names.map((display_name, i) => makeFile({ id: i + 1, display_name }))), { key: "name", dir: "asc" }), (i) => i + 1);
+  it("ignores case and accents, and breaks ties by id", () => {
+    expect(order(["émile", "Emile", "zebra", "Ángel", "apple", "EMILE"])).toEqual([4, 5, 1, 2, 6, 3]);
+  });
+  it("compares UTF-16 code units after NFKD", () => {
+    expect(order(["\uE000 private", "\u{1F600} smile", "\uFF21lpha", "beta"])).toEqual([3, 4, 2, 1]);
+  });
+});
+
 describe("sort", () => {
   const cases: [Sort, number[]][] = [
     [{ key: "name", dir: "asc" }, [2, 1, 4, 5, 6, 3]], // accents fold: Émile sorts as emile

@@ -95,7 +95,8 @@ function core(answers: { reports: () => ClientReports; insights?: ReportInsight[
     calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
     switch (cmd) {
       case "cache_status": return { state: "ready", path: "/tmp/c.sqlite3" };
-      case "load_client_table": return encodeClientTable(makeTable([makeFile({ id: 7, display_name: "Harbour Bakery" })]));
+      case "load_client_table":
+      case "load_client_table_head": return encodeClientTable(makeTable([makeFile({ id: 7, display_name: "Harbour Bakery" })]));
       case "xero_status": return { settings: { client_id: null, redirect_ports: [], has_client_secret: false }, simulated: false };
       case "table_painted": return null;
       case "client_reports": return answers.reports();

@@ -6,6 +6,7 @@ import type { ClientTable } from "../bindings/ClientTable";
 import type { ConnectionState } from "../bindings/ConnectionState";
 import type { PracticeSummary } from "../bindings/PracticeSummary";
 import type { ServiceState } from "../bindings/ServiceState";
+import { buildModel, sortedOrder } from "../lib/table-model";
 
 export const NOW = Date.UTC(2026, 10, 25, 12, 0, 0); // 25 Nov 2026 12:00 UTC
 
@@ -126,4 +127,13 @@ export function makeDetails(
   history: ClientDetails["history"] = [],
 ): ClientDetails {
   return { file, work_list, history, xero_connection: null } as ClientDetails;
+}
+
+/**
+ * What the core's load_client_table_head answers: the first `limit` files in the order the
+ * screen first shows them (by name), with the summary of all the files.
+ */
+export function firstRowsOf(table: ClientTable, limit: number): ClientTable {
+  const order = sortedOrder(buildModel(table.files), { key: "name", dir: "asc" });
+  return { files: Array.from(order.subarray(0, limit), (i) => table.files[i]), summary: table.summary };
 }

@@ -16,13 +16,15 @@ import { syncRoute } from "../lib/router.svelte";
 import { resetViewState } from "../lib/view-state.svelte";
 import { resetXeroStatusForTests } from "../lib/xero-status.svelte";
 import { resetXpmForTests } from "../lib/xpm.svelte";
-import { makeTable, NOW } from "./fixtures";
+import { firstRowsOf, makeTable, NOW } from "./fixtures";
 import { encodeClientTable } from "../lib/client-table";
 
 export interface FakeCore {
   status?: CacheStatus;
   /** A function answers each load_client_table afresh (e.g. rows that change after a sync). */
   table?: ClientTable | (() => ClientTable);
+  /** How many rows load_client_table_head answers with (the core's FIRST_ROWS: 100). */
+  firstRows?: number;
   details?: (id: FileId) => ClientDetails | ErrorPayload;
   exportPath?: string;
   keptAt?: string;
@@ -61,6 +63,10 @@ export interface Call {
 export function installCore(core: FakeCore): Call[] {
   const calls: Call[] = [];
   let fresh = false;
+  const currentTable = () => {
+    if (fresh && core.freshTable) return core.freshTable;
+    return typeof core.table === "function" ? core.table() : (core.table ?? makeTable([]));
+  };
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args: a });
@@ -68,8 +74,9 @@ export function installCore(core: FakeCore): Call[] {
       case "cache_status":
         return fresh ? { state: "ready", path: "/tmp/cache.sqlite3" } : (core.status ?? { state: "ready", path: "/tmp/cache.sqlite3" });
       case "load_client_table":
-        if (fresh && core.freshTable) return encodeClientTable(core.freshTable);
-        return encodeClientTable(typeof core.table === "function" ? core.table() : (core.table ?? makeTable([])));
+        return encodeClientTable(currentTable());
+      case "load_client_table_head":
+        return encodeClientTable(firstRowsOf(currentTable(), core.firstRows ?? 100));
       case "client_details": {
         const answer = core.details?.(a.id as FileId);
         if (!answer) throw { kind: "not_found", message: "That client file is no longer in the cache." };
