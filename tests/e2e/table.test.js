@@ -48,6 +48,10 @@ describe('Client Connections table (real window)', () => {
     app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir });
     browser = app.browser;
     await browser.$('[data-testid="shown"]').waitForExist({ timeout: 30000 });
+    // The first 100 rows are painted first; the tests start once all of them are in.
+    await eventually(async () => (await shownText()) === `Showing ${TOTAL} of ${TOTAL} client files`, {
+      message: 'all rows loaded',
+    });
   });
 
   after(async () => {
@@ -92,6 +96,27 @@ describe('Client Connections table (real window)', () => {
     return r;
   }
   const attr = async (parent, selector, name) => (await parent.$(selector)).getAttribute(name);
+
+  test('the first rows the core sends are the rows the screen puts first', async () => {
+    await clearSearch();
+    const first = await browser.executeAsync((done) => {
+      window.__TAURI_INTERNALS__.invoke('load_client_table_head').then((payload) => done(payload.rows.map((r) => r[0])));
+    });
+    assert.equal(first.length, 100);
+    // The screen's own order, read from the rendered rows while scrolling through the first 100.
+    const onScreen = await browser.executeAsync((done) => {
+      const grid = document.querySelector('[role="grid"]');
+      const ids = [];
+      const step = () => {
+        for (const r of grid.querySelectorAll('[role="row"][data-id]')) ids[Number(r.getAttribute('aria-rowindex')) - 2] = Number(r.dataset.id);
+        if (grid.scrollTop >= 100 * 48) { grid.scrollTop = 0; done(ids.slice(0, 100)); return; }
+        grid.scrollTop += grid.clientHeight / 2;
+        requestAnimationFrame(() => requestAnimationFrame(step));
+      };
+      step();
+    });
+    assert.deepEqual(onScreen, first);
+  });
 
   test('shows the row count of the cache and renders rows', async () => {
     assert.equal(await shownText(), `Showing ${TOTAL} of ${TOTAL} client files`);
