@@ -19,7 +19,7 @@ import type { SyncReport } from "../src/bindings/SyncReport";
 import type { XeroAppSettings } from "../src/bindings/XeroAppSettings";
 import type { XeroStatus } from "../src/bindings/XeroStatus";
 import type { WorkItem } from "../src/bindings/WorkItem";
-import { firstRowsOf, generateFiles, makeDetails, makeTable } from "../src/test/fixtures";
+import { FIRST_ROWS, firstRowsOf, generateFiles, makeDetails, makeTable } from "../src/test/fixtures";
 import { unavailableExplanation } from "../src/lib/format";
 import { encodeClientTable } from "../src/lib/client-table";
 
@@ -156,7 +156,7 @@ mockIPC((cmd, args) => {
     case "load_client_table":
       return encodeClientTable(table());
     case "load_client_table_head":
-      return encodeClientTable(firstRowsOf(table(), 100));
+      return encodeClientTable(firstRowsOf(table(), FIRST_ROWS));
     case "client_details": {
       const file = files.find((f) => f.id === a.id);
       if (!file) throw { kind: "not_found", message: "That client file is no longer in the cache." };

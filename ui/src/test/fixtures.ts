@@ -129,6 +129,9 @@ export function makeDetails(
   return { file, work_list, history, xero_connection: null } as ClientDetails;
 }
 
+/** How many rows the core's load_client_table_head answers with (`table::FIRST_ROWS`). */
+export const FIRST_ROWS = 100;
+
 /**
  * What the core's load_client_table_head answers: the first `limit` files in the order the
  * screen first shows them (by name), with the summary of all the files.

@@ -16,15 +16,13 @@ import { syncRoute } from "../lib/router.svelte";
 import { resetViewState } from "../lib/view-state.svelte";
 import { resetXeroStatusForTests } from "../lib/xero-status.svelte";
 import { resetXpmForTests } from "../lib/xpm.svelte";
-import { firstRowsOf, makeTable, NOW } from "./fixtures";
+import { FIRST_ROWS, firstRowsOf, makeTable, NOW } from "./fixtures";
 import { encodeClientTable } from "../lib/client-table";
 
 export interface FakeCore {
   status?: CacheStatus;
   /** A function answers each load_client_table afresh (e.g. rows that change after a sync). */
   table?: ClientTable | (() => ClientTable);
-  /** How many rows load_client_table_head answers with (the core's FIRST_ROWS: 100). */
-  firstRows?: number;
   details?: (id: FileId) => ClientDetails | ErrorPayload;
   exportPath?: string;
   keptAt?: string;
@@ -76,7 +74,7 @@ export function installCore(core: FakeCore): Call[] {
       case "load_client_table":
         return encodeClientTable(currentTable());
       case "load_client_table_head":
-        return encodeClientTable(firstRowsOf(currentTable(), core.firstRows ?? 100));
+        return encodeClientTable(firstRowsOf(currentTable(), FIRST_ROWS));
       case "client_details": {
         const answer = core.details?.(a.id as FileId);
         if (!answer) throw { kind: "not_found", message: "That client file is no longer in the cache." };
