@@ -167,6 +167,7 @@ describe("start-up", () => {
     expect(ids()).toEqual([]);
     expect(t.getByTestId("rows-loading")).toBeTruthy();
 
+    await until(() => expect(calls.some((c) => c.cmd === "load_client_table")).toBe(true));
     deliver(encodeClientTable(table));
     await until(() => expect(ids()).toEqual([5, 4]));
     expect(text(t.getByTestId("shown"))).toBe("Showing 2 of 5 client files");
@@ -177,6 +178,28 @@ describe("start-up", () => {
     expect(text(t.getByTestId("reconnect-all"))).toContain("(2)");
     expect((t.getByTestId("export-csv") as HTMLButtonElement).disabled).toBe(false);
     await until(() => expect(calls.filter((c) => c.cmd === "table_painted").map((c) => c.args.complete)).toEqual([false, true]));
+  });
+
+  it("draws only the visible rows while the first rows are on screen alone, then the overscan too", async () => {
+    const table = makeTable(Array.from({ length: 40 }, (_, i) => makeFile({ id: i + 1, display_name: `Client ${String(i).padStart(2, "0")}` })));
+    const calls = installCore({});
+    clearMocks();
+    const { mockIPC } = await import("@tauri-apps/api/mocks");
+    let deliver: (payload: unknown) => void = () => {};
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      if (cmd === "cache_status") return { state: "ready", path: "/x" };
+      if (cmd === "load_client_table_head") return encodeClientTable(firstRowsOf(table, 20));
+      if (cmd === "load_client_table") return new Promise((resolve) => (deliver = resolve));
+      return null;
+    });
+    const t = render(App, { props: { viewportHeight: TEN_ROWS } });
+    const drawn = () => t.container.querySelectorAll('[role="row"][data-id]').length;
+    await until(() => expect(drawn()).toBe(10));
+    await until(() => expect(calls.some((c) => c.cmd === "load_client_table")).toBe(true));
+    deliver(encodeClientTable(table));
+    await until(() => expect(text(t.getByTestId("shown"))).toBe("Showing 40 of 40 client files"));
+    expect(drawn()).toBe(14);
   });
 
   it("a failed load shows the core's message and can retry", async () => {
