@@ -10,11 +10,11 @@ use ts_rs::TS;
 
 use crate::Cache;
 use crate::error::Result;
-use crate::name_order;
 use crate::model::{
     AccountingSoftware, ClientFile, ConnectionState, FileId, ServiceState, SyncRecord, UnixMillis,
     XeroIds, XpmClient,
 };
+use crate::name_order;
 
 /// How many rows the screen loads first: more than any screen shows at once (a 4K screen shows
 /// about 45 rows of 48 px).

@@ -126,13 +126,8 @@ impl Cache {
 
     /// The files with these ids, in the order given (unknown ids are skipped).
     pub fn files_by_ids(&self, ids: &[FileId]) -> Result<Vec<ClientFile>> {
-        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_FILES} WHERE f.id = ?1"))?;
         let mut files = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(file) = optional(stmt.query_row([id.0], read_file))? {
-                files.push(file);
-            }
-        }
+        self.each_row_of(ids, |row| files.push(ClientFile::from(row)))?;
         Ok(files)
     }
 
