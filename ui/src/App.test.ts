@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { ClientDetails } from "./bindings/ClientDetails";
 import type { ClientFile } from "./bindings/ClientFile";
+import type { ClientTable } from "./bindings/ClientTable";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import { firstRowsOf, makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
 import { clearMocks, go, installCore, resetApp, text, until, type FakeCore } from "./test/harness";
@@ -50,6 +51,28 @@ function details(id: number): ClientDetails | ErrorPayload {
     ],
     [{ at: NOW - 2 * 3_600_000, file_id: 2, file_name: "Alpha", action: "rename", old_value: "Alpha", new_value: "<img src=x onerror=alert(1)>" }],
   );
+}
+
+/** Starts the app over a core that answers the first `first` rows at once and every row when the
+ * test calls `deliverAllRows` (after the app has asked for them). */
+async function startWithFirstRows(table: ClientTable, first: number) {
+  const calls = installCore({});
+  clearMocks();
+  const { mockIPC } = await import("@tauri-apps/api/mocks");
+  let deliver: (payload: unknown) => void = () => {};
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+    if (cmd === "cache_status") return { state: "ready", path: "/x" };
+    if (cmd === "load_client_table_head") return encodeClientTable(firstRowsOf(table, first));
+    if (cmd === "load_client_table") return new Promise((resolve) => (deliver = resolve));
+    return null;
+  });
+  const t = render(App, { props: { viewportHeight: TEN_ROWS } });
+  const deliverAllRows = async () => {
+    await until(() => expect(calls.some((c) => c.cmd === "load_client_table")).toBe(true));
+    deliver(encodeClientTable(table));
+  };
+  return { t, calls, deliverAllRows };
 }
 
 describe("start-up", () => {
@@ -140,18 +163,7 @@ describe("start-up", () => {
       makeFile({ id: 5, display_name: "Bravo Bakery" }),
     ];
     const table = makeTable(five);
-    const calls = installCore({});
-    clearMocks();
-    const { mockIPC } = await import("@tauri-apps/api/mocks");
-    let deliver: (payload: unknown) => void = () => {};
-    mockIPC((cmd, args) => {
-      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
-      if (cmd === "cache_status") return { state: "ready", path: "/x" };
-      if (cmd === "load_client_table_head") return encodeClientTable(firstRowsOf(table, 2));
-      if (cmd === "load_client_table") return new Promise((resolve) => (deliver = resolve));
-      return null;
-    });
-    const t = render(App, { props: { viewportHeight: TEN_ROWS } });
+    const { t, calls, deliverAllRows } = await startWithFirstRows(table, 2);
     const ids = () => Array.from(t.container.querySelectorAll<HTMLElement>('[role="row"][data-id]'), (r) => Number(r.dataset.id));
     await until(() => expect(ids()).toEqual([2, 5]));
     expect(text(t.getByTestId("shown"))).toBe("Loading all 5 client files…");
@@ -167,8 +179,7 @@ describe("start-up", () => {
     expect(ids()).toEqual([]);
     expect(t.getByTestId("rows-loading")).toBeTruthy();
 
-    await until(() => expect(calls.some((c) => c.cmd === "load_client_table")).toBe(true));
-    deliver(encodeClientTable(table));
+    await deliverAllRows();
     await until(() => expect(ids()).toEqual([5, 4]));
     expect(text(t.getByTestId("shown"))).toBe("Showing 2 of 5 client files");
     expect(t.container.querySelector('[data-count="needs_reconnect"]')!.textContent).toBe("0");
@@ -182,22 +193,10 @@ describe("start-up", () => {
 
   it("draws only the visible rows while the first rows are on screen alone, then the overscan too", async () => {
     const table = makeTable(Array.from({ length: 40 }, (_, i) => makeFile({ id: i + 1, display_name: `Client ${String(i).padStart(2, "0")}` })));
-    const calls = installCore({});
-    clearMocks();
-    const { mockIPC } = await import("@tauri-apps/api/mocks");
-    let deliver: (payload: unknown) => void = () => {};
-    mockIPC((cmd, args) => {
-      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
-      if (cmd === "cache_status") return { state: "ready", path: "/x" };
-      if (cmd === "load_client_table_head") return encodeClientTable(firstRowsOf(table, 20));
-      if (cmd === "load_client_table") return new Promise((resolve) => (deliver = resolve));
-      return null;
-    });
-    const t = render(App, { props: { viewportHeight: TEN_ROWS } });
+    const { t, deliverAllRows } = await startWithFirstRows(table, 20);
     const drawn = () => t.container.querySelectorAll('[role="row"][data-id]').length;
     await until(() => expect(drawn()).toBe(10));
-    await until(() => expect(calls.some((c) => c.cmd === "load_client_table")).toBe(true));
-    deliver(encodeClientTable(table));
+    await deliverAllRows();
     await until(() => expect(text(t.getByTestId("shown"))).toBe("Showing 40 of 40 client files"));
     expect(drawn()).toBe(14);
   });
