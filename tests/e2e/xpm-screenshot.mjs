@@ -4,13 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchApp, repoRoot, tempWorkspace } from './lib/harness.js';
+import { debugBinary, launchApp, repoRoot, tempWorkspace } from './lib/harness.js';
 
 const ws = tempWorkspace('switchboard-shot-xpm-');
 const out = execFileSync(
-  'cargo',
-  ['run', '-q', '-p', 'switchboard-core', '--example', 'seed_xpm', '--', ws.cachePath, '--files', '300', '--xpm', '15000', '--seed', '4'],
-  { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  debugBinary('examples/seed_xpm'),
+  [ws.cachePath, '--files', '300', '--xpm', '15000', '--seed', '4'],
+  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const seeded = JSON.parse(out.trim().split('\n').pop());
 const app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir });

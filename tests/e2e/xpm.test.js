@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { eventually, launchApp, repoRoot, tempWorkspace } from './lib/harness.js';
+import { debugBinary, eventually, launchApp, tempWorkspace } from './lib/harness.js';
 import { recordingBrowser } from './lib/simulated-xero.js';
 
 describe('XPM links (real window)', () => {
@@ -19,9 +19,9 @@ describe('XPM links (real window)', () => {
   before(async () => {
     ws = tempWorkspace('switchboard-e2e-xpm-');
     const out = execFileSync(
-      'cargo',
-      ['run', '-q', '-p', 'switchboard-core', '--example', 'seed_xpm', '--', ws.cachePath, '--files', '40', '--xpm', '300'],
-      { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      debugBinary('examples/seed_xpm'),
+      [ws.cachePath, '--files', '40', '--xpm', '300'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     seeded = JSON.parse(out.trim().split('\n').pop());
     assert.ok(seeded.file_id && seeded.suggested_uuid && seeded.other_uuid, out);

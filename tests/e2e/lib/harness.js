@@ -11,15 +11,32 @@ import { remote } from 'webdriverio';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** The debug binary `cargo build -p switchboard-app` produced (honours CARGO_TARGET_DIR). */
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
+
+// Cargo picks dependency features per invocation, so building the app, the simulator, the CLI and
+// the seed examples in separate commands compiles the core and its dependencies once per package
+// set: gigabytes of disk more. One invocation (the same as scripts/test's build step) builds them
+// all with one feature set. The app is left out when SWITCHBOARD_APP names another build.
+let built = false;
+function buildTestBinaries() {
+  if (built) return;
+  const packages = ['xero-sim', 'switchboard-cli', 'switchboard-core'];
+  if (!process.env.SWITCHBOARD_APP) packages.unshift('switchboard-app');
+  const args = ['build', '-q', ...packages.flatMap((p) => ['-p', p]), '--bins', '--examples'];
+  execFileSync('cargo', args, { cwd: repoRoot, stdio: 'inherit' });
+  built = true;
+}
+
+/** The path of a debug binary or example (e.g. `switchboard-sim`, `examples/seed_cache`), built if stale. */
+export function debugBinary(name) {
+  buildTestBinaries();
+  return join(targetDir, 'debug', name);
+}
+
+/** The app under test: SWITCHBOARD_APP if set, else the debug build (honours CARGO_TARGET_DIR). */
 export function appBinary() {
   if (process.env.SWITCHBOARD_APP) return resolve(process.env.SWITCHBOARD_APP);
-  const targetDir = process.env.CARGO_TARGET_DIR
-    ? resolve(repoRoot, process.env.CARGO_TARGET_DIR)
-    : join(repoRoot, 'target');
-  const bin = join(targetDir, 'debug', 'switchboard-app');
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`cargo build -p switchboard-app\` first`);
-  return bin;
+  return debugBinary('switchboard-app');
 }
 
 function tauriDriverBinary() {
@@ -39,10 +56,10 @@ export function tempWorkspace(prefix = 'switchboard-e2e-') {
 
 /** Seeds a cache through switchboard-core's own API (its `seed_cache` example). */
 export function seedCache(cachePath, { files = 200, e2e = true, seed } = {}) {
-  const args = ['run', '-q', '-p', 'switchboard-core', '--example', 'seed_cache', '--', cachePath, '--files', String(files)];
+  const args = [cachePath, '--files', String(files)];
   if (seed !== undefined) args.push('--seed', String(seed));
   if (e2e) args.push('--e2e');
-  return execFileSync('cargo', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync(debugBinary('examples/seed_cache'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 async function freePort() {

@@ -6,19 +6,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { eventually, launchApp, repoRoot, tempWorkspace } from './harness.js';
-
-const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
+import { join } from 'node:path';
+import { debugBinary, eventually, launchApp, tempWorkspace } from './harness.js';
 
 /** The client id the simulator registers for the app (crates/xero-sim DEFAULT_CLIENT_ID). */
 const SIM_CLIENT_ID = '5W1TCHB0ARD51M0000000000000DE5K7';
 
 /** Starts `switchboard-sim` on a free port; resolves with `{ sim, base }` once it listens. */
 async function startSimulator({ orgs, seed }) {
-  execFileSync('cargo', ['build', '-q', '-p', 'xero-sim', '-p', 'switchboard-cli'], { cwd: repoRoot, stdio: 'inherit' });
   const sim = spawn(
-    join(targetDir, 'debug/switchboard-sim'),
+    debugBinary('switchboard-sim'),
     ['--orgs', String(orgs), '--seed', String(seed), '--port', '0'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -62,7 +59,7 @@ function simulatedXeroEnv(base, recorder, name) {
 
 /** The practice's Xero app, set up through the CLI (same core, same cache). */
 function setUpXeroApp(cachePath, env) {
-  execFileSync(join(targetDir, 'debug/switchboard'), ['--cache', cachePath, 'xero-app', '--client-id', SIM_CLIENT_ID], {
+  execFileSync(debugBinary('switchboard'), ['--cache', cachePath, 'xero-app', '--client-id', SIM_CLIENT_ID], {
     env: { ...process.env, ...env },
     stdio: 'inherit',
   });
@@ -99,16 +96,19 @@ export async function consentInBrowser(openedUrls, urlIndex, tenantIds) {
  */
 export async function openAppOnSimulatedXero({ orgs, seed, name }) {
   const { sim, base } = await startSimulator({ orgs, seed });
-  const ws = tempWorkspace(`switchboard-${name}-`);
-  const { recorder, openedUrls } = recordingBrowser(ws);
-  const env = simulatedXeroEnv(base, recorder, name);
-  let app;
+  let ws, app;
+  // Also on a failed start: a simulator left running keeps the test process (and CI) waiting.
   const close = async () => {
     await app?.stop();
     if (sim.exitCode === null) sim.kill();
-    rmSync(ws.root, { recursive: true, force: true });
+    if (ws) rmSync(ws.root, { recursive: true, force: true });
   };
+  let openedUrls, env;
   try {
+    ws = tempWorkspace(`switchboard-${name}-`);
+    let recorder;
+    ({ recorder, openedUrls } = recordingBrowser(ws));
+    env = simulatedXeroEnv(base, recorder, name);
     setUpXeroApp(ws.cachePath, env);
     app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
     await app.browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
