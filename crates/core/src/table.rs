@@ -16,6 +16,8 @@ use crate::model::{
 };
 use crate::name_order;
 
+mod row_json;
+
 /// How many rows the screen loads first: more than any screen shows at once (a 4K screen shows
 /// about 45 rows of 48 px).
 pub const FIRST_ROWS: usize = 100;
@@ -207,7 +209,7 @@ impl Cache {
 
 /// Appends one row and a comma.
 fn write_row(json: &mut Vec<u8>, row: &ClientRow<'_>) {
-    serde_json::to_writer(&mut *json, row).expect("serialising to memory");
+    row_json::write_row(json, row);
     json.push(b',');
 }
 
