@@ -177,7 +177,9 @@ impl Cache {
     /// halves of the files are read and serialised at once (see `Cache::table_rows_in_halves`).
     pub fn client_table_json(&self, now: UnixMillis) -> Result<String> {
         let (first, second) = self.table_rows_in_halves(|rows| {
-            let mut json = Vec::with_capacity(1024 * 1024);
+            // Room for the whole payload, as the first half's buffer becomes it (untouched
+            // capacity costs no memory).
+            let mut json = Vec::with_capacity(4 * 1024 * 1024);
             let mut summary = SummaryCounter::default();
             rows.each(|row| {
                 let (success, attempt, error) = row.9;
@@ -186,7 +188,7 @@ impl Cache {
             })?;
             Ok((json, summary))
         })?;
-        Ok(payload_json(&[&first.0, &second.0], first.1.merge(second.1).finish(now)))
+        Ok(payload_json(first.0, &second.0, first.1.merge(second.1).finish(now)))
     }
 
     /// What the screen paints first while the whole table is on its way: the first `limit`
@@ -203,7 +205,7 @@ impl Cache {
         let first = name_order::first_in_order(keyed, limit);
         let mut json = Vec::with_capacity(first.len() * 512);
         self.each_row_of(&first, |row| write_row(&mut json, &row))?;
-        Ok(payload_json(&[&json], summary.finish(now)))
+        Ok(payload_json(json, &[], summary.finish(now)))
     }
 }
 
@@ -213,19 +215,18 @@ fn write_row(json: &mut Vec<u8>, row: &ClientRow<'_>) {
     json.push(b',');
 }
 
-/// A [`ClientTablePayload`] from rows written by [`write_row`], in parts.
-fn payload_json(rows: &[&[u8]], summary: PracticeSummary) -> String {
-    let mut json = Vec::with_capacity(rows.iter().map(|part| part.len()).sum::<usize>() + 256);
-    json.extend_from_slice(b"{\"rows\":[");
-    for part in rows {
-        json.extend_from_slice(part);
+/// A [`ClientTablePayload`] from rows written by [`write_row`]: `rows`, then `more_rows`. The
+/// payload is built in `rows`' buffer, so the rows are not copied into a new one.
+fn payload_json(mut rows: Vec<u8>, more_rows: &[u8], summary: PracticeSummary) -> String {
+    const START: &[u8] = b"{\"rows\":[";
+    rows.splice(0..0, START.iter().copied());
+    rows.extend_from_slice(more_rows);
+    if rows.last() == Some(&b',') {
+        rows.pop();
     }
-    if json.last() == Some(&b',') {
-        json.pop();
-    }
-    json.extend_from_slice(b"],\"summary\":");
-    serde_json::to_writer(&mut json, &summary).expect("serialising to memory");
-    json.push(b'}');
-    // serde_json writes only valid UTF-8.
-    String::from_utf8(json).expect("JSON is UTF-8")
+    rows.extend_from_slice(b"],\"summary\":");
+    serde_json::to_writer(&mut rows, &summary).expect("serialising to memory");
+    rows.push(b'}');
+    // serde_json and `write_row` write only valid UTF-8.
+    String::from_utf8(rows).expect("JSON is UTF-8")
 }
