@@ -68,65 +68,58 @@ pub(super) fn write_row(json: &mut Vec<u8>, row: &ClientRow<'_>) {
 }
 
 fn write_software(json: &mut Vec<u8>, software: &AccountingSoftware) {
-    json.extend_from_slice(match software {
-        AccountingSoftware::Xero => br#"{"kind":"xero"}"#,
-        AccountingSoftware::QuickbooksOnline => br#"{"kind":"quickbooks_online"}"#,
-        AccountingSoftware::Myob => br#"{"kind":"myob"}"#,
-        AccountingSoftware::None => br#"{"kind":"none"}"#,
+    match software {
         AccountingSoftware::Other(name) => {
-            json.extend_from_slice(br#"{"kind":"other","name":"#);
+            open_tagged(json, "kind", "other");
+            key(json, "name");
             string(json, name);
-            json.push(b'}');
-            return;
         }
-    });
+        known => open_tagged(json, "kind", known.code()),
+    }
+    json.push(b'}');
 }
 
 fn write_connection(json: &mut Vec<u8>, connection: &ConnectionState) {
-    let (tag, reason): (&[u8], _) = match connection {
-        ConnectionState::Connected => (br#"{"state":"connected""#, None),
-        ConnectionState::NotConnected => (br#"{"state":"not_connected""#, None),
-        ConnectionState::NeedsReconnect { reason } => {
-            (br#"{"state":"needs_reconnect""#, Some(reason))
-        }
-        ConnectionState::Disconnected { reason } => (br#"{"state":"disconnected""#, Some(reason)),
-    };
-    json.extend_from_slice(tag);
-    if let Some(reason) = reason {
-        json.extend_from_slice(br#","reason":"#);
+    open_tagged(json, "state", connection.code());
+    if let Some(reason) = connection.reason() {
+        key(json, "reason");
         string(json, reason);
     }
     json.push(b'}');
 }
 
 fn write_service(json: &mut Vec<u8>, service: &ServiceState) {
-    json.extend_from_slice(match service {
-        ServiceState::NotChecked => br#"{"state":"not_checked"}"#,
-        ServiceState::Connected => br#"{"state":"connected"}"#,
-        ServiceState::DisconnectedByStaff => br#"{"state":"disconnected_by_staff"}"#,
-        ServiceState::Unavailable { reason } => {
-            json.extend_from_slice(br#"{"state":"unavailable","reason":"#);
-            write_unavailable_reason(json, reason);
-            json.push(b'}');
-            return;
+    open_tagged(json, "state", service.code());
+    if let ServiceState::Unavailable { reason } = service {
+        key(json, "reason");
+        match reason {
+            UnavailableReason::Other(detail) => {
+                open_tagged(json, "kind", "other");
+                key(json, "detail");
+                string(json, detail);
+            }
+            known => open_tagged(json, "kind", known.code()),
         }
-    });
+        json.push(b'}');
+    }
+    json.push(b'}');
 }
 
-fn write_unavailable_reason(json: &mut Vec<u8>, reason: &UnavailableReason) {
-    json.extend_from_slice(match reason {
-        UnavailableReason::NotSubscribed => br#"{"kind":"not_subscribed"}"#,
-        UnavailableReason::NotSetUp => br#"{"kind":"not_set_up"}"#,
-        UnavailableReason::ScopeNotGranted => br#"{"kind":"scope_not_granted"}"#,
-        UnavailableReason::WrongRegion => br#"{"kind":"wrong_region"}"#,
-        UnavailableReason::NotReachable => br#"{"kind":"not_reachable"}"#,
-        UnavailableReason::Other(detail) => {
-            json.extend_from_slice(br#"{"kind":"other","detail":"#);
-            string(json, detail);
-            json.push(b'}');
-            return;
-        }
-    });
+/// Opens a tagged enum value, `{"<tag>":"<code>"`; the caller writes its fields and the `}`.
+/// Tags and codes are the model's own snake_case names, with nothing to escape.
+fn open_tagged(json: &mut Vec<u8>, tag: &str, code: &str) {
+    json.extend_from_slice(b"{\"");
+    json.extend_from_slice(tag.as_bytes());
+    json.extend_from_slice(b"\":\"");
+    json.extend_from_slice(code.as_bytes());
+    json.push(b'"');
+}
+
+/// Starts the next field of an object: `,"<name>":`.
+fn key(json: &mut Vec<u8>, name: &str) {
+    json.extend_from_slice(b",\"");
+    json.extend_from_slice(name.as_bytes());
+    json.extend_from_slice(b"\":");
 }
 
 /// A JSON string. Most strings need no escape and are copied between quotes; the rest are
