@@ -1,4 +1,11 @@
-// What the in-webview benchmarks print for a set of samples (ms): median, 95th percentile, max.
+// What the in-webview benchmarks share: the pause between samples, and what they print for a set
+// of samples (ms): median, 95th percentile, max.
+
+// Samples are taken this far apart, about the pace of fast typing (7 keys a second), so each one
+// starts from a page at rest. Taken back to back, a sample would start while WebKit's compositor
+// thread is still drawing the previous frame: under Xvfb that is software GL (llvmpipe) on both
+// cores, and it slowed the next sample's own work by half or more.
+export const SAMPLE_GAP_MS = 150;
 
 export const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,13 +5,14 @@
 //   frame = input event dispatched → after the next animation frame has been painted
 //           (a requestAnimationFrame callback, then a task queued from it, which runs after paint)
 // "frame" is the figure held to the bar (≤ 16 ms); it includes waiting for the frame boundary.
+// Samples are SAMPLE_GAP_MS apart (lib-stats.mjs says why).
 //
 //   SWITCHBOARD_APP=<release binary> node tests/bench/ui.mjs --data-dir DIR --export-dir DIR
 // Run it through scripts/bench (Xvfb, release build, 10,000 seeded files).
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, stats } from './lib-stats.mjs';
+import { fmt, SAMPLE_GAP_MS, stats } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'export-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -53,10 +54,14 @@ function measureInPage(kind, arg, done) {
 
 const { browser, stop } = await launchApp({ dataDir: values['data-dir'], exportDir: values['export-dir'] });
 try {
-  await browser.$('[data-testid="shown"]').waitForExist({ timeout: 60000 });
-  const total = (await browser.$('[data-testid="shown"]').getText()).trim();
-  console.log(`app ready: ${total}`);
-  const run = (kind, arg) => browser.executeAsync(measureInPage, kind, arg);
+  // The screen paints the first rows, then loads the rest: wait for all of them.
+  const shown = await browser.$('[data-testid="shown"]');
+  await browser.waitUntil(async () => (await shown.getText()).startsWith('Showing'), { timeout: 60000 });
+  console.log(`app ready: ${(await shown.getText()).trim()}`);
+  const run = async (kind, arg) => {
+    await browser.pause(SAMPLE_GAP_MS);
+    return browser.executeAsync(measureInPage, kind, arg);
+  };
 
   // Typing and deleting, one keystroke per sample, always from the previous state.
   const word = 'dental'; // fixture names include "… Dental …"

@@ -3,7 +3,7 @@
 // as tests/bench/ui.mjs does:
 //   work  = input event dispatched → Svelte has updated the DOM and layout is done
 //   frame = input event dispatched → after the next animation frame has been painted
-// "frame" is the figure held to the bar (≤ 16 ms).
+// "frame" is the figure held to the bar (≤ 16 ms). Samples are SAMPLE_GAP_MS apart (lib-stats.mjs).
 //
 //   SWITCHBOARD_APP=<binary> node tests/bench/xpm-ui.mjs --data-dir DIR --export-dir DIR --seeded JSON
 // (JSON: what crates/core/examples/seed_xpm printed: the file to open the pop-up on.)
@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, stats } from './lib-stats.mjs';
+import { fmt, SAMPLE_GAP_MS, stats } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -72,6 +72,7 @@ try {
   const frame = [];
   const work = [];
   for (const [i, q] of queries.slice(0, RUNS + 2).entries()) {
+    await browser.pause(SAMPLE_GAP_MS);
     const r = await browser.executeAsync(measureInPage, q);
     if (!r.changed && q !== '') console.log(`  note: "${q}" did not change the results (${r.shown})`);
     if (i >= 2) { frame.push(r.frame); work.push(r.work); }
