@@ -34,6 +34,26 @@ describe("search", () => {
   it("returns nothing when nothing matches", () => {
     expect(ids(files, { search: "zzz" })).toEqual([]);
   });
+  it("does not match across the end of the display name and the start of the remote name", () => {
+    // "Bravo Bakery" + "Bravo Bakery Holdings": "bakerybravo" and "y\nb" would span the two.
+    expect(ids(files, { search: "bakerybravo" })).toEqual([]);
+    expect(ids(files, { search: "y\nb" })).toEqual([]);
+    expect(ids(files, { search: "o b" })).toEqual([1]);
+  });
+  it("finds, on one model typed on and deleted back, what a fresh model finds for each text", () => {
+    const many = generateFiles(2000);
+    const model = buildModel(many);
+    // Typing, deleting back, starting over, and more texts than the model remembers.
+    const texts = ["d", "de", "den", "dent", "den", "de", "d", "", "a", "al", "ald", "al", "1", "12", "123", "12", "1"];
+    for (let i = 0; i < 40; i++) texts.push(`${i}`, `${i}`.slice(0, 1));
+    texts.push("de", "d", "dent");
+    for (const search of texts) {
+      const fresh = buildModel(many);
+      const expected = viewIds(fresh, applyQuery(fresh, { ...base, search }));
+      expect(viewIds(model, applyQuery(model, { ...base, search })), search).toEqual(expected);
+    }
+    expect(model.searches.size).toBeLessThanOrEqual(32);
+  });
 });
 
 describe("name order, as the core sends the first rows (crates/core/src/name_order.rs)", () => {

@@ -2,8 +2,9 @@
 //
 // Pure TypeScript, no Svelte and no DOM, so it can be unit-tested and benchmarked on its own.
 // Everything expensive happens once per load in `buildModel` (lower-cased names, filter bits,
-// sort ranks) or once per sort column (a cached permutation); a keystroke is then one linear
-// pass over typed arrays that builds the on-screen order and the filter counts together.
+// sort ranks), once per sort column (a cached permutation) or once per search text (the files
+// that match it, remembered); a keystroke is then one linear pass over typed arrays that builds
+// the on-screen order and the filter counts together.
 import type { ClientFile } from "../bindings/ClientFile";
 import type { FileId } from "../bindings/FileId";
 import { accountDashboardAvailable, softwareLabel, xpmDashboardAvailable } from "./format";
@@ -82,9 +83,9 @@ const SOFTWARE_INDEX: Record<SoftwareFilter, number> = {
 
 export interface Model {
   readonly files: readonly ClientFile[];
-  /** Lower-cased display names and remote names ("" when there is none), for search. */
-  readonly nameLower: readonly string[];
-  readonly remoteLower: readonly string[];
+  /** What search looks in: the lower-cased display name, a line break, and the lower-cased
+   * remote name (if any). A search has no line breaks, so it matches within one or the other. */
+  readonly searchText: readonly string[];
   /** Status filter bits per file (see STATUS_BIT). */
   readonly flags: Uint8Array;
   /** Software filter index per file (see SOFTWARE_INDEX). */
@@ -93,6 +94,8 @@ export interface Model {
   readonly nameRank: Int32Array;
   /** Cached permutations, one per sort key and direction, built on first use. */
   readonly orders: Map<string, Int32Array>;
+  /** The files matching recent search texts (ascending indices), oldest first. */
+  readonly searches: Map<string, Int32Array>;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -108,16 +111,14 @@ function foldForSort(text: string): string {
 
 export function buildModel(files: readonly ClientFile[]): Model {
   const n = files.length;
-  const nameLower = new Array<string>(n);
-  const remoteLower = new Array<string>(n);
+  const searchText = new Array<string>(n);
   const sortName = new Array<string>(n);
   const flags = new Uint8Array(n);
   const software = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const f = files[i];
     const lower = f.display_name.toLowerCase();
-    nameLower[i] = lower;
-    remoteLower[i] = f.remote_name === null ? "" : f.remote_name.toLowerCase();
+    searchText[i] = f.remote_name === null ? lower : `${lower}\n${f.remote_name.toLowerCase()}`;
     sortName[i] = foldLower(lower);
     let bits = 0;
     const c = f.connection.state;
@@ -140,7 +141,7 @@ export function buildModel(files: readonly ClientFile[]): Model {
   for (let r = 0; r < n; r++) nameRank[byName[r]] = r;
   const orders = new Map<string, Int32Array>();
   orders.set("name:asc", byName);
-  return { files, nameLower, remoteLower, flags, software, nameRank, orders };
+  return { files, searchText, flags, software, nameRank, orders, searches: new Map() };
 }
 
 // ---- sort keys -------------------------------------------------------------------------
@@ -299,6 +300,34 @@ export function emptyCounts(): Record<FilterId, number> {
   };
 }
 
+/** How many search texts' matches a model remembers. */
+const REMEMBERED_SEARCHES = 32;
+
+/**
+ * The files whose display or remote name contains `needle` (lower-cased, not empty), as
+ * ascending indices. Typing on narrows the smallest remembered match of a part of the new text
+ * (a file that contains "dent" contains "den"); deleting back finds the earlier text remembered.
+ */
+function matchingFiles(model: Model, needle: string): Int32Array {
+  const { searches, searchText } = model;
+  const remembered = searches.get(needle);
+  if (remembered) return remembered;
+  let candidates: Int32Array | null = null;
+  for (const [earlier, files] of searches) {
+    if (needle.includes(earlier) && (candidates === null || files.length < candidates.length)) candidates = files;
+  }
+  const matches: number[] = [];
+  if (candidates === null) {
+    for (let i = 0; i < searchText.length; i++) if (searchText[i].includes(needle)) matches.push(i);
+  } else {
+    for (const i of candidates) if (searchText[i].includes(needle)) matches.push(i);
+  }
+  const result = Int32Array.from(matches);
+  if (searches.size >= REMEMBERED_SEARCHES) searches.delete(searches.keys().next().value!);
+  searches.set(needle, result);
+  return result;
+}
+
 /**
  * Applies search, filters and sort.
  *
@@ -311,8 +340,15 @@ export function emptyCounts(): Record<FilterId, number> {
 export function applyQuery(model: Model, query: Query): View {
   const order = sortedOrder(model, query.sort);
   const n = order.length;
-  const needle = query.search.trim().toLowerCase();
-  const { nameLower, remoteLower, flags, software } = model;
+  // A search box holds no line breaks (the browser strips them); removing them here keeps a
+  // search from matching across the line break in `searchText`.
+  const needle = query.search.replace(/[\r\n]/g, "").trim().toLowerCase();
+  const { flags, software } = model;
+  let found: Uint8Array | null = null;
+  if (needle !== "") {
+    found = new Uint8Array(n);
+    for (const i of matchingFiles(model, needle)) found[i] = 1;
+  }
 
   let statusMask = 0;
   for (const s of query.status) statusMask |= STATUS_BIT[s];
@@ -328,7 +364,7 @@ export function applyQuery(model: Model, query: Query): View {
 
   for (let r = 0; r < n; r++) {
     const i = order[r];
-    if (needle !== "" && !nameLower[i].includes(needle) && !remoteLower[i].includes(needle)) continue;
+    if (found !== null && found[i] === 0) continue;
     matches++;
     const bits = flags[i];
     const sw = software[i];
