@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { makeFile, NOW } from "../test/fixtures";
-import { auditActionLabel, relativeTime, softwareLabel, syncNote, unavailableExplanation } from "./format";
+import { auditActionLabel, formatCount, relativeTime, softwareLabel, syncNote, unavailableExplanation } from "./format";
+
+describe("formatCount", () => {
+  it("writes counts with thousands separators", () => {
+    expect([0, 7, 999, 1000, 10000, 1234567].map(formatCount)).toEqual(["0", "7", "999", "1,000", "10,000", "1,234,567"]);
+  });
+});
 
 describe("relativeTime", () => {
   it.each([

@@ -5,7 +5,7 @@ import type { ConnectSummary } from "../bindings/ConnectSummary";
 import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { TokenSetInfo } from "../bindings/TokenSetInfo";
-import { dateOnly, softwareLabel } from "./format";
+import { dateOnly, formatCount, softwareLabel } from "./format";
 
 /** The redirect URI Xero must have registered for a loopback port (design.md §2). */
 export function redirectUri(port: number): string {
@@ -31,14 +31,14 @@ export function formatPorts(ports: readonly number[]): string {
   return ports.join(", ");
 }
 
-const files = (n: number) => (n === 1 ? "1 client file" : `${n.toLocaleString("en-GB")} client files`);
+const files = (n: number) => (n === 1 ? "1 client file" : `${formatCount(n)} client files`);
 
 /** The parts of a sync report worth telling a person, e.g. "2 failed to sync, 1 needs reconnect". */
 export function syncProblems(report: SyncReport): string[] {
   const parts: string[] = [];
-  if (report.failed > 0) parts.push(`${report.failed.toLocaleString("en-GB")} failed to sync`);
-  if (report.needs_reconnect > 0) parts.push(`${report.needs_reconnect.toLocaleString("en-GB")} need${report.needs_reconnect === 1 ? "s" : ""} reconnecting`);
-  if (report.disconnected > 0) parts.push(`${report.disconnected.toLocaleString("en-GB")} no longer connected at Xero`);
+  if (report.failed > 0) parts.push(`${formatCount(report.failed)} failed to sync`);
+  if (report.needs_reconnect > 0) parts.push(`${formatCount(report.needs_reconnect)} need${report.needs_reconnect === 1 ? "s" : ""} reconnecting`);
+  if (report.disconnected > 0) parts.push(`${formatCount(report.disconnected)} no longer connected at Xero`);
   return parts;
 }
 
@@ -69,8 +69,8 @@ export function reportHasProblems(report: SyncReport): boolean {
 /** "120 of 250 files · 2 failed" — the progress bar's text (and aria-valuetext). */
 export function progressText(progress: SyncProgress | null): string {
   if (!progress || progress.total === 0) return "Starting…";
-  const base = `${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} files`;
-  return progress.failed > 0 ? `${base} · ${progress.failed.toLocaleString("en-GB")} failed` : base;
+  const base = `${formatCount(progress.done)} of ${formatCount(progress.total)} files`;
+  return progress.failed > 0 ? `${base} · ${formatCount(progress.failed)} failed` : base;
 }
 
 export function needsReconnectCount(list: readonly ClientFile[]): number {
