@@ -103,18 +103,16 @@ export async function openAppOnSimulatedXero({ orgs, seed, name }) {
     if (sim.exitCode === null) sim.kill();
     if (ws) rmSync(ws.root, { recursive: true, force: true });
   };
-  let openedUrls, env;
   try {
     ws = tempWorkspace(`switchboard-${name}-`);
-    let recorder;
-    ({ recorder, openedUrls } = recordingBrowser(ws));
-    env = simulatedXeroEnv(base, recorder, name);
+    const { recorder, openedUrls } = recordingBrowser(ws);
+    const env = simulatedXeroEnv(base, recorder, name);
     setUpXeroApp(ws.cachePath, env);
     app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
     await app.browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
+    return { sim, base, ws, env, openedUrls, browser: app.browser, close };
   } catch (error) {
     await close();
     throw error;
   }
-  return { sim, base, ws, env, openedUrls, browser: app.browser, close };
 }
