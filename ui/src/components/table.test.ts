@@ -249,6 +249,46 @@ describe("virtualised rendering", () => {
     expect(Math.max(...indices)).toBeGreaterThanOrEqual(5011);
     expect(indices.length).toBeLessThanOrEqual(23);
   });
+
+  /** Gives the grid a scroll position that counts how often it is written. */
+  function trackScroll(grid: HTMLElement) {
+    const scroll = { top: 0, writes: 0 };
+    Object.defineProperty(grid, "scrollTop", {
+      configurable: true,
+      get: () => scroll.top,
+      set: (value: number) => {
+        scroll.top = value;
+        scroll.writes++;
+      },
+    });
+    return scroll;
+  }
+
+  it("a new search or sort takes a scrolled grid back to the top", async () => {
+    const t = renderTable(generateFiles(10_000));
+    const grid = t.grid();
+    const scroll = trackScroll(grid);
+    scroll.top = 5000 * 48;
+    await fireEvent.scroll(grid);
+    await fireEvent.input(search(t.container), { target: { value: "a" } });
+    expect(scroll.top).toBe(0);
+    expect(t.container.querySelector('[role="row"][data-id]')!.getAttribute("aria-rowindex")).toBe("2");
+
+    scroll.top = 300 * 48;
+    await fireEvent.scroll(grid);
+    await fireEvent.click(header(t.container, "software"));
+    expect(scroll.top).toBe(0);
+    expect(t.container.querySelector('[role="row"][data-id]')!.getAttribute("aria-rowindex")).toBe("2");
+  });
+
+  it("at the top, a keystroke leaves the grid's scroll position alone (writing it forces a layout)", async () => {
+    const t = renderTable(files);
+    const scroll = trackScroll(t.grid());
+    await fireEvent.input(search(t.container), { target: { value: "a" } });
+    await fireEvent.click(header(t.container, "software"));
+    expect(scroll.writes).toBe(0);
+    expect(t.shownIds()).toEqual([2, 1, 5, 4, 3]);
+  });
 });
 
 describe("CSV export", () => {
