@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { SAMPLE_GAP_MS, stats } from './lib-stats.mjs';
+import { SAMPLE_GAP_MS, SORT_KEYS, stats, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { app: { type: 'string' }, 'data-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -118,13 +118,6 @@ try {
   console.log(`app ready: ${await inspector.evaluate(shown)}`);
 
   // The same actions as ui.mjs: typing and deleting "dental", then clicking through the headers.
-  const word = 'dental';
-  const queries = [];
-  while (queries.length < RUNS + 2) {
-    for (let i = 1; i <= word.length; i++) queries.push(word.slice(0, i));
-    for (let i = word.length - 1; i >= 0; i--) queries.push(word.slice(0, i));
-  }
-  const keys = ['name', 'software', 'connection', 'services', 'account_dashboard', 'xpm_dashboard', 'xpm', 'last_synced'];
   const type = (q) =>
     `performance.mark('action'); { const input = document.querySelector('input[aria-label="Search client names"]');` +
     ` input.value = ${JSON.stringify(q)}; input.dispatchEvent(new Event('input', { bubbles: true })); }`;
@@ -149,9 +142,9 @@ try {
   };
 
   console.log(`Frame breakdown in the real webview, 10,000 files (WebKit Timeline, release, Xvfb):`);
-  report('search keystroke', await record(queries.slice(0, RUNS + 2).map(type)));
+  report('search keystroke', await record(typingAndDeleting(['dental'], RUNS + 2).map(type)));
   await inspector.evaluate(type(''));
-  report('sort (header click)', await record(Array.from({ length: RUNS + 2 }, (_, i) => click(keys[i % keys.length]))));
+  report('sort (header click)', await record(Array.from({ length: RUNS + 2 }, (_, i) => click(SORT_KEYS[i % SORT_KEYS.length]))));
 } finally {
   inspector?.close();
   app.kill();

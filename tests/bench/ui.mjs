@@ -12,7 +12,7 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, SAMPLE_GAP_MS, stats } from './lib-stats.mjs';
+import { fmt, SAMPLE_GAP_MS, SORT_KEYS, stats, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'export-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -64,24 +64,18 @@ try {
   };
 
   // Typing and deleting, one keystroke per sample, always from the previous state.
-  const word = 'dental'; // fixture names include "… Dental …"
-  const queries = [];
-  while (queries.length < RUNS + 2) {
-    for (let i = 1; i <= word.length; i++) queries.push(word.slice(0, i));
-    for (let i = word.length - 1; i >= 0; i--) queries.push(word.slice(0, i));
-  }
+  const queries = typingAndDeleting(['dental'], RUNS + 2); // fixture names include "… Dental …"
   const search = { work: [], frame: [] };
-  for (const [i, q] of queries.slice(0, RUNS + 2).entries()) {
+  for (const [i, q] of queries.entries()) {
     const r = await run('search', q);
     if (!r.changed && q !== '') console.log(`  note: search "${q}" did not change the rows (${r.shown})`);
     if (i >= 2) { search.work.push(r.work); search.frame.push(r.frame); } // 2 warm-up samples
   }
   await run('search', '');
 
-  const keys = ['name', 'software', 'connection', 'services', 'account_dashboard', 'xpm_dashboard', 'xpm', 'last_synced'];
   const sort = { work: [], frame: [] };
   for (let i = 0; i < RUNS + 2; i++) {
-    const r = await run('sort', keys[i % keys.length]);
+    const r = await run('sort', SORT_KEYS[i % SORT_KEYS.length]);
     if (i >= 2) { sort.work.push(r.work); sort.frame.push(r.frame); }
   }
 

@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, SAMPLE_GAP_MS, stats } from './lib-stats.mjs';
+import { fmt, SAMPLE_GAP_MS, stats, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -61,17 +61,10 @@ try {
   console.log(`pop-up open: ${placeholder}`);
 
   // Typing and deleting words the generated names contain, one keystroke per sample.
-  const words = ['holdings', 'smith', 'kauri'];
-  const queries = [];
-  while (queries.length < RUNS + 2) {
-    for (const word of words) {
-      for (let i = 1; i <= word.length; i++) queries.push(word.slice(0, i));
-      for (let i = word.length - 1; i >= 0; i--) queries.push(word.slice(0, i));
-    }
-  }
+  const queries = typingAndDeleting(['holdings', 'smith', 'kauri'], RUNS + 2);
   const frame = [];
   const work = [];
-  for (const [i, q] of queries.slice(0, RUNS + 2).entries()) {
+  for (const [i, q] of queries.entries()) {
     await browser.pause(SAMPLE_GAP_MS);
     const r = await browser.executeAsync(measureInPage, q);
     if (!r.changed && q !== '') console.log(`  note: "${q}" did not change the results (${r.shown})`);
