@@ -54,7 +54,8 @@ async function connectInspector(port) {
     socket.onopen = resolve;
     socket.onerror = () => reject(new Error('could not connect to the inspector'));
   });
-  while (!target) await sleep(50);
+  for (let i = 0; i < 200 && !target; i++) await sleep(50);
+  if (!target) throw new Error('the inspector announced no page target');
   const call = (method, params = {}) =>
     new Promise((resolve, reject) => {
       const id = ++nextId;
