@@ -69,11 +69,7 @@ pub(super) fn write_row(json: &mut Vec<u8>, row: &ClientRow<'_>) {
 
 fn write_software(json: &mut Vec<u8>, software: &AccountingSoftware) {
     match software {
-        AccountingSoftware::Other(name) => {
-            open_tagged(json, "kind", "other");
-            key(json, "name");
-            string(json, name);
-        }
+        AccountingSoftware::Other(name) => open_other(json, "name", name),
         known => open_tagged(json, "kind", known.code()),
     }
     json.push(b'}');
@@ -93,11 +89,7 @@ fn write_service(json: &mut Vec<u8>, service: &ServiceState) {
     if let ServiceState::Unavailable { reason } = service {
         key(json, "reason");
         match reason {
-            UnavailableReason::Other(detail) => {
-                open_tagged(json, "kind", "other");
-                key(json, "detail");
-                string(json, detail);
-            }
+            UnavailableReason::Other(detail) => open_other(json, "detail", detail),
             known => open_tagged(json, "kind", known.code()),
         }
         json.push(b'}');
@@ -113,6 +105,14 @@ fn open_tagged(json: &mut Vec<u8>, tag: &str, code: &str) {
     json.extend_from_slice(b"\":\"");
     json.extend_from_slice(code.as_bytes());
     json.push(b'"');
+}
+
+/// Opens the `Other` value of an open enum, `{"kind":"other","<field>":"<text>"`: its code is
+/// the text itself (remote, so escaped as needed), not a name of the model's.
+fn open_other(json: &mut Vec<u8>, field: &str, text: &str) {
+    open_tagged(json, "kind", "other");
+    key(json, field);
+    string(json, text);
 }
 
 /// Starts the next field of an object: `,"<name>":`.
