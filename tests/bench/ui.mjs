@@ -12,7 +12,7 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, SAMPLE_GAP_MS, SORT_KEYS, stats, typingAndDeleting } from './lib-stats.mjs';
+import { fmt, SAMPLE_GAP_MS, SORT_KEYS, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'export-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -64,7 +64,7 @@ try {
   };
 
   // Typing and deleting, one keystroke per sample, always from the previous state.
-  const queries = typingAndDeleting(['dental'], RUNS + 2); // fixture names include "… Dental …"
+  const queries = typingAndDeleting(TABLE_SEARCH_WORDS, RUNS + 2);
   const search = { work: [], frame: [] };
   for (const [i, q] of queries.entries()) {
     const r = await run('search', q);
