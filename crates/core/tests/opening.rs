@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use rusqlite::Connection;
-use switchboard_core::cache::LATEST_VERSION;
+use switchboard_core::cache::{LATEST_VERSION, PAGE_SIZE};
 use switchboard_core::model::ClientFileDraft;
 use switchboard_core::{Cache, ErrorKind, Session};
 
@@ -27,6 +27,7 @@ fn a_missing_file_becomes_a_cache_at_the_latest_schema_with_wal_and_foreign_keys
     assert_eq!(cache.integrity_check().unwrap(), "ok");
     drop(cache);
     assert_eq!(pragma(&path, "journal_mode"), "wal");
+    assert_eq!(pragma(&path, "page_size"), PAGE_SIZE.to_string());
 }
 
 #[test]
@@ -38,6 +39,8 @@ fn an_empty_file_is_migrated_from_scratch() {
     assert_eq!(cache.schema_version().unwrap(), LATEST_VERSION);
     cache.upsert_files(&[ClientFileDraft::named("First")]).unwrap();
     assert_eq!(cache.list_files().unwrap().len(), 1);
+    drop(cache);
+    assert_eq!(pragma(&path, "page_size"), PAGE_SIZE.to_string());
 }
 
 #[test]
@@ -80,6 +83,9 @@ fn a_cache_from_the_first_schema_version_is_upgraded_keeping_its_files() {
     assert_eq!(kept.xero.as_ref().unwrap().short_code.as_deref(), Some("!kept1"));
     assert_eq!(kept.xpm, None);
     assert!(cache.audit_entries(kept.id).unwrap().is_empty());
+    // Its page size is SQLite's default, and it stays so: only a new file gets the larger pages.
+    drop(cache);
+    assert_eq!(pragma(&path, "page_size"), "4096");
 }
 
 #[test]
