@@ -91,17 +91,12 @@ async fn consent_page_token_connections_organisation_payroll_assets() {
     for o in &chosen {
         form.push(("tenant".into(), o.organisation_id.to_string()));
     }
-    let resp = http()
-        .post(format!("{}/identity/connect/consent", sim.login_base()))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let resp = submit_consent(&sim, &form).await;
     let params = location_params(&resp);
     assert_eq!(param(&params, "state"), Some("xyz-state"));
     let code = param(&params, "code").unwrap().to_string();
     // the pending request is single-use
-    let again = http().post(format!("{}/identity/connect/consent", sim.login_base())).form(&form).send().await.unwrap();
+    let again = submit_consent(&sim, &form).await;
     assert_eq!(again.status(), StatusCode::INTERNAL_SERVER_ERROR);
 
     // 3. code → tokens
@@ -280,20 +275,10 @@ async fn cancel_redirects_access_denied_and_login_hint_picks_user() {
     assert_eq!(extract_all(&html, "name=\"tenant\" value=\"", "\"").len(), staff[2].orgs.len());
     let request_id = extract_all(&html, "name=\"request\" value=\"", "\"")[0].to_string();
     // Allow with nothing ticked re-shows the page with an error
-    let resp = http()
-        .post(format!("{}/identity/connect/consent", sim.login_base()))
-        .form(&[("request", request_id.as_str()), ("action", "allow")])
-        .send()
-        .await
-        .unwrap();
+    let resp = submit_consent(&sim, &[("request", request_id.as_str()), ("action", "allow")]).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(resp.text().await.unwrap().contains("Select at least one organisation"));
-    let resp = http()
-        .post(format!("{}/identity/connect/consent", sim.login_base()))
-        .form(&[("request", request_id.as_str()), ("action", "cancel")])
-        .send()
-        .await
-        .unwrap();
+    let resp = submit_consent(&sim, &[("request", request_id.as_str()), ("action", "cancel")]).await;
     let params = location_params(&resp);
     assert_eq!(param(&params, "error"), Some("access_denied"));
     assert_eq!(param(&params, "state"), Some("s-9"));
@@ -308,12 +293,7 @@ async fn allow_all_connects_every_visible_org_for_that_user() {
     let url = format!("{}&login_hint={}", authorize_url(&sim, ALL_SCOPES, "s", &p), staff[1].email);
     let html = http().get(url).send().await.unwrap().text().await.unwrap();
     let request_id = extract_all(&html, "name=\"request\" value=\"", "\"")[0].to_string();
-    let resp = http()
-        .post(format!("{}/identity/connect/consent", sim.login_base()))
-        .form(&[("request", request_id.as_str()), ("action", "allow_all")])
-        .send()
-        .await
-        .unwrap();
+    let resp = submit_consent(&sim, &[("request", request_id.as_str()), ("action", "allow_all")]).await;
     let code = param(&location_params(&resp), "code").unwrap().to_string();
     let tokens: Value = exchange(&sim, &code, &p.verifier).await.json().await.unwrap();
     let conns = connections(&sim, &s(&tokens, "access_token")).await;

@@ -67,6 +67,16 @@ pub async fn auto_code(sim: &SimHandle, scope: &str) -> (String, String) {
     (param(&params, "code").expect("code").to_string(), p.verifier)
 }
 
+/// Submits the consent page's form (`request`, `action` and any ticked `tenant`s).
+pub async fn submit_consent<T: serde::Serialize + ?Sized>(sim: &SimHandle, form: &T) -> Response {
+    http()
+        .post(format!("{}/identity/connect/consent", sim.login_base()))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 pub async fn exchange(sim: &SimHandle, code: &str, verifier: &str) -> Response {
     http()
         .post(sim.token_url())
