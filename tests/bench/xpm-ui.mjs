@@ -24,30 +24,33 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const seeded = JSON.parse(values.seeded);
 
+// Runs in the page: the keystroke is a task of its own, as a real one is.
 function measureInPage(query, done) {
   const count = document.querySelector('[data-testid="xpm-count"]');
   const first = () => document.querySelector('[data-testid="xpm-option"]');
   const before = `${count?.textContent}|${first()?.getAttribute('data-uuid')}`;
   const input = document.querySelector('[data-testid="xpm-search"]');
-  const t0 = performance.now();
-  input.value = query;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  let work;
   setTimeout(() => {
-    document.querySelector('#xpm-results').getBoundingClientRect();
-    first()?.getBoundingClientRect();
-    work = performance.now() - t0;
+    const t0 = performance.now();
+    input.value = query;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    let work;
+    setTimeout(() => {
+      document.querySelector('#xpm-results').getBoundingClientRect();
+      first()?.getBoundingClientRect();
+      work = performance.now() - t0;
+    }, 0);
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const frame = performance.now() - t0;
+        const after = `${document.querySelector('[data-testid="xpm-count"]')?.textContent}|${first()?.getAttribute('data-uuid')}`;
+        if (work === undefined) work = frame;
+        done({ work, frame, changed: before !== after, shown: document.querySelector('[data-testid="xpm-count"]')?.textContent.trim() });
+      };
+      channel.port2.postMessage(null);
+    });
   }, 0);
-  requestAnimationFrame(() => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      const frame = performance.now() - t0;
-      const after = `${document.querySelector('[data-testid="xpm-count"]')?.textContent}|${first()?.getAttribute('data-uuid')}`;
-      if (work === undefined) work = frame;
-      done({ work, frame, changed: before !== after, shown: document.querySelector('[data-testid="xpm-count"]')?.textContent.trim() });
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 const { browser, stop } = await launchApp({ dataDir: values['data-dir'], exportDir: values['export-dir'] });
