@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { SAMPLE_GAP_MS, SORT_KEYS, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
+import { sampleGap, SORT_KEYS, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { app: { type: 'string' }, 'data-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -133,7 +133,7 @@ try {
     await inspector.call('Timeline.start', { maxCallStackDepth: 0 });
     for (const action of actions) {
       await inspector.evaluate(action);
-      await sleep(SAMPLE_GAP_MS);
+      await sleep(sampleGap());
     }
     await inspector.call('Timeline.stop');
     await sleep(500);

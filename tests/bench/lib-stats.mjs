@@ -1,11 +1,19 @@
 // What the in-webview benchmarks share: the pause between samples, the keystrokes and clicks they
-// time, and what they print for a set of samples (ms): median, 95th percentile, max.
+// time, how a sample is measured in the page, and what they print for a set of samples (ms):
+// median, 95th percentile, max.
 
 // Samples are taken this far apart, about the pace of fast typing (7 keys a second), so each one
 // starts from a page at rest. Taken back to back, a sample would start while WebKit's compositor
 // thread is still drawing the previous frame: under Xvfb that is software GL (llvmpipe) on both
 // cores, and it slowed the next sample's own work by half or more.
-export const SAMPLE_GAP_MS = 150;
+const SAMPLE_GAP_MS = 150;
+
+// A gap of SAMPLE_GAP_MS plus up to one frame (60 Hz), at random: a fixed gap of 150 ms is nine
+// frames, so every sample of a run would start at about the same point of the frame, and a run's
+// median moved by up to a frame from one run to the next with that point (the floor below took
+// 9 ms in one run and 19 ms in another). With the start spread over the frame, the median is
+// that of keystrokes landing anywhere in it, as a person's do.
+export const sampleGap = () => SAMPLE_GAP_MS + Math.random() * (1000 / 60);
 
 export const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,3 +40,59 @@ export const TABLE_SEARCH_WORDS = ['dental'];
 
 /** The table's sortable columns, as their header buttons name them (`data-sort`). */
 export const SORT_KEYS = ['name', 'software', 'connection', 'services', 'account_dashboard', 'xpm_dashboard', 'xpm', 'last_synced'];
+
+/**
+ * One sample, run in the page through WebDriver's `executeAsync` (so it uses nothing outside
+ * itself). The action is a task of its own, as a real keystroke or click is:
+ * - `act: 'type'`: sets the value of the input at `selector` to `value` and fires `input`;
+ * - `act: 'click'`: clicks the element at `selector`;
+ * - `act: 'text'`: writes `value` into a span of its own inside the element at `selector`.
+ *
+ * Calls `done` with, in ms from the start of that task:
+ * - `work`: until Svelte has updated the DOM (it flushes in a microtask; a 0 ms task runs after
+ *   that) and the elements at `laidOut` are laid out;
+ * - `frame`: until the next animation frame has been painted (a task queued from a
+ *   requestAnimationFrame callback runs after that paint).
+ * It also says whether the drawn `items` (told apart by their attribute `itemKey`) changed, and
+ * gives the text of the element at `count` afterwards.
+ */
+export function measureInPage({ act, selector, value, laidOut, items, itemKey, count }, done) {
+  const drawn = () => [...document.querySelectorAll(items)].map((item) => item.getAttribute(itemKey)).join();
+  const countText = () => document.querySelector(count)?.textContent ?? '';
+  const before = drawn();
+  const countBefore = countText();
+  setTimeout(() => {
+    const t0 = performance.now();
+    if (act === 'type') {
+      const input = document.querySelector(selector);
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    } else if (act === 'click') {
+      document.querySelector(selector).click();
+    } else {
+      let probe = document.getElementById('bench-text-probe');
+      if (!probe) {
+        probe = document.createElement('span');
+        probe.id = 'bench-text-probe';
+        document.querySelector(selector).append(probe);
+      }
+      probe.textContent = value;
+    }
+    let work;
+    setTimeout(() => {
+      for (const s of laidOut) document.querySelector(s)?.getBoundingClientRect();
+      work = performance.now() - t0;
+    }, 0);
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const frame = performance.now() - t0;
+        // If the frame came before the 0 ms task (rare), take the work figure now.
+        if (work === undefined) work = frame;
+        const itemsChanged = drawn() !== before;
+        done({ work, frame, itemsChanged, changed: itemsChanged || countText() !== countBefore, shown: countText().trim() });
+      };
+      channel.port2.postMessage(null);
+    });
+  }, 0);
+}

@@ -2,19 +2,18 @@
 // (a) a keystroke in search → painted rows, (b) a click on a column header (sort) → painted rows,
 // and (c) for comparison, one line of text changed by hand → painted: the floor under both bars
 // on this machine (waiting for the next frame, painting and compositing, with almost no work).
-// Each sample is measured inside the page with performance.now():
-//   work  = input event dispatched → Svelte has updated the DOM and layout is done
-//   frame = input event dispatched → after the next animation frame has been painted
-//           (a requestAnimationFrame callback, then a task queued from it, which runs after paint)
+// Each sample is measured inside the page (measureInPage in lib-stats.mjs):
+//   work  = the action → Svelte has updated the DOM and layout is done
+//   frame = the action → after the next animation frame has been painted
 // "frame" is the figure held to the bar (≤ 16 ms); it includes waiting for the frame boundary.
-// Samples are SAMPLE_GAP_MS apart (lib-stats.mjs says why).
+// Samples are sampleGap() apart (lib-stats.mjs says why).
 //
 //   SWITCHBOARD_APP=<release binary> node tests/bench/ui.mjs --data-dir DIR --export-dir DIR
 // Run it through scripts/bench (Xvfb, release build, 10,000 seeded files).
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, SAMPLE_GAP_MS, SORT_KEYS, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
+import { fmt, measureInPage, sampleGap, SORT_KEYS, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'export-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -24,52 +23,13 @@ const RUNS = Number(values.runs);
 // orders in the background then (see ClientTable), as it does before staff first type or sort.
 const SETTLE_MS = 3000;
 
-// Runs in the page: performs the action (a task of its own, as a real keystroke or click is), and
-// measures its work and frame times.
-function measureInPage(kind, arg, done) {
-  const shown = document.querySelector('[data-testid="shown"]');
-  const firstRow = () => document.querySelector('[role="grid"] [role="row"][data-id]');
-  const drawnRows = () => [...document.querySelectorAll('[role="grid"] [role="row"][data-id]')].map((row) => row.dataset.id).join();
-  const before = drawnRows();
-  const shownBefore = shown.textContent;
-  setTimeout(() => {
-    const t0 = performance.now();
-    if (kind === 'search') {
-      const input = document.querySelector('input[aria-label="Search client names"]');
-      input.value = arg;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    } else if (kind === 'sort') {
-      document.querySelector(`button.sort[data-sort="${arg}"]`).click();
-    } else {
-      // Text in the hint line below the grid, which the page itself never changes.
-      let probe = document.getElementById('bench-text-probe');
-      if (!probe) {
-        probe = document.createElement('span');
-        probe.id = 'bench-text-probe';
-        document.querySelector('p.hint').append(probe);
-      }
-      probe.textContent = arg;
-    }
-    let work;
-    // Svelte flushes its updates in a microtask; a 0 ms task runs after them. Force layout there.
-    setTimeout(() => {
-      document.querySelector('[role="grid"]').getBoundingClientRect();
-      firstRow()?.getBoundingClientRect();
-      work = performance.now() - t0;
-    }, 0);
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        const frame = performance.now() - t0;
-        // If the frame came before the 0 ms task (rare), take the work figure now.
-        if (work === undefined) work = frame;
-        const rowsChanged = drawnRows() !== before;
-        done({ work, frame, rowsChanged, changed: rowsChanged || shown.textContent !== shownBefore, shown: shown.textContent.trim() });
-      };
-      channel.port2.postMessage(null);
-    });
-  }, 0);
-}
+const ROWS = '[role="grid"] [role="row"][data-id]';
+const sample = {
+  search: (q) => ({ act: 'type', selector: 'input[aria-label="Search client names"]', value: q }),
+  sort: (key) => ({ act: 'click', selector: `button.sort[data-sort="${key}"]` }),
+  // Text in the hint line below the grid, which the page itself never changes.
+  text: (words) => ({ act: 'text', selector: 'p.hint', value: words }),
+};
 
 const { browser, stop } = await launchApp({ dataDir: values['data-dir'], exportDir: values['export-dir'] });
 try {
@@ -79,21 +39,21 @@ try {
   console.log(`app ready: ${(await shown.getText()).trim()}`);
   await browser.pause(SETTLE_MS);
   const run = async (kind, arg) => {
-    await browser.pause(SAMPLE_GAP_MS);
-    return browser.executeAsync(measureInPage, kind, arg);
+    await browser.pause(sampleGap());
+    const seen = { laidOut: ['[role="grid"]', ROWS], items: ROWS, itemKey: 'data-id', count: '[data-testid="shown"]' };
+    return browser.executeAsync(measureInPage, { ...sample[kind](arg), ...seen });
   };
 
   // Typing and deleting, one keystroke per sample, always from the previous state.
   const queries = typingAndDeleting(TABLE_SEARCH_WORDS, RUNS + 2);
-  // Kept apart too by whether the rows drawn on screen changed: a keystroke that only narrows the
-  // count below them costs much less than one that draws other files (as a sort does).
+  // Kept apart too by whether the rows drawn on screen changed: a keystroke that leaves them as
+  // they were costs much less than one that draws other files (as a sort does).
   const search = { work: [], frame: [] };
   const searchBy = { true: { work: [], frame: [] }, false: { work: [], frame: [] } };
   for (const [i, q] of queries.entries()) {
     const r = await run('search', q);
-    if (!r.changed && q !== '') console.log(`  note: search "${q}" did not change the rows (${r.shown})`);
     if (i < 2) continue; // 2 warm-up samples
-    for (const into of [search, searchBy[r.rowsChanged]]) { into.work.push(r.work); into.frame.push(r.frame); }
+    for (const into of [search, searchBy[r.itemsChanged]]) { into.work.push(r.work); into.frame.push(r.frame); }
   }
   await run('search', '');
 

@@ -1,9 +1,9 @@
 // XPM pop-up benchmark in the real webview (issue 4): with the link pop-up open over 15,000
 // cached XPM clients, a keystroke in its search box → painted results. Measured inside the page
-// as tests/bench/ui.mjs does:
-//   work  = input event dispatched → Svelte has updated the DOM and layout is done
-//   frame = input event dispatched → after the next animation frame has been painted
-// "frame" is the figure held to the bar (≤ 16 ms). Samples are SAMPLE_GAP_MS apart (lib-stats.mjs).
+// as tests/bench/ui.mjs does (measureInPage in lib-stats.mjs):
+//   work  = the keystroke → Svelte has updated the DOM and layout is done
+//   frame = the keystroke → after the next animation frame has been painted
+// "frame" is the figure held to the bar (≤ 16 ms). Samples are sampleGap() apart (lib-stats.mjs).
 //
 //   SWITCHBOARD_APP=<binary> node tests/bench/xpm-ui.mjs --data-dir DIR --export-dir DIR --seeded JSON
 // (JSON: what crates/core/examples/seed_xpm printed: the file to open the pop-up on.)
@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, SAMPLE_GAP_MS, stats, typingAndDeleting } from './lib-stats.mjs';
+import { fmt, measureInPage, sampleGap, stats, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -23,35 +23,6 @@ const { values } = parseArgs({
 });
 const RUNS = Number(values.runs);
 const seeded = JSON.parse(values.seeded);
-
-// Runs in the page: the keystroke is a task of its own, as a real one is.
-function measureInPage(query, done) {
-  const count = document.querySelector('[data-testid="xpm-count"]');
-  const first = () => document.querySelector('[data-testid="xpm-option"]');
-  const before = `${count?.textContent}|${first()?.getAttribute('data-uuid')}`;
-  const input = document.querySelector('[data-testid="xpm-search"]');
-  setTimeout(() => {
-    const t0 = performance.now();
-    input.value = query;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    let work;
-    setTimeout(() => {
-      document.querySelector('#xpm-results').getBoundingClientRect();
-      first()?.getBoundingClientRect();
-      work = performance.now() - t0;
-    }, 0);
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        const frame = performance.now() - t0;
-        const after = `${document.querySelector('[data-testid="xpm-count"]')?.textContent}|${first()?.getAttribute('data-uuid')}`;
-        if (work === undefined) work = frame;
-        done({ work, frame, changed: before !== after, shown: document.querySelector('[data-testid="xpm-count"]')?.textContent.trim() });
-      };
-      channel.port2.postMessage(null);
-    });
-  }, 0);
-}
 
 const { browser, stop } = await launchApp({ dataDir: values['data-dir'], exportDir: values['export-dir'] });
 try {
@@ -68,8 +39,16 @@ try {
   const frame = [];
   const work = [];
   for (const [i, q] of queries.entries()) {
-    await browser.pause(SAMPLE_GAP_MS);
-    const r = await browser.executeAsync(measureInPage, q);
+    await browser.pause(sampleGap());
+    const r = await browser.executeAsync(measureInPage, {
+      act: 'type',
+      selector: '[data-testid="xpm-search"]',
+      value: q,
+      laidOut: ['#xpm-results', '[data-testid="xpm-option"]'],
+      items: '[data-testid="xpm-option"]',
+      itemKey: 'data-uuid',
+      count: '[data-testid="xpm-count"]',
+    });
     if (!r.changed && q !== '') console.log(`  note: "${q}" did not change the results (${r.shown})`);
     if (i >= 2) { frame.push(r.frame); work.push(r.work); }
   }
