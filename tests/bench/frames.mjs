@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { sampleGap, SORT_KEYS, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
+import { sampleGap, SEARCH_INPUT, SORT_KEYS, sortButton, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { app: { type: 'string' }, 'data-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -120,9 +120,9 @@ try {
 
   // The same actions as ui.mjs: typing and deleting a word, then clicking through the headers.
   const type = (q) =>
-    `performance.mark('action'); { const input = document.querySelector('input[aria-label="Search client names"]');` +
+    `performance.mark('action'); { const input = document.querySelector(${JSON.stringify(SEARCH_INPUT)});` +
     ` input.value = ${JSON.stringify(q)}; input.dispatchEvent(new Event('input', { bubbles: true })); }`;
-  const click = (key) => `performance.mark('action'); document.querySelector('button.sort[data-sort="${key}"]').click();`;
+  const click = (key) => `performance.mark('action'); document.querySelector(${JSON.stringify(sortButton(key))}).click();`;
 
   // Without the Page domain enabled the Timeline's clock does not run (every record at time 0).
   for (const method of ['Inspector.enable', 'Runtime.enable', 'Page.enable', 'Timeline.enable', 'Inspector.initialized']) {

@@ -10,7 +10,7 @@ const SAMPLE_GAP_MS = 150;
 
 // A gap of SAMPLE_GAP_MS plus up to one frame (60 Hz), at random: a fixed gap of 150 ms is nine
 // frames, so every sample of a run would start at about the same point of the frame, and a run's
-// median moved by up to a frame from one run to the next with that point (the floor below took
+// median moved by up to a frame from one run to the next with that point (ui.mjs's floor took
 // 9 ms in one run and 19 ms in another). With the start spread over the frame, the median is
 // that of keystrokes landing anywhere in it, as a person's do.
 export const sampleGap = () => SAMPLE_GAP_MS + Math.random() * (1000 / 60);
@@ -37,6 +37,12 @@ export function typingAndDeleting(words, count) {
 
 /** What the table benchmarks type in search: the seeded names include "… Dental …". */
 export const TABLE_SEARCH_WORDS = ['dental'];
+
+/** The table's search box, which the benchmarks type into. */
+export const SEARCH_INPUT = 'input[aria-label="Search client names"]';
+
+/** The header button that sorts the table by `key`. */
+export const sortButton = (key) => `button.sort[data-sort="${key}"]`;
 
 /** The table's sortable columns, as their header buttons name them (`data-sort`). */
 export const SORT_KEYS = ['name', 'software', 'connection', 'services', 'account_dashboard', 'xpm_dashboard', 'xpm', 'last_synced'];

@@ -13,7 +13,17 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, measureInPage, sampleGap, SORT_KEYS, stats, TABLE_SEARCH_WORDS, typingAndDeleting } from './lib-stats.mjs';
+import {
+  fmt,
+  measureInPage,
+  sampleGap,
+  SEARCH_INPUT,
+  SORT_KEYS,
+  sortButton,
+  stats,
+  TABLE_SEARCH_WORDS,
+  typingAndDeleting,
+} from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, 'export-dir': { type: 'string' }, runs: { type: 'string', default: '20' } },
@@ -24,9 +34,11 @@ const RUNS = Number(values.runs);
 const SETTLE_MS = 3000;
 
 const ROWS = '[role="grid"] [role="row"][data-id]';
+// What every sample looks at: the grid and its drawn rows, and the count of rows shown.
+const SEEN = { laidOut: ['[role="grid"]', ROWS], items: ROWS, itemKey: 'data-id', count: '[data-testid="shown"]' };
 const sample = {
-  search: (q) => ({ act: 'type', selector: 'input[aria-label="Search client names"]', value: q }),
-  sort: (key) => ({ act: 'click', selector: `button.sort[data-sort="${key}"]` }),
+  search: (q) => ({ act: 'type', selector: SEARCH_INPUT, value: q }),
+  sort: (key) => ({ act: 'click', selector: sortButton(key) }),
   // Text in the hint line below the grid, which the page itself never changes.
   text: (words) => ({ act: 'text', selector: 'p.hint', value: words }),
 };
@@ -40,8 +52,7 @@ try {
   await browser.pause(SETTLE_MS);
   const run = async (kind, arg) => {
     await browser.pause(sampleGap());
-    const seen = { laidOut: ['[role="grid"]', ROWS], items: ROWS, itemKey: 'data-id', count: '[data-testid="shown"]' };
-    return browser.executeAsync(measureInPage, { ...sample[kind](arg), ...seen });
+    return browser.executeAsync(measureInPage, { ...sample[kind](arg), ...SEEN });
   };
 
   // Typing and deleting, one keystroke per sample, always from the previous state.

@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { launchApp } from '../e2e/lib/harness.js';
-import { fmt, measureInPage, sampleGap, stats, typingAndDeleting } from './lib-stats.mjs';
+import { fmt, measureInPage, sampleGap, SEARCH_INPUT, stats, typingAndDeleting } from './lib-stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +28,7 @@ const { browser, stop } = await launchApp({ dataDir: values['data-dir'], exportD
 try {
   await browser.$('[data-testid="shown"]').waitForExist({ timeout: 60000 });
   const row = `[role="row"][data-id="${seeded.file_id}"]`;
-  await (await browser.$('input[aria-label="Search client names"]')).addValue(seeded.file_name);
+  await (await browser.$(SEARCH_INPUT)).addValue(seeded.file_name);
   await (await browser.$(`${row} [aria-colindex="7"] button`)).click();
   await browser.$('[data-testid="xpm-count"]').waitForExist({ timeout: 30000 });
   const placeholder = await (await browser.$('[data-testid="xpm-search"]')).getAttribute('placeholder');
