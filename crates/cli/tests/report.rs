@@ -149,16 +149,15 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
     }
 }
 
-/// Removes the test's token sets from the kernel keyring.
+/// Removes the test's token sets from the OS credential store.
 struct OsCredentialStoreCleanup(String);
 
 impl Drop for OsCredentialStoreCleanup {
     fn drop(&mut self) {
-        use switchboard_core::credential_store::{CredentialStore, OsCredentialStore};
-        if let Ok(store) = OsCredentialStore::new(self.0.clone()).in_kernel_keyring() {
-            for id in 1..=3 {
-                let _ = store.delete(&format!("token-set/{id}"));
-            }
+        use switchboard_core::credential_store::CredentialStore;
+        let store = support::os_store(&self.0);
+        for id in 1..=3 {
+            let _ = store.delete(&format!("token-set/{id}"));
         }
     }
 }

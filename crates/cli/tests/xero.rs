@@ -1,7 +1,7 @@
 //! `switchboard xero-app`, `connect` and `sync` as separate processes against the Xero simulator,
-//! sharing one cache and the OS credential store (the Linux kernel keyring here, which needs no
-//! desktop session): a consent through the browser's redirect, two processes refreshing one token
-//! set at once, and `kill -9` in the middle of syncs.
+//! sharing one cache and the OS credential store (see `support::os_store`): a consent through the
+//! browser's redirect, two processes refreshing one token set at once, and `kill -9` in the middle
+//! of syncs.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -76,7 +76,7 @@ impl Practice {
     }
 
     fn store(&self) -> OsCredentialStore {
-        OsCredentialStore::new(self.service.clone()).in_kernel_keyring().unwrap()
+        support::os_store(&self.service)
     }
 
     fn forget_secrets(&self) {

@@ -1,11 +1,11 @@
 //! `switchboard connect --xpm`, `sync` refreshing XPM, and `list` showing each file's XPM link,
-//! as separate processes against the simulator (credential store: the Linux kernel keyring).
+//! as separate processes against the simulator (credential store: see `support::os_store`).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
 use switchboard_core::Cache;
-use switchboard_core::credential_store::{CredentialStore, OsCredentialStore};
+use switchboard_core::credential_store::CredentialStore;
 use switchboard_core::model::ClientFileDraft;
 use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
 use xero_sim::xpm::XpmEdit;
@@ -38,7 +38,7 @@ impl Practice {
 
 impl Drop for Practice {
     fn drop(&mut self) {
-        let store = OsCredentialStore::new(self.service.clone()).in_kernel_keyring().unwrap();
+        let store = support::os_store(&self.service);
         for id in 1..=3 {
             let _ = store.delete(&format!("token-set/{id}"));
         }
