@@ -14,6 +14,8 @@ use oauth2::{
 use url::Url;
 
 use super::config::{XeroApp, XeroEndpoints};
+// The client moved to `http`; the old path still works.
+pub use super::http::http_client;
 use super::loopback::Loopback;
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;
@@ -111,18 +113,6 @@ pub async fn refresh(
         .await
         .map_err(token_error)?;
     grant(&response)
-}
-
-/// The HTTP client for Xero: rustls, and no redirects followed (a token endpoint that redirects
-/// is not to be trusted with a code or a refresh token).
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(60))
-        .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("the HTTP client's fixed settings are valid")
 }
 
 fn client(app: &XeroApp, endpoints: &XeroEndpoints, client_secret: Option<&Secret>) -> XeroClient {
