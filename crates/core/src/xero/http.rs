@@ -1,12 +1,14 @@
 //! The one HTTP client for Xero (identity, the APIs, XPM; oauth2 uses it too), set up for the
 //! networks practices have: certificates checked by the operating system, the system's proxy,
-//! and loopback always direct.
+//! and loopback always direct. Also: a certificate failure as one sentence for a person.
 
+use std::error::Error as StdError;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use base64::Engine;
 use hyper_util::client::proxy::matcher::{Intercept, Matcher};
+use rustls::CertificateError;
 use rustls_platform_verifier::BuilderVerifierExt;
 use url::{Host, Url};
 
@@ -105,6 +107,52 @@ fn proxy_url(intercept: &Intercept) -> Url {
         let _ = url.set_password(Some(password).filter(|p| !p.is_empty()));
     }
     url
+}
+
+/// When a request failed because the server's certificate was refused, the sentence a person
+/// reads, naming the host: "The certificate of api.xero.com is not trusted by this computer: …".
+/// `None` for every other failure.
+pub(crate) fn certificate_problem(error: &reqwest::Error) -> Option<String> {
+    let host = error.url().and_then(Url::host_str).unwrap_or("Xero's server");
+    let why = match tls_error(error)? {
+        rustls::Error::InvalidCertificate(problem) => match problem {
+            CertificateError::UnknownIssuer => {
+                "it was issued by an authority this computer does not trust. If the practice's \
+                 network or antivirus inspects secure connections, its root certificate must be \
+                 installed in the system's trust store"
+                    .to_owned()
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "it has expired (or this computer's clock is wrong)".to_owned()
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "it is not valid yet (or this computer's clock is wrong)".to_owned()
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                "it was issued for another name".to_owned()
+            }
+            CertificateError::Revoked => "it has been revoked".to_owned(),
+            other => format!("{}", rustls::Error::InvalidCertificate(other.clone())),
+        },
+        _ => return None,
+    };
+    Some(format!("The certificate of {host} is not trusted by this computer: {why}."))
+}
+
+/// The rustls error under a transport error, if any. It sits in an `io::Error` (in another one),
+/// whose `source()` skips its payload (it shows it in `Display` instead): go into payloads.
+fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        next = match error.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(payload) => Some(payload),
+            None => error.source(),
+        };
+    }
+    None
 }
 
 #[cfg(test)]

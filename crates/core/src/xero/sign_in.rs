@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, HttpClientError,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
     TokenResponse, TokenUrl,
 };
@@ -154,9 +154,7 @@ fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>>
     serde_json::from_slice(&bytes).ok()
 }
 
-fn token_error<RE: std::error::Error + 'static>(
-    error: RequestTokenError<RE, oauth2::basic::BasicErrorResponse>,
-) -> Error {
+fn token_error(error: RequestTokenError<HttpClientError<reqwest::Error>, oauth2::basic::BasicErrorResponse>) -> Error {
     match error {
         RequestTokenError::ServerResponse(response) => match response.error() {
             BasicErrorResponseType::InvalidGrant => Error::NeedsReconnect(
@@ -170,6 +168,10 @@ fn token_error<RE: std::error::Error + 'static>(
                     .map(|d| format!(": {}", super::printable(d, 200)))
                     .unwrap_or_default()
             )),
+        },
+        RequestTokenError::Request(HttpClientError::Reqwest(e)) => match super::http::certificate_problem(&e) {
+            Some(sentence) => Error::CertificateNotTrusted(sentence),
+            None => Error::XeroUnreachable(e.to_string()),
         },
         RequestTokenError::Request(e) => Error::XeroUnreachable(e.to_string()),
         RequestTokenError::Parse(e, _) => {

@@ -170,7 +170,7 @@ impl XeroContext {
             .api
             .connections(&grant.access_token, grant.auth_event_id.as_deref())
             .await
-            .map_err(|e| Error::XeroUnreachable(e.reason()))?;
+            .map_err(|e| e.unreachable())?;
         let mut files = Vec::new();
         for connection in connections.iter().filter(|c| c.is_organisation()) {
             files.push(lock(&self.cache).connect_tenant(
