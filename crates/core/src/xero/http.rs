@@ -113,30 +113,31 @@ fn proxy_url(intercept: &Intercept) -> Url {
 /// reads, naming the host: "The certificate of api.xero.com is not trusted by this computer: …".
 /// `None` for every other failure.
 pub(crate) fn certificate_problem(error: &reqwest::Error) -> Option<String> {
+    let rustls::Error::InvalidCertificate(problem) = tls_error(error)? else { return None };
     let host = error.url().and_then(Url::host_str).unwrap_or("Xero's server");
-    let why = match tls_error(error)? {
-        rustls::Error::InvalidCertificate(problem) => match problem {
-            CertificateError::UnknownIssuer => {
-                "it was issued by an authority this computer does not trust. If the practice's \
-                 network or antivirus inspects secure connections, its root certificate must be \
-                 installed in the system's trust store"
-                    .to_owned()
-            }
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                "it has expired (or this computer's clock is wrong)".to_owned()
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                "it is not valid yet (or this computer's clock is wrong)".to_owned()
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                "it was issued for another name".to_owned()
-            }
-            CertificateError::Revoked => "it has been revoked".to_owned(),
-            other => format!("{}", rustls::Error::InvalidCertificate(other.clone())),
-        },
-        _ => return None,
-    };
-    Some(format!("The certificate of {host} is not trusted by this computer: {why}."))
+    Some(format!("The certificate of {host} is not trusted by this computer: {}.", why_refused(problem)))
+}
+
+fn why_refused(problem: &CertificateError) -> String {
+    match problem {
+        CertificateError::UnknownIssuer => "it was issued by an authority this computer does not trust. If the \
+            practice's network or antivirus inspects secure connections, its root certificate must be installed \
+            in the system's trust store"
+            .to_owned(),
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            "it has expired (or this computer's clock is wrong)".to_owned()
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            "it is not valid yet (or this computer's clock is wrong)".to_owned()
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            "it was issued for another name".to_owned()
+        }
+        CertificateError::Revoked => "it has been revoked".to_owned(),
+        // What Windows or macOS said, in its words (e.g. that revocation could not be checked).
+        CertificateError::Other(said) => format!("the system refused it ({said})"),
+        other => format!("the system refused it ({other:?})"),
+    }
 }
 
 /// The rustls error under a transport error, if any. It sits in an `io::Error` (in another one),
@@ -167,6 +168,14 @@ mod tests {
         for url in ["https://api.xero.com/", "http://10.0.0.1/", "http://localhost.example.com/", "http://[::2]/"] {
             assert!(!is_loopback(&url.parse().unwrap()), "{url}");
         }
+    }
+
+    #[test]
+    fn what_the_system_said_is_kept_in_its_words() {
+        let said = std::io::Error::other("The revocation function was unable to check revocation");
+        let problem = CertificateError::Other(rustls::OtherError(Arc::new(said)));
+        assert_eq!(why_refused(&problem), "the system refused it (The revocation function was unable to check revocation)");
+        assert_eq!(why_refused(&CertificateError::BadEncoding), "the system refused it (BadEncoding)");
     }
 
     #[test]
