@@ -35,9 +35,9 @@ pub fn http_client() -> reqwest::Client {
 ///
 /// This is rustls-platform-verifier rather than reqwest's `rustls-tls-native-roots`: that one
 /// copies the store's root certificates once and checks chains itself, so it misses what only
-/// the OS's own verifier does (Windows fetches many roots on demand, its store on disk is not
-/// complete; the OS's distrust and revocation checks). The platform verifier asks the OS about
-/// each certificate, as the browsers do.
+/// the OS's own verifier does: Windows fetches many roots on demand (its store on disk is not
+/// complete), and the OS applies its own distrust and revocation checks. The platform verifier
+/// asks the OS about each certificate, as the browsers do.
 ///
 /// Built once per process (on Linux, reading the bundle). `None` when no trust store can be read
 /// (a Linux system without CA certificates): reqwest's built-in Mozilla roots are used then.
