@@ -95,6 +95,11 @@ async fn a_certificate_this_computer_does_not_trust_is_one_sentence_naming_the_h
     ignore = "Windows (and Wine) checks certificates with CryptoAPI, which ignores SSL_CERT_FILE: \
               trusting the test's authority would mean installing it in the user's root store"
 )]
+#[cfg_attr(
+    target_os = "macos",
+    ignore = "macOS checks certificates with the Security framework, which ignores SSL_CERT_FILE: \
+              trusting the test's authority would mean adding it to the login keychain"
+)]
 async fn with_the_authority_in_the_trust_store_sign_in_and_sync_work_and_skip_the_proxy() {
     let Some(dir) = in_child() else {
         let authority = TestAuthority::new(&["127.0.0.1", "localhost"]);
