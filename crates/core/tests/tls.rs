@@ -31,8 +31,8 @@ use support::{consent_in, sim_context};
 /// Set in the child process, to the parent's directory of files or address.
 const CHILD: &str = "SWITCHBOARD_TEST_CHILD";
 
-/// Runs the test `name` of this binary in a child process with `env` set, over none of the
-/// proxy settings of the environment the tests run in, and fails if it did not pass there.
+/// Runs the test `name` of this binary in a child process with `env` set (and none of the proxy
+/// or trust-store variables the tests were started with), and fails if it did not pass there.
 fn run_in_child(name: &str, env: &[(&str, OsString)]) {
     let mut command = Command::new(std::env::current_exe().unwrap());
     command.args([name, "--exact", "--nocapture", "--test-threads=1"]);
