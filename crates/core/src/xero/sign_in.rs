@@ -7,13 +7,15 @@ use std::time::Duration;
 use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, HttpClientError,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
     TokenResponse, TokenUrl,
 };
 use url::Url;
 
 use super::config::{XeroApp, XeroEndpoints};
+// The client moved to `http`; the old path still works.
+pub use super::http::http_client;
 use super::loopback::Loopback;
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;
@@ -113,18 +115,6 @@ pub async fn refresh(
     grant(&response)
 }
 
-/// The HTTP client for Xero: rustls, and no redirects followed (a token endpoint that redirects
-/// is not to be trusted with a code or a refresh token).
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(60))
-        .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("the HTTP client's fixed settings are valid")
-}
-
 fn client(app: &XeroApp, endpoints: &XeroEndpoints, client_secret: Option<&Secret>) -> XeroClient {
     let client = BasicClient::new(ClientId::new(app.client_id.clone()))
         .set_auth_uri(AuthUrl::from_url(endpoints.authorize.clone()))
@@ -164,9 +154,7 @@ fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>>
     serde_json::from_slice(&bytes).ok()
 }
 
-fn token_error<RE: std::error::Error + 'static>(
-    error: RequestTokenError<RE, oauth2::basic::BasicErrorResponse>,
-) -> Error {
+fn token_error(error: RequestTokenError<HttpClientError<reqwest::Error>, oauth2::basic::BasicErrorResponse>) -> Error {
     match error {
         RequestTokenError::ServerResponse(response) => match response.error() {
             BasicErrorResponseType::InvalidGrant => Error::NeedsReconnect(
@@ -180,6 +168,10 @@ fn token_error<RE: std::error::Error + 'static>(
                     .map(|d| format!(": {}", super::printable(d, 200)))
                     .unwrap_or_default()
             )),
+        },
+        RequestTokenError::Request(HttpClientError::Reqwest(e)) => match super::http::certificate_problem(&e) {
+            Some(sentence) => Error::CertificateNotTrusted(sentence),
+            None => Error::XeroUnreachable(e.to_string()),
         },
         RequestTokenError::Request(e) => Error::XeroUnreachable(e.to_string()),
         RequestTokenError::Parse(e, _) => {

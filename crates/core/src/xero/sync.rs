@@ -16,7 +16,8 @@ use super::config::{XeroApp, XeroEndpoints};
 use super::app_settings::XeroAppSettings;
 use super::rate_limit::{Limits, RateLimiter};
 use super::config::CONNECT_SCOPES;
-use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, http_client, refresh, start_sign_in};
+use super::http::http_client;
+use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, refresh, start_sign_in};
 use super::token_vault::{SharedCache, TokenVault, lock};
 use crate::cache::{OrgSnapshot, SyncTarget, TokenSetId};
 use crate::credential_store::CredentialStore;
@@ -169,7 +170,7 @@ impl XeroContext {
             .api
             .connections(&grant.access_token, grant.auth_event_id.as_deref())
             .await
-            .map_err(|e| Error::XeroUnreachable(e.reason()))?;
+            .map_err(|e| e.unreachable())?;
         let mut files = Vec::new();
         for connection in connections.iter().filter(|c| c.is_organisation()) {
             files.push(lock(&self.cache).connect_tenant(
