@@ -146,6 +146,8 @@ pub struct SimConfig {
     /// Each outstanding invoice is served as this many smaller ones with the same total (1 = as
     /// generated); large values give organisations thousands of invoices, over several pages.
     pub invoice_parts: usize,
+    /// Keep every answer for [`crate::SimHandle::take_responses`] (conformance tests).
+    pub record_responses: bool,
 }
 
 impl Default for SimConfig {
@@ -165,6 +167,7 @@ impl Default for SimConfig {
             frozen_clock_ms: None,
             xpm_clients: None,
             invoice_parts: 1,
+            record_responses: false,
         }
     }
 }
