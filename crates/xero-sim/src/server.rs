@@ -41,6 +41,10 @@ pub(crate) struct ConnKill(pub Arc<Notify>);
 const TENANT_PATHS: [&str; 4] = ["/api/api.xro/", "/api/payroll.xro/", "/api/assets.xro/", "/api/practicemanager/"];
 
 fn server_error(status: u16) -> Response {
+    if status == 400 {
+        // Xero's 400 is a validation error in the Accounting API's shape, not a problem body.
+        return reports::validation("The request could not be processed");
+    }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (title, detail) = match status.as_u16() {
         503 => ("Service Unavailable", "The Xero API is temporarily unavailable. Please try again later."),
