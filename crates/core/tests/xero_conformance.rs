@@ -23,6 +23,7 @@ use switchboard_core::reports::model::{REPORT_SCOPES, ReportKind};
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xero::sync::XeroContext;
+use switchboard_core::xpm::XPM_SCOPES;
 use xero_sim::config::{AutoConsent, SimConfig, Unavailable};
 use xero_sim::faults::{FaultKind, FaultRule};
 use xero_sim::{Country, RecordedResponse, SimHandle, Simulator};
@@ -201,6 +202,8 @@ async fn run_the_apps_flows(checker: &mut Checker) {
     let dir = tempfile::tempdir().unwrap();
     let ctx = context(&sim, &dir);
     let files = connect(&ctx).await;
+    // Connecting Practice Manager lists its tenant in `/connections`, with no name.
+    ctx.connect_xpm_from_grant(consent(&ctx, XPM_SCOPES).await).await.unwrap();
     sync(&ctx).await;
     ctx.refresh_all_user_access().await.unwrap();
     let orgs = sim.orgs();

@@ -1,8 +1,9 @@
 //! OpenAPI 3.0 schemas → JSON Schema (draft 7), strict about what Xero may send:
 //!
-//! * an object schema that lists `properties` allows no other key (`additionalProperties:
-//!   false`), unless it combines schemas (`allOf`/`oneOf`/`anyOf`), where each branch sees only
-//!   its own properties and a closed branch would refuse the others' keys;
+//! * a schema that lists `properties` is an object (many of Xero's omit `type: object`) and allows
+//!   no other key (`additionalProperties: false`), unless it combines schemas (`allOf`/`oneOf`/
+//!   `anyOf`), where each branch sees only its own properties and a closed branch would refuse
+//!   the others' keys;
 //! * `null` is allowed only where the spec says `nullable: true`;
 //! * Xero's date forms are checked as formats: `x-is-msdate`/`x-is-msdate-time` (`/Date(ms)/`,
 //!   `/Date(ms+0000)/`), `date-time` (ISO 8601, with or without a zone: Xero writes
@@ -49,6 +50,11 @@ pub fn convert(schema: &Value) -> Value {
     }
     if map.get("x-is-msdate").or_else(|| map.get("x-is-msdate-time")) == Some(&Value::Bool(true)) {
         out.insert("format".to_owned(), json!(MS_DATE));
+    }
+    // A schema listing properties describes an object (as the SDKs generated from it read it),
+    // though many of Xero's omit `type: object`: without it, `null` or a string would pass.
+    if map.contains_key("properties") && !map.contains_key("type") {
+        out.insert("type".to_owned(), json!("object"));
     }
     let combines = ["allOf", "oneOf", "anyOf"].iter().any(|k| map.contains_key(*k));
     if map.contains_key("properties") && !map.contains_key("additionalProperties") && !combines {

@@ -49,12 +49,22 @@ pub struct Operation<'a> {
 }
 
 impl Spec {
+    /// The spec with its [`errata`] corrected.
     pub fn load(file: &'static str) -> Spec {
+        Spec::load_with(file, errata::apply)
+    }
+
+    /// The spec exactly as Xero published it (to show each correction is needed).
+    pub fn load_as_published(file: &'static str) -> Spec {
+        Spec::load_with(file, |_, _| {})
+    }
+
+    fn load_with(file: &'static str, correct: fn(&str, &mut Value)) -> Spec {
         let doc: Value = serde_yaml_ng::from_str(text_of(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let server = doc["servers"][0]["url"].as_str().expect("a server url");
         let base = server.strip_prefix("https://api.xero.com").expect("on api.xero.com").trim_end_matches('/').to_owned();
         let mut corrected = doc.clone();
-        errata::apply(file, &mut corrected);
+        correct(file, &mut corrected);
         let named = corrected["components"]["schemas"].as_object().expect("components.schemas");
         let schemas = Value::Object(named.iter().map(|(name, s)| (name.clone(), schema::convert(s))).collect());
         Spec { file, base, doc, schemas }
