@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use switchboard_core::client_settings::deletion::delete_client;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::FileId;
+use switchboard_core::reports::aged::PAGE_SIZE;
 use switchboard_core::reports::fetch::{outstanding_invoices_path, report_path};
 use switchboard_core::reports::model::{REPORT_SCOPES, ReportKind};
 use switchboard_core::xero::config::CONNECT_SCOPES;
@@ -26,11 +27,15 @@ use switchboard_core::xero::sync::XeroContext;
 use switchboard_core::xpm::XPM_SCOPES;
 use xero_sim::config::{AutoConsent, SimConfig, Unavailable};
 use xero_sim::faults::{FaultKind, FaultRule};
+use xero_sim::reports::Figures;
 use xero_sim::{Country, RecordedResponse, SimHandle, Simulator};
 
 use conformance::schema::{self, problems};
 use conformance::spec::{FILES, Spec};
 use support::{consent, sim_context};
+
+/// Each invoice awaiting payment is served as this many: enough for a second page.
+const INVOICE_PARTS: usize = 60;
 
 /// Noon UTC on 25 November 2026, the simulator's frozen "now".
 const NOON_25_NOVEMBER_2026: i64 = 1_795_608_000_000;
@@ -75,7 +80,8 @@ struct Checker {
 
 impl Checker {
     fn new() -> Self {
-        Checker { specs: FILES.map(Spec::load).into(), validators: HashMap::new(), countries: HashMap::new(), findings: Findings::default() }
+        let specs = FILES.map(Spec::load).into();
+        Checker { specs, validators: HashMap::new(), countries: HashMap::new(), findings: Findings::default() }
     }
 
     fn learn(&mut self, sim: &SimHandle) {
@@ -196,8 +202,8 @@ fn assert_every_state(sim: &SimHandle) {
 async fn run_the_apps_flows(checker: &mut Checker) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
 
-    // Many organisations, each with enough invoices awaiting payment for two pages.
-    let sim = start(SimConfig::default().orgs(8).seed(1).invoice_parts(60)).await;
+    // Organisations of every country and state, with invoices awaiting payment over two pages.
+    let sim = start(SimConfig::default().orgs(8).seed(1).invoice_parts(INVOICE_PARTS)).await;
     assert_every_state(&sim);
     let dir = tempfile::tempdir().unwrap();
     let ctx = context(&sim, &dir);
@@ -207,11 +213,15 @@ async fn run_the_apps_flows(checker: &mut Checker) {
     sync(&ctx).await;
     ctx.refresh_all_user_access().await.unwrap();
     let orgs = sim.orgs();
+    let mut most_outstanding = 0;
     for country in [Country::AU, Country::NZ, Country::UK, Country::US] {
         let org = orgs.iter().find(|o| o.country == country).unwrap();
         let refresh = ctx.refresh_reports(file_of(&ctx, org), today).await.unwrap();
         assert!(refresh.failed.is_empty(), "{refresh:?}");
+        let invoices = Figures::new(org).invoices_in_parts(today, INVOICE_PARTS);
+        most_outstanding = most_outstanding.max(invoices.iter().filter(|i| i.status == "AUTHORISED").count());
     }
+    assert!(most_outstanding > PAGE_SIZE, "no organisation's invoices took two pages");
 
     // Error bodies the app meets: a 429 (waited out), a 5xx (retried), Xero's validation error.
     let org = &orgs[0];
@@ -233,7 +243,7 @@ async fn run_the_apps_flows(checker: &mut Checker) {
     let name = ctx.cache.lock().unwrap().file(files[2]).unwrap().display_name;
     delete_client(&ctx.cache, Some(&ctx), files[2], &name).await.unwrap();
     ctx.disconnect_organisation(token_set, connection.connection_id.as_deref(), &connection.tenant_id).await.unwrap();
-    // The user revokes the app: no connections, and the organisations' users refused (403).
+    // The user revokes the app: `/connections` is empty, and the files need reconnecting.
     assert!(sim.revoke_consent(&sim.staff()[0].email));
     sync(&ctx).await;
     assert!(ctx.refresh_user_access(files[3]).await.is_err());
