@@ -148,6 +148,8 @@ pub struct SimConfig {
     pub invoice_parts: usize,
     /// `Some` = serve HTTPS with this certificate instead of HTTP.
     pub tls: Option<crate::tls::SimTls>,
+    /// Keep every answer for [`crate::SimHandle::take_responses`] (conformance tests).
+    pub record_responses: bool,
 }
 
 impl Default for SimConfig {
@@ -168,6 +170,7 @@ impl Default for SimConfig {
             xpm_clients: None,
             invoice_parts: 1,
             tls: None,
+            record_responses: false,
         }
     }
 }

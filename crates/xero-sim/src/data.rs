@@ -376,7 +376,8 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
                 last_name: last,
                 updated_ms: created_ms + rng.random_range(0..1000) * DAY_MS / 10,
                 is_subscriber: u == 0,
-                role: if u == 0 { "ADMIN" } else { pick(&mut rng, &["STANDARD", "READONLY", "INVOICEONLY", "STANDARD"]) },
+                // The subscriber is an adviser: Xero's `OrganisationRole` has no `ADMIN`.
+                role: if u == 0 { "FINANCIALADVISER" } else { pick(&mut rng, &["STANDARD", "READONLY", "INVOICEONLY", "STANDARD"]) },
             });
         }
 

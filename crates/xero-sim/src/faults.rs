@@ -13,7 +13,8 @@ use uuid::Uuid;
 pub enum FaultKind {
     /// HTTP 429 with `X-Rate-Limit-Problem: minute` and this `Retry-After`, before any real limit.
     RateLimitStorm { retry_after_secs: u64 },
-    /// An HTTP 5xx (500 "An error occurred", 503 "Service Unavailable"…) instead of the answer.
+    /// An HTTP 5xx (500 "An error occurred", 503 "Service Unavailable"…) instead of the answer;
+    /// 400 answers with the Accounting API's validation error instead.
     ServerError { status: u16 },
     /// The answer arrives this much later (on top of the configured latency).
     Slow { delay_ms: u64 },

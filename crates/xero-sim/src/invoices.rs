@@ -158,7 +158,6 @@ pub fn invoices_body(org: &Organisation, invoices: &[Invoice], pagination: Value
         "ProviderName": provider,
         "DateTimeUTC": ms_date(now_ms),
         "pagination": pagination,
-        "Warnings": null,
         "Invoices": invoices.iter().map(|i| invoice_json(org, i, now_ms)).collect::<Vec<_>>(),
     });
     crate::render::ms_json(&body)

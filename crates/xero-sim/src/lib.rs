@@ -20,7 +20,8 @@
 //! ([`SimHandle::stats`]: code and refresh grants, grace retries, `invalid_grant`s, API calls,
 //! 429s), the generated data ([`SimHandle::orgs`], [`SimHandle::staff`]), and the Xero-side
 //! events [`SimHandle::revoke_consent`], [`SimHandle::delete_tenant`],
-//! [`SimHandle::set_auto_consent`]. Synchronous callers use [`Simulator::start_blocking`], which
+//! [`SimHandle::set_auto_consent`]; with [`SimConfig::record_responses`], every answer sent
+//! ([`SimHandle::take_responses`], for checking them against Xero's specs). Synchronous callers use [`Simulator::start_blocking`], which
 //! runs the server on its own runtime. Dropping the handle stops the server.
 //!
 //! Run it on its own with `cargo run -p xero-sim --bin switchboard-sim -- --orgs 250 --port 0
@@ -169,6 +170,7 @@ pub mod faults;
 mod identity;
 pub mod invoices;
 pub mod ratelimit;
+pub mod record;
 pub mod render;
 pub mod reports;
 mod server;
@@ -184,6 +186,7 @@ pub use config::{
 };
 pub use data::{Country, Dataset, Organisation, StaffUser, generate};
 pub use faults::{FaultKind, FaultRule, Faults, Latency};
+pub use record::RecordedResponse;
 pub use server::{SimError, SimHandle, Simulator};
 pub use state::{StatsSnapshot, TokenResponse, pkce_ok};
 pub use tls::{SimTls, TestAuthority};

@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::config::{AutoConsent, SimConfig};
 use crate::data::{Organisation, StaffUser, generate};
 use crate::faults::{FaultKind, Faults};
+use crate::record::{RecordedResponse, Recorder};
 use crate::state::{Shared, StatsSnapshot};
 use crate::{admin, identity, reports};
 use axum::Router;
@@ -43,6 +44,10 @@ pub(crate) struct ConnKill(pub Arc<Notify>);
 const TENANT_PATHS: [&str; 4] = ["/api/api.xro/", "/api/payroll.xro/", "/api/assets.xro/", "/api/practicemanager/"];
 
 fn server_error(status: u16) -> Response {
+    if status == 400 {
+        // Xero's 400 is a validation error in the Accounting API's shape, not a problem body.
+        return reports::validation("The request could not be processed");
+    }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (title, detail) = match status.as_u16() {
         503 => ("Service Unavailable", "The Xero API is temporarily unavailable. Please try again later."),
@@ -138,8 +143,8 @@ async fn index(State(s): State<Arc<Shared>>) -> Response {
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
-fn router(shared: Arc<Shared>) -> Router {
-    let xero = Router::new()
+fn router(shared: Arc<Shared>, recorder: Option<Arc<Recorder>>) -> Router {
+    let mut xero = Router::new()
         .route("/login/identity/connect/authorize", get(identity::authorize))
         .route("/login/identity/connect/consent", post(identity::consent))
         .route("/identity/connect/authorize", get(identity::authorize))
@@ -170,6 +175,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/api.xro/2.0/Reports/AgedPayablesByContact", get(reports::aged_payables))
         .route("/", get(index))
         .layer(middleware::from_fn_with_state(shared.clone(), fault_layer));
+    if let Some(recorder) = recorder {
+        // Outside the fault layer: what is kept is what the client received.
+        xero = xero.layer(middleware::from_fn_with_state(recorder, crate::record::record_layer));
+    }
     let control = admin::routes().route("/orgs/{id}/report-figures", get(reports::key_figures));
     xero.nest("/_sim", control).with_state(shared)
 }
@@ -214,7 +223,8 @@ impl Simulator {
         let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
         let base_url = format!("{}://{addr}", if tls.is_some() { "https" } else { "http" });
         *shared.base_url.lock().expect("base url") = base_url.clone();
-        let app = router(shared.clone());
+        let recorder = config.record_responses.then(|| Arc::new(Recorder::default()));
+        let app = router(shared.clone(), recorder.clone());
         let (stop_tx, stop_rx) = watch::channel(false);
         let task = tokio::spawn(async move {
             let mut conns = JoinSet::new();
@@ -243,7 +253,7 @@ impl Simulator {
             while conns.join_next().await.is_some() {}
         });
         tracing::info!(%addr, "xero-sim listening");
-        Ok(SimHandle { shared, addr, base_url, stop: stop_tx, task: Mutex::new(Some(task)), runtime: None })
+        Ok(SimHandle { shared, addr, base_url, stop: stop_tx, task: Mutex::new(Some(task)), runtime: None, recorder })
     }
 
     /// For synchronous callers (no tokio runtime at hand): start the simulator on its own
@@ -269,6 +279,7 @@ pub struct SimHandle {
     stop: watch::Sender<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
     runtime: Option<tokio::runtime::Runtime>,
+    recorder: Option<Arc<Recorder>>,
 }
 
 impl SimHandle {
@@ -366,6 +377,11 @@ impl SimHandle {
     pub fn xpm_edit(&self, uuid: Uuid, edit: &crate::xpm::XpmEdit) -> bool {
         let now = self.shared.clock.now_ms();
         self.shared.world().xpm.edit(uuid, edit, now)
+    }
+    /// Every answer sent since the last call (oldest first), when the simulator was started with
+    /// [`SimConfig::record_responses`]; always empty otherwise.
+    pub fn take_responses(&self) -> Vec<RecordedResponse> {
+        self.recorder.as_ref().map(|r| r.take()).unwrap_or_default()
     }
     /// Stop serving and wait for the server task to end.
     pub async fn shutdown(self) {

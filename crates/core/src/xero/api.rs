@@ -144,6 +144,17 @@ pub fn payroll_path(org: &Organisation) -> Option<&'static str> {
     }
 }
 
+/// Reads a `GET /connections` answer.
+pub fn parse_connections(body: &[u8]) -> Result<Vec<Connection>, CallError> {
+    serde_json::from_slice(body).map_err(|e| CallError::Malformed(e.to_string()))
+}
+
+/// Reads a `GET Organisation` answer: its one organisation.
+pub fn parse_organisation(body: &[u8]) -> Result<Organisation, CallError> {
+    let response: OrganisationResponse = serde_json::from_slice(body).map_err(|e| CallError::Malformed(e.to_string()))?;
+    response.organisations.into_iter().next().ok_or_else(|| CallError::Malformed("no organisation in the answer".to_owned()))
+}
+
 pub struct XeroApi {
     http: reqwest::Client,
     endpoints: XeroEndpoints,
@@ -165,19 +176,11 @@ impl XeroApi {
         if let Some(event) = auth_event {
             url.query_pairs_mut().append_pair("authEventId", event);
         }
-        let body = self.get(url, access, None).await?;
-        serde_json::from_slice(&body).map_err(|e| CallError::Malformed(e.to_string()))
+        parse_connections(&self.get(url, access, None).await?)
     }
 
     pub async fn organisation(&self, access: &Secret, tenant: &str) -> Result<Organisation, CallError> {
-        let body = self.get(self.endpoints.api_url("api.xro/2.0/Organisation"), access, Some(tenant)).await?;
-        let response: OrganisationResponse =
-            serde_json::from_slice(&body).map_err(|e| CallError::Malformed(e.to_string()))?;
-        response
-            .organisations
-            .into_iter()
-            .next()
-            .ok_or_else(|| CallError::Malformed("no organisation in the answer".to_owned()))
+        parse_organisation(&self.get(self.endpoints.api_url("api.xro/2.0/Organisation"), access, Some(tenant)).await?)
     }
 
     /// Whether payroll answers for this organisation. `Err` only when the probe itself failed

@@ -42,23 +42,27 @@ fn text(value: Option<String>, max: usize) -> String {
     super::printable(value.as_deref().unwrap_or("").trim(), max)
 }
 
+/// Reads a `GET Users` answer.
+pub fn parse_users(body: &[u8]) -> Result<Vec<XeroUser>, CallError> {
+    let response: UsersResponse = serde_json::from_slice(body).map_err(|e| CallError::Malformed(e.to_string()))?;
+    Ok(response
+        .users
+        .into_iter()
+        .map(|u| XeroUser {
+            user_id: super::printable(&u.user_id, 64),
+            first_name: text(u.first_name, 100),
+            last_name: text(u.last_name, 100),
+            email: text(u.email_address, 254),
+            role: text(u.organisation_role, 40),
+            is_subscriber: u.is_subscriber.unwrap_or(false),
+        })
+        .collect())
+}
+
 impl XeroApi {
     /// `GET api.xro/2.0/Users` of one organisation.
     pub async fn users(&self, access: &Secret, tenant: &str) -> Result<Vec<XeroUser>, CallError> {
-        let body = self.get(self.endpoints().api_url("api.xro/2.0/Users"), access, Some(tenant)).await?;
-        let response: UsersResponse = serde_json::from_slice(&body).map_err(|e| CallError::Malformed(e.to_string()))?;
-        Ok(response
-            .users
-            .into_iter()
-            .map(|u| XeroUser {
-                user_id: super::printable(&u.user_id, 64),
-                first_name: text(u.first_name, 100),
-                last_name: text(u.last_name, 100),
-                email: text(u.email_address, 254),
-                role: text(u.organisation_role, 40),
-                is_subscriber: u.is_subscriber.unwrap_or(false),
-            })
-            .collect())
+        parse_users(&self.get(self.endpoints().api_url("api.xro/2.0/Users"), access, Some(tenant)).await?)
     }
 
     /// `DELETE /connections/{id}`. A 404 means the connection is already gone, which is what
