@@ -300,6 +300,10 @@ fn a_deleted_file_s_id_and_audit_history_never_pass_to_a_new_file() {
     let newer = cache.upsert_files(&[ClientFileDraft::named("Epsilon")]).unwrap()[0];
     assert!(newer.0 > new.0);
     assert!(cache.audit_entries(newer).unwrap().is_empty());
+    // Token sets too.
+    let retired = cache.insert_token_set(None, &[], switchboard_core::model::UnixMillis(1)).unwrap();
+    cache.retire_token_set_if_unused(retired).unwrap().unwrap();
+    assert!(cache.insert_token_set(None, &[], switchboard_core::model::UnixMillis(1)).unwrap().0 > retired.0);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod loopback;
 pub mod sign_in;
+pub mod token_entries;
 pub mod token_vault;
 pub mod rate_limit;
 pub mod api;

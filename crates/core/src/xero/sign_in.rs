@@ -156,7 +156,7 @@ fn grant(response: &oauth2::basic::BasicTokenResponse) -> Result<TokenGrant> {
 
 /// The claims of a JWT, read without verifying it: it came straight from the token endpoint over
 /// TLS, and only identifies whose token set it is.
-fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+pub(crate) fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))

@@ -127,7 +127,10 @@ impl XeroContext {
             old
         };
         if let Some(old) = old.filter(|o| *o != token_set) {
-            let _ = self.vault.forget(old);
+            let retired = lock(&self.cache).retire_token_set_if_unused(old);
+            if let Ok(Some(retired)) = retired {
+                let _ = self.vault.take_retired(&self.cache, &retired).await;
+            }
         }
         self.refresh_xpm().await
     }
