@@ -40,9 +40,11 @@ impl XeroContext {
     /// environment (Xero's real hosts unless overridden). `lock_dir` is shared by every process
     /// using this cache (the data folder).
     pub fn from_settings(cache: SharedCache, store: Arc<dyn CredentialStore>, lock_dir: PathBuf) -> Result<Self> {
-        let settings = XeroAppSettings::load(&lock(&cache))?;
-        let app = settings.app()?;
-        let client_secret = settings.client_secret(store.as_ref())?;
+        let (app, client_secret) = {
+            let cache = lock(&cache);
+            let settings = XeroAppSettings::load(&cache)?;
+            (settings.app()?, settings.client_secret(&cache, store.as_ref())?)
+        };
         Ok(XeroContext::new(cache, store, lock_dir, app, XeroEndpoints::from_env()?, client_secret, Limits::default()))
     }
 
