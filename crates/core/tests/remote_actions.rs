@@ -126,6 +126,7 @@ async fn deleting_a_client_disconnects_it_at_xero_then_removes_it_and_its_unshar
     let deleted = delete_client(&w.ctx.cache, Some(&w.ctx), files[1], &name).await.unwrap();
     assert!(deleted.forgot_sign_in);
     assert_eq!(w.connections_at_xero().await, 0);
+    assert_eq!(w.sim.stats().revocations, 1, "no set of that Xero user is left in use: revoked");
     assert!(!w.set_has_tokens(set.id));
     assert!(w.store.keys().is_empty());
     assert_eq!(w.cache().token_set(set.id).unwrap_err().kind(), ErrorKind::NotFound);
@@ -140,6 +141,7 @@ async fn a_sign_in_the_practice_s_xpm_connection_uses_is_kept_when_its_last_file
     let deleted = delete_client(&w.ctx.cache, Some(&w.ctx), files[0], &name).await.unwrap();
     assert!(deleted.disconnected_from_xero);
     assert!(!deleted.forgot_sign_in, "XPM still signs in with it");
+    assert_eq!(w.sim.stats().revocations, 0);
     assert!(w.set_has_tokens(set.id));
     assert!(w.cache().token_set(set.id).is_ok());
 }

@@ -1,6 +1,7 @@
 //! Deleting a client file: the person types its name; the Xero connection is disconnected
 //! first; only then is the file removed from the cache with everything that belongs to it, and
-//! its sign-in forgotten when no other file uses it. If Xero refuses or cannot be reached, nothing is
+//! its sign-in retired (forgotten, and revoked when that disconnects nothing still in use; see
+//! `xero::retire`) when no other file uses it. If Xero refuses or cannot be reached, nothing is
 //! deleted.
 
 use serde::Serialize;
@@ -58,7 +59,7 @@ pub async fn delete_client(
     let mut forgot_sign_in = false;
     if let (Some(retired), Some(xero)) = (retired, xero) {
         // The file is gone either way; a token left in the store reaches nothing we keep.
-        forgot_sign_in = xero.vault.take_retired(&xero.cache, &retired).await.is_ok();
+        forgot_sign_in = xero.dispose(&retired).await.forgotten;
     }
     Ok(DeletedClient { file_id: file, name: target.name, disconnected_from_xero, forgot_sign_in })
 }

@@ -6,6 +6,7 @@ pub mod loopback;
 pub mod sign_in;
 pub mod token_entries;
 pub mod token_vault;
+pub mod retire;
 pub mod rate_limit;
 pub mod api;
 pub mod sync;

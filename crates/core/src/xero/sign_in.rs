@@ -113,6 +113,35 @@ pub async fn refresh(
     grant(&response)
 }
 
+/// Revokes a refresh token at Xero's revocation endpoint (RFC 7009: form `token=<refresh token>`),
+/// the app authenticating as it does at the token endpoint. Xero then removes every connection of
+/// that token's user to the app. Posted directly rather than through oauth2's `revoke_token`,
+/// which refuses a revocation URL that is not https (the simulator's is http on loopback).
+pub async fn revoke(
+    http: &reqwest::Client,
+    app: &XeroApp,
+    endpoints: &XeroEndpoints,
+    client_secret: Option<&Secret>,
+    refresh_token: &Secret,
+) -> Result<()> {
+    let mut form = vec![("token", refresh_token.expose())];
+    let mut request = http.post(endpoints.revocation.clone());
+    match client_secret {
+        // As oauth2 does for the token endpoint: both form-urlencoded, then HTTP Basic.
+        Some(secret) => request = request.basic_auth(form_encode(&app.client_id), Some(form_encode(secret.expose()))),
+        None => form.push(("client_id", &app.client_id)),
+    }
+    let response = request.form(&form).send().await.map_err(|e| Error::XeroUnreachable(e.without_url().to_string()))?;
+    match response.status() {
+        status if status.is_success() => Ok(()),
+        status => Err(Error::XeroRefused(format!("Xero answered {status} to the revocation."))),
+    }
+}
+
+fn form_encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 /// The HTTP client for Xero: rustls, and no redirects followed (a token endpoint that redirects
 /// is not to be trusted with a code or a refresh token).
 pub fn http_client() -> reqwest::Client {
