@@ -70,8 +70,12 @@ enum Command {
         /// profit-and-loss, profit-and-loss-ytd, balance-sheet, aged-receivables, aged-payables, bank-summary
         report: String,
         /// Print CSV instead of a table.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "save")]
         csv: bool,
+        /// Save it as a CSV file named after the client in the Downloads folder (or
+        /// $SWITCHBOARD_EXPORT_DIR) instead of printing it, and print where it went.
+        #[arg(long)]
+        save: bool,
         /// Fetch it from Xero first (the cached copy is printed if that fails).
         #[arg(long)]
         refresh: bool,
@@ -99,8 +103,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Connect { timeout_secs, xpm: true } => return xero::connect_xpm(cache, &cache_path, timeout_secs),
         Command::Connect { timeout_secs, xpm: false } => return xero::connect(cache, &cache_path, timeout_secs),
         Command::Sync => return xero::sync(cache, &cache_path),
-        Command::Report { client, report, csv, refresh } => {
-            return report::run(cache, &cache_path, &client, &report, csv, refresh);
+        Command::Report { client, report, csv, save, refresh } => {
+            let output = match (csv, save) {
+                (_, true) => report::Output::SavedCsv,
+                (true, false) => report::Output::Csv,
+                (false, false) => report::Output::Table,
+            };
+            return report::run(cache, &cache_path, &client, &report, output, refresh);
         }
         Command::List { .. } | Command::Export { .. } => {}
     }

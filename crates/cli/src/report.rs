@@ -1,5 +1,6 @@
-//! `switchboard report <client> <report> [--csv] [--refresh]`: one of a client's key reports from
-//! the cache (readable offline), as a table or as CSV; `--refresh` fetches it from Xero first.
+//! `switchboard report <client> <report> [--csv | --save] [--refresh]`: one of a client's key
+//! reports from the cache (readable offline), as a table, as CSV, or saved as a CSV file;
+//! `--refresh` fetches it from Xero first.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,12 +10,20 @@ use std::sync::{Arc, Mutex};
 use switchboard_core::Cache;
 use switchboard_core::credential_store::os_store_from_env;
 use switchboard_core::model::UnixMillis;
-use switchboard_core::reports::csv::report_csv;
+use switchboard_core::export_files::export_dir;
+use switchboard_core::reports::csv::{report_csv, save_report_csv};
 use switchboard_core::reports::model::{CachedReport, Report, ReportKind};
 use switchboard_core::reports::{client_reports, find_client};
 use switchboard_core::xero::sync::XeroContext;
 
-pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, csv: bool, refresh: bool) -> Result<ExitCode, String> {
+pub enum Output {
+    Table,
+    Csv,
+    /// A CSV file in the Downloads folder, named after the client.
+    SavedCsv,
+}
+
+pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, output: Output, refresh: bool) -> Result<ExitCode, String> {
     let kind = ReportKind::from_code(report).ok_or_else(|| {
         let names: Vec<&str> = ReportKind::ALL.iter().map(|k| k.code()).collect();
         format!("There is no report called \"{}\". Choose one of: {}.", report.trim(), names.join(", "))
@@ -49,10 +58,13 @@ pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, csv: boo
         ));
     };
     let mut out = std::io::stdout().lock();
-    let printed = if csv {
-        report_csv(report, &mut out)
-    } else {
-        print_table(report, &cached, &mut out)
+    let printed = match output {
+        Output::Table => print_table(report, &cached, &mut out),
+        Output::Csv => report_csv(report, &mut out),
+        Output::SavedCsv => {
+            let path = save_report_csv(&file.display_name, kind, report, &export_dir()).map_err(|e| e.to_string())?;
+            writeln!(out, "Saved {}", path.display())
+        }
     };
     match printed {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),

@@ -149,11 +149,72 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
     }
 }
 
-/// Removes the test's token sets from the kernel keyring.
+/// Removes the test's token sets from the OS credential store.
 struct OsCredentialStoreCleanup(String, std::path::PathBuf);
 
 impl Drop for OsCredentialStoreCleanup {
     fn drop(&mut self) {
         support::forget_token_sets(&self.0, &self.1, 3);
+    }
+}
+
+/// `--save` writes the report as a file named after the client, in the Downloads folder (here
+/// `SWITCHBOARD_EXPORT_DIR`, a folder whose path has spaces and non-ASCII letters), also when the
+/// client's name is one Windows refuses or reads as a device; a second save never overwrites the
+/// first. The Windows lane runs this under Windows' own file-name rules, where a file named `CON`
+/// or `aux.txt` would vanish into a device.
+#[test]
+fn a_saved_report_is_a_file_named_after_the_client_whatever_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache_path = dir.path().join("cache.sqlite3");
+    let downloads = dir.path().join("Zoë Ñandú-O'Brien").join("Downloads");
+    let names = [
+        ("CON", "_CON"),
+        ("aux.txt", "_aux.txt"),
+        ("a/b:c*?\"<>|", "a_b_c______"),
+        ("Trailing dot.", "Trailing dot"),
+        ("Trailing space ", "Trailing space"),
+    ];
+    let org = &xero_sim::generate(4, 3, 1).orgs[2];
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let body = serde_json::json!({"Status": "OK", "Reports": [balance_sheet_report(org, day, day, 1_764_000_000_000)]});
+    let report = parse_report(body.to_string().as_bytes()).unwrap();
+    let ids = {
+        let mut cache = Cache::open(&cache_path).unwrap();
+        let drafts: Vec<_> = names.iter().map(|(name, _)| ClientFileDraft::named(*name)).collect();
+        let ids = cache.upsert_files(&drafts).unwrap();
+        for id in &ids {
+            cache.store_report(*id, ReportKind::BalanceSheet, &report, Some("NZD")).unwrap();
+        }
+        ids
+    };
+    let net_assets = amount(Figures::new(org).balance_sheet(day).net_assets());
+
+    for (id, (name, stem)) in ids.iter().zip(names) {
+        for _ in 0..2 {
+            let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+                .arg("--cache")
+                .arg(&cache_path)
+                .args(["report", &id.0.to_string(), "balance-sheet", "--save"])
+                .env("SWITCHBOARD_EXPORT_DIR", &downloads)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{name:?}: {}", text(&out.stderr));
+            assert!(text(&out.stdout).starts_with("Saved "), "{name:?}: {}", text(&out.stdout));
+        }
+        let prefix = format!("{stem} - Balance Sheet ");
+        let saved: Vec<_> = std::fs::read_dir(&downloads)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&prefix))
+            .collect();
+        assert_eq!(saved.len(), 2, "{name:?}: two saves, two files starting {prefix:?}");
+        for path in saved {
+            let bytes = std::fs::read(&path).unwrap();
+            let body = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a byte-order mark for spreadsheets");
+            let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(body).records().map(Result::unwrap).collect();
+            let net = rows.iter().find(|r| &r[1] == "Net Assets").expect("a Net Assets line");
+            assert_eq!(&net[2], net_assets.as_str(), "{}", path.display());
+        }
     }
 }

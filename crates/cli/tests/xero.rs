@@ -1,7 +1,7 @@
 //! `switchboard xero-app`, `connect` and `sync` as separate processes against the Xero simulator,
-//! sharing one cache and the OS credential store (the Linux kernel keyring here, which needs no
-//! desktop session): a consent through the browser's redirect, two processes refreshing one token
-//! set at once, and `kill -9` in the middle of syncs.
+//! sharing one cache and the OS credential store (see `support::os_store`): a consent through the
+//! browser's redirect, two processes refreshing one token set at once, and `kill -9` in the middle
+//! of syncs.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, S
 use xero_sim::{SimHandle, Simulator};
 
 mod support;
-use support::{forget_token_sets, switchboard_on_sim, test_store};
+use support::{forget_token_sets, os_store, switchboard_on_sim};
 
 struct Practice {
     sim: SimHandle,
@@ -120,7 +120,7 @@ fn no_token_is_at_rest_outside_the_credential_store() {
     // What the commands printed (their only log) is checked below too.
     let printed = format!("{connect_output}{}{}", stdout(&sync), String::from_utf8_lossy(&sync.stderr));
 
-    let store = test_store(&p.service);
+    let store = os_store(&p.service);
     let cache_id = Cache::open(&p.cache_path()).unwrap().id().to_owned();
     let pair = TokenEntries::new(&store, &cache_id, 1).read().unwrap().expect("tokens stored");
     let access = pair.access_token.expect("an access token stored");

@@ -1,5 +1,5 @@
 //! `switchboard connect --xpm`, `sync` refreshing XPM, and `list` showing each file's XPM link,
-//! as separate processes against the simulator (credential store: the Linux kernel keyring).
+//! as separate processes against the simulator (credential store: see `support::os_store`).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};

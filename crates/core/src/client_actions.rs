@@ -140,7 +140,7 @@ impl Session {
     /// The "who can see what" report for one email, as CSV in the Downloads folder.
     pub fn export_staff_access(&self, email: &str) -> IpcResult<CsvExport> {
         let access = self.cache()?.staff_access(email)?;
-        let path = unused_path(&crate::session::export_dir(), &access.email)?;
+        let path = unused_path(&crate::export_files::export_dir(), &access.email)?;
         export_access_csv_file(&access, &path)?;
         Ok(CsvExport { path: path.display().to_string(), rows: access.files.len() as u32 })
     }
@@ -158,7 +158,6 @@ impl Session {
 
 /// `Switchboard access ann@example.com 2026-11-25 2230.csv`, numbered if taken.
 fn unused_path(dir: &Path, email: &str) -> Result<PathBuf> {
-    // Only characters that are safe in a file name on every system.
-    let who: String = email.chars().map(|c| if c.is_ascii_alphanumeric() || "@.-_".contains(c) { c } else { '_' }).take(80).collect();
-    crate::session::unused_csv_path(dir, &format!("Switchboard access {who}"))
+    let who = crate::export_files::file_stem_from(email, "staff");
+    crate::export_files::unused_csv_path(dir, &format!("Switchboard access {who}"))
 }

@@ -34,17 +34,9 @@ pub fn write_csv<W: Write>(files: &[ClientFile], out: W) -> Result<()> {
     Ok(())
 }
 
-/// Writes the CSV file at `path` for spreadsheets: a UTF-8 byte-order mark first, so Excel reads
-/// non-ASCII names correctly. Written to a temporary file and renamed, so a failure never leaves
-/// half a file behind.
+/// Writes the CSV file at `path` for spreadsheets (see [`crate::export_files::write_csv_file`]).
 pub fn export_csv_file(files: &[ClientFile], path: &Path) -> Result<()> {
-    let write_error = |source| Error::Write { path: path.to_owned(), source };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
-    temp.write_all("\u{feff}".as_bytes()).map_err(write_error)?;
-    write_csv(files, &mut temp)?;
-    temp.persist(path).map_err(|e| write_error(e.error))?;
-    Ok(())
+    crate::export_files::write_csv_file(path, |out| write_csv(files, out))
 }
 
 fn record(file: &ClientFile) -> [String; 13] {

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod credential_store;
 pub mod csv_export;
 pub mod error;
+pub mod export_files;
 pub mod fixtures;
 pub mod model;
 pub mod name_order;

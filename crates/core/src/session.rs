@@ -14,12 +14,10 @@ use crate::xero::config::XeroEndpoints;
 use crate::xero::sync::{Cancel, XeroContext};
 use crate::xero::token_vault::{SharedCache, lock};
 use crate::secret::Secret;
-use crate::error::{Error, ErrorPayload, Result};
+use crate::error::{Error, ErrorPayload};
+use crate::export_files::{export_dir, unused_csv_path};
 use crate::model::{ClientFile, FileId, UnixMillis};
 use crate::work_list::{WorkItem, work_list};
-
-/// Moves CSV exports out of the Downloads folder (for tests and locked-down machines).
-pub const EXPORT_DIR_VAR: &str = "SWITCHBOARD_EXPORT_DIR";
 
 pub struct Session {
     cache_path: PathBuf,
@@ -252,26 +250,4 @@ impl Session {
         crate::reports::open::open_in_xero(&*self.cache()?, id)?;
         Ok(())
     }
-}
-
-pub(crate) fn export_dir() -> PathBuf {
-    std::env::var_os(EXPORT_DIR_VAR)
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(dirs::download_dir)
-        .unwrap_or_else(crate::paths::data_dir)
-}
-
-/// `<dir>/<stem> 2026-11-25 2230.csv`, numbered `(2)`, `(3)`… when taken: an export never
-/// overwrites an earlier one.
-pub(crate) fn unused_csv_path(dir: &Path, stem: &str) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_owned(), source })?;
-    let stem = format!("{stem} {}", chrono::Local::now().format("%Y-%m-%d %H%M"));
-    (1..1000)
-        .map(|n| match n {
-            1 => dir.join(format!("{stem}.csv")),
-            n => dir.join(format!("{stem} ({n}).csv")),
-        })
-        .find(|p| !p.exists())
-        .ok_or_else(|| Error::InvalidInput(format!("Too many exports in {} this minute.", dir.display())))
 }

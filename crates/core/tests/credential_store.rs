@@ -1,5 +1,6 @@
-//! The credential stores: memory (always) and the real OS store (run by `scripts/test`, which
-//! starts an unlocked keyring; plain `cargo test` skips it as it may have none).
+//! The credential stores: memory (always) and the real OS store: Windows Credential Manager in the
+//! Windows lane (always there), the Secret Service on Linux (run by `scripts/test`, which starts an
+//! unlocked keyring; plain `cargo test` skips it as it may have none).
 
 use std::sync::{Arc, Mutex};
 
@@ -32,7 +33,7 @@ fn the_memory_store_keeps_replaces_and_forgets_secrets() {
 }
 
 #[test]
-#[ignore = "needs an unlocked OS keyring; scripts/test runs it with --include-ignored"]
+#[cfg_attr(target_os = "linux", ignore = "needs an unlocked OS keyring; scripts/test runs it with --include-ignored")]
 fn the_os_credential_store_keeps_replaces_and_forgets_secrets() {
     let service = format!("app.switchboard.test.{}", std::process::id());
     let store = OsCredentialStore::new(service.clone());
@@ -45,6 +46,7 @@ fn the_os_credential_store_keeps_replaces_and_forgets_secrets() {
 }
 
 #[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "the kernel keyring exists only on Linux")]
 fn the_linux_kernel_keyring_keeps_replaces_and_forgets_secrets() {
     let service = format!("app.switchboard.test.kernel.{}", std::process::id());
     let store = OsCredentialStore::new(service).in_kernel_keyring().unwrap();
@@ -171,7 +173,7 @@ async fn the_largest_token_set_fits_windows_entries_in_memory() {
 }
 
 #[tokio::test]
-#[ignore = "needs an unlocked OS keyring; scripts/test runs it with --include-ignored"]
+#[cfg_attr(target_os = "linux", ignore = "needs an unlocked OS keyring; scripts/test runs it with --include-ignored")]
 async fn the_largest_token_set_fits_the_os_credential_store() {
     let service = format!("app.switchboard.test.largest.{}", std::process::id());
     let writes = write_the_largest_set(Arc::new(OsCredentialStore::new(service))).await;

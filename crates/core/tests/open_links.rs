@@ -1,9 +1,10 @@
 //! Opening a file's Xero dashboard or XPM page through the session, the way the shell does: the
 //! link comes from the cache alone (so it works offline), and only a checked link reaches the
-//! browser. The system browser is replaced by a recorder (SWITCHBOARD_BROWSER); this binary holds
-//! one test, so setting the variable touches no other test.
+//! browser. The system browser is replaced by a recorder (SWITCHBOARD_BROWSER, the `record_url`
+//! example, which `cargo test` builds); this binary holds one test, so setting the variable
+//! touches no other test.
 
-use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use switchboard_core::model::*;
@@ -22,16 +23,23 @@ fn recorded(log: &std::path::Path, lines: usize) -> Vec<String> {
     }
 }
 
+/// The `record_url` example, built by `cargo test` beside this test program's folder.
+fn recorder() -> PathBuf {
+    let test_program = std::env::current_exe().unwrap();
+    let debug_dir = test_program.parent().and_then(|deps| deps.parent()).unwrap();
+    let recorder = debug_dir.join("examples").join(format!("record_url{}", std::env::consts::EXE_SUFFIX));
+    assert!(recorder.exists(), "{} is missing: run the whole `cargo test`, which builds the examples", recorder.display());
+    recorder
+}
+
 #[test]
 fn the_dashboard_and_xpm_page_open_from_the_cache_and_a_hostile_link_never_reaches_the_browser() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("opened.txt");
-    let recorder = dir.path().join("browser.sh");
-    std::fs::write(&recorder, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display())).unwrap();
-    std::fs::set_permissions(&recorder, std::fs::Permissions::from_mode(0o755)).unwrap();
     // SAFETY: this test binary runs this one test; nothing else reads the environment meanwhile.
     unsafe {
-        std::env::set_var("SWITCHBOARD_BROWSER", &recorder);
+        std::env::set_var("SWITCHBOARD_BROWSER", recorder());
+        std::env::set_var("RECORD_URL_TO", &log);
         // Offline: Xero's API is a port nobody listens on, and nothing should call it anyway.
         std::env::set_var("SWITCHBOARD_XERO_API_URL", "http://127.0.0.1:9/api/");
     }

@@ -87,11 +87,5 @@ pub fn write_access_csv<W: Write>(access: &StaffAccess, out: W) -> Result<()> {
 
 /// The CSV file at `path` (UTF-8 with a byte-order mark; written whole or not at all).
 pub fn export_access_csv_file(access: &StaffAccess, path: &Path) -> Result<()> {
-    let write_error = |source| Error::Write { path: path.to_owned(), source };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
-    temp.write_all("\u{feff}".as_bytes()).map_err(write_error)?;
-    write_access_csv(access, &mut temp)?;
-    temp.persist(path).map_err(|e| write_error(e.error))?;
-    Ok(())
+    crate::export_files::write_csv_file(path, |out| write_access_csv(access, out))
 }
