@@ -58,6 +58,19 @@ fn the_linux_kernel_keyring_keeps_replaces_and_forgets_secrets() {
 /// Windows Credential Manager's limit per entry: 2,560 bytes, which `keyring` fills with UTF-16.
 const WINDOWS_ENTRY_UNITS: usize = 1_280;
 
+/// What the layout guards against: Credential Manager (through `keyring`) refuses a password of
+/// more than 1,280 UTF-16 units, such as the single entry a set was before, with a 2,500-byte
+/// access token in it.
+#[cfg(windows)]
+#[test]
+fn credential_manager_refuses_an_entry_over_1280_utf16_units() {
+    let store = OsCredentialStore::new(format!("app.switchboard.test.limit.{}", std::process::id()));
+    assert!(store.set("too-long", &Secret::new("x".repeat(WINDOWS_ENTRY_UNITS + 1))).is_err());
+    store.set("just-fits", &Secret::new("x".repeat(WINDOWS_ENTRY_UNITS))).unwrap();
+    assert_eq!(store.get("just-fits").unwrap().unwrap().expose().len(), WINDOWS_ENTRY_UNITS);
+    store.delete("just-fits").unwrap();
+}
+
 /// A store that notes the size of every entry written through it.
 struct Recording {
     inner: Arc<dyn CredentialStore>,
