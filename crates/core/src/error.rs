@@ -55,6 +55,11 @@ pub enum Error {
     #[error("Xero could not be reached ({0}). Check the internet connection; the cached data is still shown.")]
     XeroUnreachable(String),
 
+    /// TLS to Xero (or XPM) failed on the server's certificate: the sentence names the host and
+    /// why. A kind of unreachable to the UI; not retried, as trying again cannot help.
+    #[error("{0}")]
+    CertificateNotTrusted(String),
+
     /// Xero answered, but not with what was asked (the message says what and what to do).
     #[error("{0}")]
     XeroRefused(String),
@@ -111,7 +116,7 @@ impl Error {
             Error::ConsentDenied { .. } => ErrorKind::ConsentDenied,
             Error::SignInFailed(_) => ErrorKind::SignInFailed,
             Error::NeedsReconnect(_) => ErrorKind::NeedsReconnect,
-            Error::XeroUnreachable(_) => ErrorKind::XeroUnreachable,
+            Error::XeroUnreachable(_) | Error::CertificateNotTrusted(_) => ErrorKind::XeroUnreachable,
             Error::XeroRefused(_) => ErrorKind::XeroRefused,
             Error::Write { .. } => ErrorKind::Write,
             Error::Xpm(_) => ErrorKind::Xpm,

@@ -146,6 +146,8 @@ pub struct SimConfig {
     /// Each outstanding invoice is served as this many smaller ones with the same total (1 = as
     /// generated); large values give organisations thousands of invoices, over several pages.
     pub invoice_parts: usize,
+    /// `Some` = serve HTTPS with this certificate instead of HTTP.
+    pub tls: Option<crate::tls::SimTls>,
 }
 
 impl Default for SimConfig {
@@ -165,6 +167,7 @@ impl Default for SimConfig {
             frozen_clock_ms: None,
             xpm_clients: None,
             invoice_parts: 1,
+            tls: None,
         }
     }
 }
@@ -224,6 +227,10 @@ impl SimConfig {
     }
     pub fn invoice_parts(mut self, parts: usize) -> Self {
         self.invoice_parts = parts.max(1);
+        self
+    }
+    pub fn tls(mut self, tls: crate::tls::SimTls) -> Self {
+        self.tls = Some(tls);
         self
     }
     pub fn frozen_clock(mut self, unix_ms: i64) -> Self {

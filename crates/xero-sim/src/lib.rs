@@ -25,7 +25,9 @@
 //!
 //! Run it on its own with `cargo run -p xero-sim --bin switchboard-sim -- --orgs 250 --port 0
 //! --seed 1 [--latency-ms 50] [--auto-consent]`; it prints the URLs below and a final
-//! `SIM_BASE_URL=http://127.0.0.1:PORT` line for scripts, then serves until Ctrl-C.
+//! `SIM_BASE_URL=http://127.0.0.1:PORT` line for scripts, then serves until Ctrl-C. With
+//! `--tls-cert FILE --tls-key FILE` (PEM; [`SimConfig::tls`] in code) it serves HTTPS instead, at
+//! `https://127.0.0.1:PORT`; [`TestAuthority`] makes a certificate authority and a certificate.
 //!
 //! ## Where Xero's hosts live on the simulator
 //!
@@ -171,6 +173,7 @@ pub mod render;
 pub mod reports;
 mod server;
 mod state;
+pub mod tls;
 pub mod xpm;
 mod xpm_api;
 
@@ -183,6 +186,7 @@ pub use data::{Country, Dataset, Organisation, StaffUser, generate};
 pub use faults::{FaultKind, FaultRule, Faults, Latency};
 pub use server::{SimError, SimHandle, Simulator};
 pub use state::{StatsSnapshot, TokenResponse, pkce_ok};
+pub use tls::{SimTls, TestAuthority};
 
 /// Human-readable lines describing where each Xero endpoint lives on a simulator at `base`.
 pub fn endpoint_lines(base: &str) -> Vec<String> {

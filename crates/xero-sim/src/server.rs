@@ -18,7 +18,8 @@ use hyper_util::rt::TokioIo;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tower_service::Service;
@@ -31,6 +32,8 @@ pub enum SimError {
     Bind { port: u16, source: std::io::Error },
     #[error("the simulator needs at least one registered client")]
     NoClients,
+    #[error("the TLS certificate or key cannot be used: {0}")]
+    Tls(String),
 }
 
 /// Lets a handler close its own TCP connection without answering.
@@ -171,7 +174,10 @@ fn router(shared: Arc<Shared>) -> Router {
     xero.nest("/_sim", control).with_state(shared)
 }
 
-async fn serve_connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bool>) {
+async fn serve_connection<S>(stream: S, app: Router, mut stop: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let kill_for_requests = kill.clone();
     let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
@@ -193,7 +199,8 @@ async fn serve_connection(stream: TcpStream, app: Router, mut stop: watch::Recei
 pub struct Simulator;
 
 impl Simulator {
-    /// Generate the data, bind 127.0.0.1:`config.port` and serve in the background.
+    /// Generate the data, bind 127.0.0.1:`config.port` and serve (HTTP, or HTTPS with
+    /// `config.tls`) in the background.
     pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         if config.clients.is_empty() {
             return Err(SimError::NoClients);
@@ -204,7 +211,9 @@ impl Simulator {
             .await
             .map_err(|source| SimError::Bind { port: config.port, source })?;
         let addr = listener.local_addr().map_err(|source| SimError::Bind { port: config.port, source })?;
-        *shared.base_url.lock().expect("base url") = format!("http://{addr}");
+        let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+        let base_url = format!("{}://{addr}", if tls.is_some() { "https" } else { "http" });
+        *shared.base_url.lock().expect("base url") = base_url.clone();
         let app = router(shared.clone());
         let (stop_tx, stop_rx) = watch::channel(false);
         let task = tokio::spawn(async move {
@@ -216,7 +225,16 @@ impl Simulator {
                     accepted = listener.accept() => {
                         let Ok((stream, _)) = accepted else { continue };
                         let _ = stream.set_nodelay(true);
-                        conns.spawn(serve_connection(stream, app.clone(), stop_rx.clone()));
+                        let (app, stop) = (app.clone(), stop_rx.clone());
+                        match tls.clone() {
+                            None => conns.spawn(serve_connection(stream, app, stop)),
+                            // A client that refuses the certificate just ends the handshake.
+                            Some(tls) => conns.spawn(async move {
+                                if let Ok(stream) = tls.accept(stream).await {
+                                    serve_connection(stream, app, stop).await;
+                                }
+                            }),
+                        };
                     }
                     Some(_) = conns.join_next(), if !conns.is_empty() => {}
                 }
@@ -225,7 +243,7 @@ impl Simulator {
             while conns.join_next().await.is_some() {}
         });
         tracing::info!(%addr, "xero-sim listening");
-        Ok(SimHandle { shared, addr, stop: stop_tx, task: Mutex::new(Some(task)), runtime: None })
+        Ok(SimHandle { shared, addr, base_url, stop: stop_tx, task: Mutex::new(Some(task)), runtime: None })
     }
 
     /// For synchronous callers (no tokio runtime at hand): start the simulator on its own
@@ -247,6 +265,7 @@ impl Simulator {
 pub struct SimHandle {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    base_url: String,
     stop: watch::Sender<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
     runtime: Option<tokio::runtime::Runtime>,
@@ -256,9 +275,9 @@ impl SimHandle {
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` with [`SimConfig::tls`]).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.base_url.clone()
     }
     /// Stands for `https://login.xero.com`.
     pub fn login_base(&self) -> String {

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use xero_sim::{
-    AutoConsent, Country, DEFAULT_CLIENT_ID, FaultKind, FaultRule, RateLimits, SimClient, SimConfig, SimHandle,
-    Simulator, Unavailable,
+    AutoConsent, Country, DEFAULT_CLIENT_ID, FaultKind, FaultRule, RateLimits, SimClient, SimConfig, SimError,
+    SimHandle, SimTls, Simulator, TestAuthority, Unavailable,
 };
 
 const NOW: i64 = 1_764_000_000_000; // 2025-11-24, a frozen clock for deterministic windows
@@ -1077,32 +1077,61 @@ async fn control_routes_drive_a_simulator_in_another_process() {
     assert_eq!(d["authorization_endpoint"], sim.authorize_url());
 }
 
-#[tokio::test]
-async fn binary_prints_where_it_listens_and_serves() {
+/// Runs `switchboard-sim` with `args` until it prints `SIM_BASE_URL=`: the child, the base URL
+/// and everything printed up to it.
+async fn run_binary(args: &[&str]) -> (tokio::process::Child, String, String) {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard-sim"))
-        .args(["--orgs", "7", "--port", "0", "--seed", "3", "--auto-consent"])
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("spawn switchboard-sim");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut base = None;
     let mut printed = String::new();
     while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await.unwrap() {
         printed.push_str(&line);
         printed.push('\n');
-        if let Some(b) = line.strip_prefix("SIM_BASE_URL=") {
-            base = Some(b.to_string());
-            break;
+        if let Some(base) = line.strip_prefix("SIM_BASE_URL=") {
+            return (child, base.to_string(), printed);
         }
     }
-    let base = base.expect("SIM_BASE_URL line");
+    panic!("no SIM_BASE_URL line in:\n{printed}");
+}
+
+#[tokio::test]
+async fn binary_prints_where_it_listens_and_serves() {
+    let (mut child, base, printed) = run_binary(&["--orgs", "7", "--port", "0", "--seed", "3", "--auto-consent"]).await;
     assert!(printed.contains("/identity/connect/token"));
     assert!(printed.contains(DEFAULT_CLIENT_ID));
     let state: Value = http().get(format!("{base}/_sim/state")).send().await.unwrap().json().await.unwrap();
     assert_eq!(state["orgs"], 7);
     child.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn binary_serves_https_with_the_certificate_it_is_given() {
+    let authority = TestAuthority::new(&["127.0.0.1"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, &authority.server.cert_chain_pem).unwrap();
+    std::fs::write(&key, &authority.server.key_pem).unwrap();
+    let (mut child, base, printed) =
+        run_binary(&["--orgs", "2", "--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]).await;
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    assert!(printed.contains(&format!("token:       {base}/identity/connect/token")), "{printed}");
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(authority.ca_pem.as_bytes()).unwrap())
+        .no_proxy()
+        .build()
+        .unwrap();
+    let state: Value = trusting.get(format!("{base}/_sim/state")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(state["orgs"], 2);
+    assert!(http().get(format!("{base}/_sim/state")).send().await.is_err(), "the authority is not a public one");
+    child.kill().await.unwrap();
+
+    let unusable = SimTls { cert_chain_pem: "not PEM".into(), key_pem: authority.server.key_pem };
+    assert!(matches!(Simulator::start(SimConfig::default().tls(unusable)).await, Err(SimError::Tls(_))));
 }
 
 #[tokio::test]

@@ -42,6 +42,9 @@ pub async fn delete_client(
                     "{reason} The organisation could not be disconnected, so nothing was deleted"
                 )),
                 Error::XeroRefused(message) => Error::XeroRefused(format!("{message} Nothing was deleted.")),
+                Error::CertificateNotTrusted(sentence) => {
+                    Error::CertificateNotTrusted(format!("{sentence} Nothing was deleted."))
+                }
                 other => other,
             })?;
             true

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::config::XeroEndpoints;
 use super::rate_limit::RateLimiter;
+use crate::error::Error;
 use crate::model::{ServiceState, UnavailableReason};
 use crate::secret::Secret;
 
@@ -29,6 +30,8 @@ pub enum CallError {
     RateLimited { problem: String, retry_after: Option<Duration> },
     /// No usable answer (connection refused or reset, timeout).
     Unreachable(String),
+    /// TLS failed on the server's certificate: the whole sentence, naming the host. Not retried.
+    Untrusted(String),
     /// An answer that is not what Xero sends.
     Malformed(String),
 }
@@ -49,7 +52,16 @@ impl CallError {
                 format!("Xero kept refusing calls over its {problem} rate limit; try again shortly.")
             }
             CallError::Unreachable(e) => format!("Xero could not be reached ({e})."),
+            CallError::Untrusted(sentence) => sentence.clone(),
             CallError::Malformed(e) => format!("Xero's answer could not be read ({e})."),
+        }
+    }
+
+    /// This failure as the error of an operation that needed Xero to answer.
+    pub fn unreachable(&self) -> Error {
+        match self {
+            CallError::Untrusted(sentence) => Error::CertificateNotTrusted(sentence.clone()),
+            other => Error::XeroUnreachable(other.reason()),
         }
     }
 
@@ -277,7 +289,7 @@ impl XeroApi {
 }
 
 async fn send(request: reqwest::RequestBuilder) -> Result<Vec<u8>, CallError> {
-    let response = request.send().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
+    let response = request.send().await.map_err(|e| transport_error(&e))?;
     let status = response.status();
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     if status == StatusCode::TOO_MANY_REQUESTS {
@@ -299,6 +311,13 @@ fn problem_detail(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let detail = value.get("Detail").or_else(|| value.get("detail"))?.as_str()?;
     Some(super::printable(detail, 120))
+}
+
+fn transport_error(error: &reqwest::Error) -> CallError {
+    match super::http::certificate_problem(error) {
+        Some(sentence) => CallError::Untrusted(sentence),
+        None => CallError::Unreachable(without_url(error)),
+    }
 }
 
 /// reqwest's messages name the URL; ours say what happened.

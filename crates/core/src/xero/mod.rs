@@ -2,6 +2,7 @@
 //! and keeping token sets fresh (token vault).
 
 pub mod config;
+pub mod http;
 pub mod loopback;
 pub mod sign_in;
 pub mod token_entries;

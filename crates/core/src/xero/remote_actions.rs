@@ -165,7 +165,7 @@ impl XeroContext {
 /// A failed call as a sentence: unreachable is "check the connection", the rest "Xero refused".
 fn refused(what: &str, error: &CallError) -> Error {
     match error {
-        CallError::Unreachable(_) => Error::XeroUnreachable(error.reason()),
+        CallError::Unreachable(_) | CallError::Untrusted(_) => error.unreachable(),
         _ if error.tenant_unreachable() => Error::XeroRefused(format!(
             "Xero did not let Switchboard {what}: this sign-in no longer reaches the organisation. Reconnect it and try again."
         )),

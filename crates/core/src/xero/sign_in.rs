@@ -7,13 +7,15 @@ use std::time::Duration;
 use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, HttpClientError,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
     TokenResponse, TokenUrl,
 };
 use url::Url;
 
 use super::config::{XeroApp, XeroEndpoints};
+// The client moved to `http`; the old path still works.
+pub use super::http::http_client;
 use super::loopback::Loopback;
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;
@@ -131,7 +133,10 @@ pub async fn revoke(
         Some(secret) => request = request.basic_auth(form_encode(&app.client_id), Some(form_encode(secret.expose()))),
         None => form.push(("client_id", &app.client_id)),
     }
-    let response = request.form(&form).send().await.map_err(|e| Error::XeroUnreachable(e.without_url().to_string()))?;
+    let response = request.form(&form).send().await.map_err(|e| match super::http::certificate_problem(&e) {
+        Some(sentence) => Error::CertificateNotTrusted(sentence),
+        None => Error::XeroUnreachable(e.without_url().to_string()),
+    })?;
     match response.status() {
         status if status.is_success() => Ok(()),
         status => Err(Error::XeroRefused(format!("Xero answered {status} to the revocation."))),
@@ -140,18 +145,6 @@ pub async fn revoke(
 
 fn form_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-/// The HTTP client for Xero: rustls, and no redirects followed (a token endpoint that redirects
-/// is not to be trusted with a code or a refresh token).
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(60))
-        .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("the HTTP client's fixed settings are valid")
 }
 
 fn client(app: &XeroApp, endpoints: &XeroEndpoints, client_secret: Option<&Secret>) -> XeroClient {
@@ -193,9 +186,7 @@ pub(crate) fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_js
     serde_json::from_slice(&bytes).ok()
 }
 
-fn token_error<RE: std::error::Error + 'static>(
-    error: RequestTokenError<RE, oauth2::basic::BasicErrorResponse>,
-) -> Error {
+fn token_error(error: RequestTokenError<HttpClientError<reqwest::Error>, oauth2::basic::BasicErrorResponse>) -> Error {
     match error {
         RequestTokenError::ServerResponse(response) => match response.error() {
             BasicErrorResponseType::InvalidGrant => Error::NeedsReconnect(
@@ -209,6 +200,10 @@ fn token_error<RE: std::error::Error + 'static>(
                     .map(|d| format!(": {}", super::printable(d, 200)))
                     .unwrap_or_default()
             )),
+        },
+        RequestTokenError::Request(HttpClientError::Reqwest(e)) => match super::http::certificate_problem(&e) {
+            Some(sentence) => Error::CertificateNotTrusted(sentence),
+            None => Error::XeroUnreachable(e.to_string()),
         },
         RequestTokenError::Request(e) => Error::XeroUnreachable(e.to_string()),
         RequestTokenError::Parse(e, _) => {

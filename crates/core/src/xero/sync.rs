@@ -16,7 +16,8 @@ use super::config::{XeroApp, XeroEndpoints};
 use super::app_settings::XeroAppSettings;
 use super::rate_limit::{Limits, RateLimiter};
 use super::config::CONNECT_SCOPES;
-use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, http_client, refresh, start_sign_in};
+use super::http::http_client;
+use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, refresh, start_sign_in};
 use super::token_vault::{SharedCache, TokenVault, lock};
 use crate::cache::{OrgSnapshot, SyncTarget, TokenSetId};
 use crate::credential_store::CredentialStore;
@@ -171,7 +172,7 @@ impl XeroContext {
             Ok(connections) => connections,
             Err(e) => {
                 self.retire_unused([token_set]).await;
-                return Err(Error::XeroUnreachable(e.reason()));
+                return Err(e.unreachable());
             }
         };
         let mut files = Vec::new();

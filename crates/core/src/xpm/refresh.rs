@@ -130,7 +130,7 @@ impl XeroContext {
             .api
             .connections(&grant.access_token, grant.auth_event_id.as_deref())
             .await
-            .map_err(|e| Error::XeroUnreachable(e.reason()))?;
+            .map_err(|e| e.unreachable())?;
         connections
             .into_iter()
             .find(|c| c.tenant_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("PRACTICEMANAGER")))

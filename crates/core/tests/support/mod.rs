@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use switchboard_core::Cache;
+use switchboard_core::error::Result;
 use switchboard_core::credential_store::CredentialStore;
 use switchboard_core::xero::config::{XeroApp, XeroEndpoints};
 use switchboard_core::xero::rate_limit::Limits;
@@ -40,15 +41,22 @@ pub fn sim_context(sim: &SimHandle, dir: &Path, store: Arc<dyn CredentialStore>,
 
 /// The system browser's part of a sign-in asking for `scopes`: follow the simulator's redirect
 /// back to the sign-in's loopback listener, which hands the code over for the exchange.
+#[allow(dead_code)] // tests/tls.rs signs in with consent_in only
 pub async fn consent(ctx: &XeroContext, scopes: &[&str]) -> TokenGrant {
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, scopes, ctx.client_secret.as_ref()).await.unwrap();
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    consent_in(browser, ctx, scopes).await.unwrap()
+}
+
+/// [`consent`] in the given browser (which must not follow redirects), returning what the code
+/// exchange, the app's part, came to.
+pub async fn consent_in(browser: reqwest::Client, ctx: &XeroContext, scopes: &[&str]) -> Result<TokenGrant> {
+    let pending = start_sign_in(&ctx.app, &ctx.endpoints, scopes, ctx.client_secret.as_ref()).await.unwrap();
     let authorize = browser.get(pending.authorize_url.clone()).send().await.unwrap();
     assert!(authorize.status().is_redirection(), "authorize answered {}", authorize.status());
     let back = authorize.headers()["location"].to_str().unwrap().to_owned();
     assert!(back.starts_with(&pending.redirect_uri()), "{back}");
     let returning = tokio::spawn(async move { browser.get(back).send().await.unwrap().status() });
-    let grant = pending.finish(&ctx.http, Duration::from_secs(30), std::future::pending()).await.unwrap();
+    let grant = pending.finish(&ctx.http, Duration::from_secs(30), std::future::pending()).await;
     assert!(returning.await.unwrap().is_success());
     grant
 }

@@ -1,10 +1,11 @@
-//! `switchboard-sim --orgs 250 --port 0 --seed 1 [--latency-ms 50] [--auto-consent]`
+//! `switchboard-sim --orgs 250 --port 0 --seed 1 [--latency-ms 50] [--auto-consent]
+//! [--tls-cert cert.pem --tls-key key.pem]`
 //!
 //! Runs the Xero simulator until Ctrl-C, printing where it listens and what to configure.
 
 use clap::Parser;
 use std::time::Duration;
-use xero_sim::{AutoConsent, Country, SimClient, SimConfig, Simulator, endpoint_lines};
+use xero_sim::{AutoConsent, Country, SimClient, SimConfig, SimTls, Simulator, endpoint_lines};
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard-sim", about = "A local simulator of the Xero APIs Switchboard uses")]
@@ -42,6 +43,12 @@ struct Args {
     /// Clients in the practice's XPM (default: 1.5 × the organisations + 10; up to 15,000+).
     #[arg(long)]
     xpm_clients: Option<usize>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -67,6 +74,15 @@ async fn main() {
     }
     if let Some(n) = args.xpm_clients {
         config = config.xpm_clients(n);
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read = |path: &std::path::Path| {
+            std::fs::read_to_string(path).unwrap_or_else(|e| {
+                eprintln!("switchboard-sim: cannot read {}: {e}", path.display());
+                std::process::exit(1);
+            })
+        };
+        config = config.tls(SimTls { cert_chain_pem: read(cert), key_pem: read(key) });
     }
     let sim = match Simulator::start(config).await {
         Ok(s) => s,
