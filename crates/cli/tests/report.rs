@@ -93,7 +93,7 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache.sqlite3");
     let service = format!("app.switchboard.test.report.{}", std::process::id());
-    let _cleanup = OsCredentialStoreCleanup(service.clone());
+    let _cleanup = OsCredentialStoreCleanup(service.clone(), cache.clone());
     let command = |args: &[&str]| {
         let mut c = switchboard_on_sim(&cache, &service, &sim);
         c.args(args);
@@ -150,15 +150,11 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
 }
 
 /// Removes the test's token sets from the OS credential store.
-struct OsCredentialStoreCleanup(String);
+struct OsCredentialStoreCleanup(String, std::path::PathBuf);
 
 impl Drop for OsCredentialStoreCleanup {
     fn drop(&mut self) {
-        use switchboard_core::credential_store::CredentialStore;
-        let store = support::os_store(&self.0);
-        for id in 1..=3 {
-            let _ = store.delete(&format!("token-set/{id}"));
-        }
+        support::forget_token_sets(&self.0, &self.1, 3);
     }
 }
 

@@ -9,12 +9,12 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use switchboard_core::Cache;
-use switchboard_core::credential_store::{CredentialStore, OsCredentialStore};
+use switchboard_core::xero::token_entries::TokenEntries;
 use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
 use xero_sim::{SimHandle, Simulator};
 
 mod support;
-use support::switchboard_on_sim;
+use support::{forget_token_sets, os_store, switchboard_on_sim};
 
 struct Practice {
     sim: SimHandle,
@@ -75,15 +75,8 @@ impl Practice {
         rest
     }
 
-    fn store(&self) -> OsCredentialStore {
-        support::os_store(&self.service)
-    }
-
     fn forget_secrets(&self) {
-        let store = self.store();
-        for id in 1..=4 {
-            store.delete(&format!("token-set/{id}")).unwrap();
-        }
+        forget_token_sets(&self.service, &self.cache_path(), 4);
     }
 }
 
@@ -127,9 +120,11 @@ fn no_token_is_at_rest_outside_the_credential_store() {
     // What the commands printed (their only log) is checked below too.
     let printed = format!("{connect_output}{}{}", stdout(&sync), String::from_utf8_lossy(&sync.stderr));
 
-    let stored = p.store().get("token-set/1").unwrap().expect("tokens stored");
-    let pair: serde_json::Value = serde_json::from_str(stored.expose()).unwrap();
-    let secrets = [pair["access_token"].as_str().unwrap(), pair["refresh_token"].as_str().unwrap()];
+    let store = os_store(&p.service);
+    let cache_id = Cache::open(&p.cache_path()).unwrap().id().to_owned();
+    let pair = TokenEntries::new(&store, &cache_id, 1).read().unwrap().expect("tokens stored");
+    let access = pair.access_token.expect("an access token stored");
+    let secrets = [access.expose(), pair.refresh_token.expose()];
     let mut bytes = Vec::new();
     for entry in std::fs::read_dir(p.dir.path()).unwrap() {
         let path = entry.unwrap().path();

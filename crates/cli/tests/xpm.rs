@@ -5,7 +5,6 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
 use switchboard_core::Cache;
-use switchboard_core::credential_store::CredentialStore;
 use switchboard_core::model::ClientFileDraft;
 use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
 use xero_sim::xpm::XpmEdit;
@@ -38,10 +37,7 @@ impl Practice {
 
 impl Drop for Practice {
     fn drop(&mut self) {
-        let store = support::os_store(&self.service);
-        for id in 1..=3 {
-            let _ = store.delete(&format!("token-set/{id}"));
-        }
+        support::forget_token_sets(&self.service, &self.dir.path().join("cache.sqlite3"), 3);
     }
 }
 

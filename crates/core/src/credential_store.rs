@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
-/// Where Switchboard keeps secrets, by key (e.g. `token-set/3/refresh`).
+/// Where Switchboard keeps secrets, by key (e.g. `cache/<cache id>/token-set/3/refresh`).
 pub trait CredentialStore: Send + Sync {
     fn get(&self, key: &str) -> Result<Option<Secret>>;
     fn set(&self, key: &str, secret: &Secret) -> Result<()>;
@@ -158,6 +158,15 @@ fn unavailable(doing: &str, key: &str, error: keyring::Error) -> Error {
 #[derive(Default)]
 pub struct MemoryCredentialStore {
     secrets: Mutex<HashMap<String, Secret>>,
+}
+
+impl MemoryCredentialStore {
+    /// Every key held, sorted (keys are not secret).
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.secrets.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+        keys.sort();
+        keys
+    }
 }
 
 impl CredentialStore for MemoryCredentialStore {

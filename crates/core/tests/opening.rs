@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use switchboard_core::cache::{LATEST_VERSION, PAGE_SIZE};
-use switchboard_core::model::ClientFileDraft;
+use switchboard_core::model::{ClientFileDraft, FileId};
 use switchboard_core::{Cache, ErrorKind, Session};
 
 fn pragma(path: &Path, name: &str) -> String {
@@ -204,4 +204,117 @@ fn errors_cross_ipc_as_kind_and_message() {
     assert_eq!(json["kind"], "not_found");
     assert!(json["message"].as_str().unwrap().contains("Client file 99"));
     assert_eq!(json.as_object().unwrap().len(), 2);
+}
+
+/// A cache as the version before 008 left it: three files (linked to an XPM client and a token
+/// set, with console settings and users, Xero users, a report and audit entries), and the audit
+/// entries of a file with a higher id that was deleted before the upgrade.
+fn cache_at_version_7(path: &Path) {
+    let mut conn = Connection::open(path).unwrap();
+    switchboard_core::cache::migrations::migrations().to_version(&mut conn, 7).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         INSERT INTO xpm_clients (uuid, name) VALUES ('xpm-1', 'Alpha (XPM)');
+         INSERT INTO token_sets (id, xero_user_id, scopes, access_expires_at, refreshed_at, created_at)
+             VALUES (4, 'user-a', 'offline_access', 1, 1, 1);
+         INSERT INTO client_files (id, display_name, software, connection_state, payroll_state, assets_state,
+                 xero_tenant_id, xpm_client_uuid, token_set_id, created_at, updated_at)
+             VALUES (1, 'Alpha', 'xero', 'connected', 'connected', 'connected', 't-1', 'xpm-1', 4, 1, 1),
+                    (2, 'Beta', 'xero', 'connected', 'connected', 'connected', 't-2', NULL, 4, 1, 1),
+                    (3, 'Gamma', 'other', 'not_connected', 'not_checked', 'not_checked', NULL, NULL, NULL, 1, 1);
+         INSERT INTO console_settings (file_id, enabled, show_reports, show_documents, show_tasks, reminder_cadence, updated_at)
+             VALUES (1, 1, 1, 0, 0, 'monthly', 1);
+         INSERT INTO console_users (id, file_id, name, email, email_key, role, created_at, updated_at)
+             VALUES (1, 1, 'Ann', 'Ann@x.example', 'ann@x.example', 'owner', 1, 1),
+                    (2, 3, 'Bob', 'bob@x.example', 'bob@x.example', 'viewer', 1, 1);
+         INSERT INTO xero_users (file_id, user_id, first_name, last_name, email, email_key, role, is_subscriber)
+             VALUES (2, 'u-1', 'Cy', 'Dee', 'cy@x.example', 'cy@x.example', 'ADMIN', 1);
+         INSERT INTO xero_users_fetched (file_id, fetched_at) VALUES (2, 5);
+         INSERT INTO client_reports (file_id, kind, fetched_at) VALUES (1, 'balance_sheet', 7);
+         INSERT INTO audit_log (at, file_id, file_name, action, old_value, new_value)
+             VALUES (1, 1, 'Alpha', 'rename', 'A', 'Alpha'),
+                    (2, 3, 'Gamma', 'console_user_add', NULL, 'Bob'),
+                    (3, 9, 'Gone Ltd', 'delete', 'Gone Ltd', 'Deleted');",
+    )
+    .unwrap();
+}
+
+fn count(path: &Path, sql: &str) -> i64 {
+    Connection::open(path).unwrap().query_row(sql, [], |row| row.get(0)).unwrap()
+}
+
+#[test]
+fn upgrading_to_autoincrement_ids_keeps_every_row_and_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    cache_at_version_7(&path);
+    let cache = Cache::open(&path).unwrap();
+    assert_eq!(cache.schema_version().unwrap(), LATEST_VERSION);
+    assert_eq!(cache.id().len(), 32);
+    let files = cache.list_files().unwrap();
+    assert_eq!(files.iter().map(|f| f.display_name.as_str()).collect::<Vec<_>>(), ["Alpha", "Beta", "Gamma"]);
+    let alpha = files.iter().find(|f| f.display_name == "Alpha").unwrap();
+    assert_eq!(alpha.xpm.as_ref().unwrap().uuid, "xpm-1");
+    for file in [FileId(1), FileId(2)] {
+        assert_eq!(cache.token_set_of(file).unwrap().unwrap().xero_user_id.as_deref(), Some("user-a"));
+    }
+    assert_eq!(cache.console_users(FileId(1)).unwrap()[0].name, "Ann");
+    assert_eq!(cache.console_users(FileId(3)).unwrap()[0].name, "Bob");
+    assert!(cache.console_settings(FileId(1)).unwrap().enabled);
+    assert_eq!(cache.user_access(FileId(2)).unwrap().users.len(), 1);
+    assert_eq!(cache.audit_entries(FileId(3)).unwrap().len(), 1);
+    drop(cache);
+    assert_eq!(count(&path, "SELECT count(*) FROM client_reports WHERE file_id = 1"), 1);
+    assert_eq!(count(&path, "SELECT count(*) FROM xero_users_fetched WHERE file_id = 2"), 1);
+    assert_eq!(count(&path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    // The indexes the rebuilt tables had are back.
+    for index in ["client_files_token_set", "client_files_xpm_client"] {
+        assert_eq!(count(&path, &format!("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{index}'")), 1);
+    }
+
+    // Foreign keys are on again: deleting a file takes its console users with it.
+    let mut cache = Cache::open(&path).unwrap();
+    let dangling = ClientFileDraft { xpm_client_uuid: Some("missing".into()), ..ClientFileDraft::named("x") };
+    assert_eq!(cache.upsert_files(&[dangling]).unwrap_err().kind(), ErrorKind::Storage);
+    let target = cache.deletion_target(FileId(3), "Gamma").unwrap();
+    cache.delete_client_file(&target, "Deleted").unwrap();
+    drop(cache);
+    assert_eq!(count(&path, "SELECT count(*) FROM console_users WHERE file_id = 3"), 0);
+}
+
+#[test]
+fn a_deleted_file_s_id_and_audit_history_never_pass_to_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    cache_at_version_7(&path);
+    let mut cache = Cache::open(&path).unwrap();
+    // Gamma (3) is the highest id left; the audit log also names 9, deleted before the upgrade.
+    let target = cache.deletion_target(FileId(3), "Gamma").unwrap();
+    cache.delete_client_file(&target, "Deleted").unwrap();
+    let new = cache.upsert_files(&[ClientFileDraft::named("Delta")]).unwrap()[0];
+    assert!(new.0 > 9, "{new:?}");
+    assert!(cache.audit_entries(new).unwrap().iter().all(|e| e.file_name == "Delta"));
+    // And after a delete of the newest file, again.
+    let target = cache.deletion_target(new, "Delta").unwrap();
+    cache.delete_client_file(&target, "Deleted").unwrap();
+    let newer = cache.upsert_files(&[ClientFileDraft::named("Epsilon")]).unwrap()[0];
+    assert!(newer.0 > new.0);
+    assert!(cache.audit_entries(newer).unwrap().is_empty());
+    // Token sets too.
+    let retired = cache.insert_token_set(None, &[], switchboard_core::model::UnixMillis(1)).unwrap();
+    cache.retire_token_set_if_unused(retired).unwrap().unwrap();
+    assert!(cache.insert_token_set(None, &[], switchboard_core::model::UnixMillis(1)).unwrap().0 > retired.0);
+}
+
+#[test]
+fn every_cache_gets_its_own_id_a_fresh_one_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Cache::open(&dir.path().join("a.sqlite3")).unwrap();
+    let b = Cache::open(&dir.path().join("b.sqlite3")).unwrap();
+    assert_ne!(a.id(), b.id());
+    let a_id = a.id().to_owned();
+    drop(a);
+    assert_eq!(Cache::open(&dir.path().join("a.sqlite3")).unwrap().id(), a_id, "kept across opens");
+    let (fresh, _kept) = Cache::start_fresh(&dir.path().join("a.sqlite3")).unwrap();
+    assert_ne!(fresh.id(), a_id);
 }

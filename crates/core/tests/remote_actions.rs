@@ -6,11 +6,13 @@ use std::sync::Arc;
 
 use switchboard_core::client_settings::console::{ConsoleRole, ConsoleUserDraft};
 use switchboard_core::client_settings::deletion::delete_client;
-use switchboard_core::credential_store::{CredentialStore, MemoryCredentialStore};
+use switchboard_core::cache::TokenSetId;
+use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::*;
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xero::sync::XeroContext;
+use switchboard_core::xero::token_entries::token_set_prefix;
 use switchboard_core::{Cache, ErrorKind};
 use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::faults::{FaultKind, FaultRule};
@@ -50,7 +52,13 @@ impl World {
 
     fn has_tokens(&self, file: FileId) -> bool {
         let set = self.cache().token_set_of(file).unwrap().unwrap();
-        self.store.get(&format!("token-set/{}", set.id.0)).unwrap().is_some()
+        self.set_has_tokens(set.id)
+    }
+
+    /// Whether the credential store holds any entry of the token set.
+    fn set_has_tokens(&self, set: TokenSetId) -> bool {
+        let prefix = format!("{}/", token_set_prefix(self.cache().id(), set.0));
+        self.store.keys().iter().any(|k| k.starts_with(&prefix))
     }
 }
 
@@ -118,7 +126,9 @@ async fn deleting_a_client_disconnects_it_at_xero_then_removes_it_and_its_unshar
     let deleted = delete_client(&w.ctx.cache, Some(&w.ctx), files[1], &name).await.unwrap();
     assert!(deleted.forgot_sign_in);
     assert_eq!(w.connections_at_xero().await, 0);
-    assert!(w.store.get(&format!("token-set/{}", set.id.0)).unwrap().is_none());
+    assert_eq!(w.sim.stats().revocations, 1, "no set of that Xero user is left in use: revoked");
+    assert!(!w.set_has_tokens(set.id));
+    assert!(w.store.keys().is_empty());
     assert_eq!(w.cache().token_set(set.id).unwrap_err().kind(), ErrorKind::NotFound);
 }
 
@@ -131,7 +141,8 @@ async fn a_sign_in_the_practice_s_xpm_connection_uses_is_kept_when_its_last_file
     let deleted = delete_client(&w.ctx.cache, Some(&w.ctx), files[0], &name).await.unwrap();
     assert!(deleted.disconnected_from_xero);
     assert!(!deleted.forgot_sign_in, "XPM still signs in with it");
-    assert!(w.store.get(&format!("token-set/{}", set.id.0)).unwrap().is_some());
+    assert_eq!(w.sim.stats().revocations, 0);
+    assert!(w.set_has_tokens(set.id));
     assert!(w.cache().token_set(set.id).is_ok());
 }
 

@@ -10,6 +10,7 @@ use switchboard_core::credential_store::{CredentialStore, MemoryCredentialStore}
 use switchboard_core::model::*;
 use switchboard_core::secret::Secret;
 use switchboard_core::xero::sign_in::TokenGrant;
+use switchboard_core::xero::token_entries::token_set_prefix;
 use switchboard_core::xero::token_vault::{SharedCache, TokenVault};
 
 struct Fixture {
@@ -38,8 +39,15 @@ fn grant(access: &str, refresh: &str, expires_in_ms: i64) -> TokenGrant {
     }
 }
 
-fn stored(store: &MemoryCredentialStore, id: i64) -> serde_json::Value {
-    serde_json::from_str(store.get(&format!("token-set/{id}")).unwrap().unwrap().expose()).unwrap()
+/// The pair as the credential store holds it: the refresh entry, and the access token's parts.
+fn stored(f: &Fixture, id: i64) -> serde_json::Value {
+    let prefix = token_set_prefix(f.cache.lock().unwrap().id(), id);
+    let entry: serde_json::Value =
+        serde_json::from_str(f.store.get(&format!("{prefix}/refresh")).unwrap().unwrap().expose()).unwrap();
+    let parts = entry["access_parts"].as_u64().unwrap();
+    let access: String =
+        (0..parts).map(|n| f.store.get(&format!("{prefix}/access/{n}")).unwrap().unwrap().expose().to_owned()).collect();
+    serde_json::json!({"refresh_token": entry["refresh_token"], "access_token": access})
 }
 
 #[tokio::test]
@@ -89,7 +97,7 @@ async fn many_callers_of_an_expired_set_cause_exactly_one_refresh() {
         assert_eq!(task.await.unwrap().expose(), "new-access");
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1);
-    let pair = stored(&f.store, id.0);
+    let pair = stored(&f, id.0);
     assert_eq!(pair["refresh_token"], "new-refresh");
     assert_eq!(pair["access_token"], "new-access");
 }
@@ -116,7 +124,7 @@ async fn a_lost_refresh_response_is_retried_with_the_old_token() {
         .unwrap();
     assert_eq!(token.expose(), "b");
     assert_eq!(*seen.lock().unwrap(), ["the-old-refresh", "the-old-refresh"]);
-    assert_eq!(stored(&f.store, id.0)["refresh_token"], "rotated");
+    assert_eq!(stored(&f, id.0)["refresh_token"], "rotated");
 }
 
 #[tokio::test]
@@ -174,4 +182,82 @@ async fn a_rejected_token_is_refreshed_once_even_if_not_yet_expired() {
     let second = f.vault.access_token(&f.cache, id, Some(&rejected), refresh).await.unwrap();
     assert_eq!((first.expose(), second.expose()), ("replacement", "replacement"));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_refresh_torn_while_writing_the_access_token_keeps_the_refresh_token_and_refreshes() {
+    let f = fixture();
+    let id = f.vault.save_new(&f.cache, &grant(&"a".repeat(2_500), "refresh-1", 20 * 60_000)).unwrap();
+    // A later write of a new access token got as far as its first part, then the process died.
+    let prefix = token_set_prefix(f.cache.lock().unwrap().id(), id.0);
+    f.store.set(&format!("{prefix}/access/0"), &Secret::new("b".repeat(1_000))).unwrap();
+    let seen = Mutex::new(Vec::new());
+    let token = f
+        .vault
+        .access_token(&f.cache, id, None, |old| {
+            seen.lock().unwrap().push(old.expose().to_owned());
+            async { Ok(grant("new-access", "refresh-2", 30 * 60_000)) }
+        })
+        .await
+        .unwrap();
+    assert_eq!(token.expose(), "new-access");
+    assert_eq!(*seen.lock().unwrap(), ["refresh-1"], "the torn access token was never handed out");
+    assert_eq!(stored(&f, id.0), serde_json::json!({"refresh_token": "refresh-2", "access_token": "new-access"}));
+}
+
+/// A cache at schema 7 holding token set 1 of `user`, its tokens in the single legacy entry.
+fn legacy_fixture(user: &str, entry_user: &str) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        switchboard_core::cache::migrations::migrations().to_version(&mut conn, 7).unwrap();
+        conn.execute(
+            "INSERT INTO token_sets (id, xero_user_id, scopes, access_expires_at, refreshed_at, created_at)
+             VALUES (1, ?1, 'offline_access', ?2, 1, 1)",
+            rusqlite::params![user, UnixMillis::now().0 + 20 * 60_000],
+        )
+        .unwrap();
+    }
+    let store = Arc::new(MemoryCredentialStore::default());
+    let f = Fixture {
+        cache: Arc::new(Mutex::new(Cache::open(&path).unwrap())),
+        vault: TokenVault::new(store.clone(), dir.path().join("locks")),
+        store,
+        _dir: dir,
+    };
+    let legacy = serde_json::json!({"access_token": jwt(entry_user), "refresh_token": "legacy-refresh"});
+    f.store.set("token-set/1", &Secret::new(legacy.to_string())).unwrap();
+    f
+}
+
+fn jwt(xero_user: &str) -> String {
+    use base64::Engine;
+    let claims = serde_json::json!({"xero_userid": xero_user});
+    format!("h.{}.s", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string()))
+}
+
+#[tokio::test]
+async fn a_set_in_the_legacy_single_entry_is_moved_to_the_current_layout_on_first_use() {
+    let f = legacy_fixture("user-1", "user-1");
+    let id = switchboard_core::cache::TokenSetId(1);
+    let never = |_| async { Err::<TokenGrant, _>(switchboard_core::Error::XeroUnreachable("not called".into())) };
+    let token = f.vault.access_token(&f.cache, id, None, never).await.unwrap();
+    assert_eq!(token.expose(), jwt("user-1"));
+    assert_eq!(stored(&f, 1), serde_json::json!({"refresh_token": "legacy-refresh", "access_token": jwt("user-1")}));
+    assert!(f.store.get("token-set/1").unwrap().is_none(), "the legacy entry is gone");
+    assert!(!f.cache.lock().unwrap().token_set_in_legacy_entry(id).unwrap());
+    // Used again: read from the current layout.
+    assert_eq!(f.vault.access_token(&f.cache, id, None, never).await.unwrap().expose(), jwt("user-1"));
+}
+
+#[tokio::test]
+async fn a_legacy_entry_holding_another_xero_user_s_tokens_is_left_to_its_own_cache() {
+    let f = legacy_fixture("user-1", "user-2");
+    let id = switchboard_core::cache::TokenSetId(1);
+    let never = |_| async { Err::<TokenGrant, _>(switchboard_core::Error::XeroUnreachable("not called".into())) };
+    let error = f.vault.access_token(&f.cache, id, None, never).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NeedsReconnect);
+    assert!(f.store.get("token-set/1").unwrap().is_some(), "another cache's entry is not taken");
+    assert_eq!(f.store.keys(), ["token-set/1"]);
 }

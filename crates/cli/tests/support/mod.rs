@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use switchboard_core::Cache;
 use switchboard_core::credential_store::OsCredentialStore;
+use switchboard_core::xero::token_entries::TokenEntries;
 use xero_sim::SimHandle;
 
 /// The store the `switchboard` processes of [`switchboard_on_sim`] use, as the test sees it.
@@ -29,4 +31,14 @@ pub fn switchboard_on_sim(cache: &Path, service: &str, sim: &SimHandle) -> Comma
         command.env("SWITCHBOARD_KEYRING", "kernel");
     }
     command
+}
+
+/// Removes token sets 1..=`up_to` of the cache at `cache` from the test's credential store.
+#[allow(dead_code)] // Not every test binary that includes this module stores token sets.
+pub fn forget_token_sets(service: &str, cache: &Path, up_to: i64) {
+    let Ok(cache) = Cache::open(cache) else { return };
+    let store = os_store(service);
+    for id in 1..=up_to {
+        let _ = TokenEntries::new(&store, cache.id(), id).delete();
+    }
 }

@@ -2,10 +2,8 @@
 //! entry. The Xero side (disconnecting the organisation) happens first, in
 //! `client_settings::deletion`; this runs only once it succeeded.
 
-use rusqlite::params;
-
 use super::client_files::optional;
-use super::{Cache, TokenSetId, TokenSetInfo};
+use super::{Cache, RetiredTokenSet, TokenSetInfo};
 use crate::error::{Error, Result};
 use crate::model::FileId;
 
@@ -39,9 +37,9 @@ impl Cache {
     }
 
     /// Deletes the file, its console settings and users and its cached Xero users (one
-    /// transaction, with an audit entry that outlives it). Returns the token set to forget when
-    /// no other file uses it any more (its row is deleted here; its tokens by the caller).
-    pub fn delete_client_file(&mut self, target: &DeletionTarget, note: &str) -> Result<Option<TokenSetId>> {
+    /// transaction, with an audit entry that outlives it). Returns the file's token set when no
+    /// other file uses it any more (its row is deleted here; its tokens by the caller).
+    pub fn delete_client_file(&mut self, target: &DeletionTarget, note: &str) -> Result<Option<RetiredTokenSet>> {
         let tx = self.conn.transaction()?;
         // The related rows go explicitly, not only by cascade: the intent is plain to a reader.
         for table in ["console_users", "console_settings", "xero_users", "xero_users_fetched"] {
@@ -52,21 +50,12 @@ impl Cache {
             return Err(Error::NotFound { what: format!("Client file {}", target.file.0) });
         }
         super::audit::record(&tx, target.file, &target.name, "delete", Some(&target.name), Some(note))?;
-        let mut forget = None;
-        if let Some(set) = &target.token_set {
-            // Another file, or the practice's XPM connection, may sign in with the same token set.
-            let still_used: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM client_files WHERE token_set_id = ?1)
-                     OR EXISTS (SELECT 1 FROM settings WHERE key = ?2 AND value = CAST(?1 AS TEXT))",
-                params![set.id.0, crate::xpm::refresh::TOKEN_SET_KEY],
-                |row| row.get(0),
-            )?;
-            if !still_used {
-                tx.execute("DELETE FROM token_sets WHERE id = ?1", params![set.id.0])?;
-                forget = Some(set.id);
-            }
-        }
+        // Another file, or the practice's XPM connection, may sign in with the same token set.
+        let retired = match &target.token_set {
+            Some(set) => super::token_sets::retire_if_unused(&tx, set.id)?,
+            None => None,
+        };
         tx.commit()?;
-        Ok(forget)
+        Ok(retired)
     }
 }

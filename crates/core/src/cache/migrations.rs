@@ -10,10 +10,13 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/005_client_settings.sql"),
     include_str!("../../migrations/006_reports.sql"),
     include_str!("../../migrations/007_partial_link_indexes.sql"),
+    include_str!("../../migrations/008_cache_id_and_unique_ids.sql"),
 ];
 
+/// Every migration ends with `PRAGMA foreign_key_check`: one that rebuilds a table (as 008 does)
+/// runs with foreign keys off, and must leave no row pointing nowhere.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(STEPS.iter().map(|sql| M::up(sql).foreign_key_check()).collect())
 }
 
 /// The schema version this build writes (SQLite's `user_version` after all migrations).

@@ -31,7 +31,7 @@ pub use client_deletion::DeletionTarget;
 pub use migrations::LATEST_VERSION;
 pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
-pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
+pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, RetiredTokenSet, TokenSetId, TokenSetInfo};
 pub use xpm_records::FileLinkRow;
 
 use crate::error::{Error, Result};
@@ -45,6 +45,8 @@ pub struct Cache {
     reader: Mutex<Connection>,
     conn: Connection,
     path: PathBuf,
+    /// Random, made when the cache was created; keys this cache's secrets in the credential store.
+    id: String,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -89,15 +91,24 @@ impl Cache {
         // A practice of 10,000 files is ~6 MB of pages: keep them all in memory (the default
         // 2 MB cache spills pages to the WAL halfway through a full write).
         conn.pragma_update(None, "cache_size", -32_768)?;
-        conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::INLINE_CHECKPOINT_PAGES)?;
+        // Foreign keys are turned on only after migrating: a migration that rebuilds a table drops
+        // the old one, and with foreign keys on that drop would run ON DELETE CASCADE / SET NULL on
+        // every table pointing at it (and the pragma cannot change inside a migration's
+        // transaction). Each migration checks the foreign keys itself before it commits.
+        conn.pragma_update(None, "foreign_keys", false)?;
         migrations::migrations().to_latest(&mut conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             other => Error::CacheCorrupt { path: path.to_owned(), detail: other.to_string() },
         })?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let id = settings::cache_id(&conn).map_err(|e| match e {
+            Error::Storage(err) => classify(path, err),
+            other => other,
+        })?.ok_or_else(|| Error::CacheCorrupt { path: path.to_owned(), detail: "the cache has no id".to_owned() })?;
         let checkpointer = checkpoint::Checkpointer::start(path).map_err(|e| classify(path, e))?;
         let reader = open_reader(path).map_err(|e| classify(path, e))?;
-        Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned() })
+        Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned(), id })
     }
 
     /// Moves an unusable cache aside — renamed, never deleted or overwritten — and opens a new,
@@ -127,6 +138,11 @@ impl Cache {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This cache's random id (32 hex digits): no other cache file has it, a fresh one included.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     pub fn schema_version(&self) -> Result<i64> {

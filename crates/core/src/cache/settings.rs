@@ -1,6 +1,6 @@
 //! Plain (non-secret) settings, kept in the cache so the app and the CLI share them.
 
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
 use super::Cache;
 use super::client_files::optional;
@@ -23,4 +23,9 @@ impl Cache {
         };
         Ok(())
     }
+}
+
+/// The cache's id, written once by the migration that introduced it (see `Cache::id`).
+pub(super) fn cache_id(conn: &Connection) -> Result<Option<String>> {
+    Ok(optional(conn.query_row("SELECT value FROM settings WHERE key = 'cache.id'", [], |row| row.get(0)))?)
 }

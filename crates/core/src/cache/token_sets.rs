@@ -1,6 +1,6 @@
 //! What the cache knows about Xero token sets: their owner, scopes and lifetimes. Never a token.
 
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -28,7 +28,90 @@ pub struct TokenSetInfo {
     pub needs_reconnect: bool,
 }
 
+/// A token set nothing uses any more, already removed from the cache; its tokens are still in the
+/// credential store for the caller to read (to revoke it) and remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredTokenSet {
+    pub id: TokenSetId,
+    pub xero_user_id: Option<String>,
+    /// Its tokens are still in the single entry every set had before migration 008.
+    pub legacy_entry: bool,
+    /// Revoking it at Xero disconnects nothing Switchboard still uses: its Xero user is known, and
+    /// no token set still in use belongs to that user (see `xero::retire`).
+    pub revoke: bool,
+}
+
+/// Removes the token set from the cache when no client file and not the practice's XPM connection
+/// uses it (inside the caller's transaction, so nothing can start using it meanwhile).
+pub(super) fn retire_if_unused(conn: &Connection, id: TokenSetId) -> Result<Option<RetiredTokenSet>> {
+    let xpm_key = crate::xpm::refresh::TOKEN_SET_KEY;
+    let in_use = |set: &str| {
+        format!(
+            "(EXISTS (SELECT 1 FROM client_files WHERE token_set_id = {set})
+              OR EXISTS (SELECT 1 FROM settings WHERE key = ?2 AND value = CAST({set} AS TEXT)))"
+        )
+    };
+    let row: Option<(Option<String>, bool, bool, bool)> = super::client_files::optional(conn.query_row(
+        &format!(
+            "SELECT s.xero_user_id, s.legacy_entry, {used},
+                    EXISTS (SELECT 1 FROM token_sets o WHERE o.id != s.id AND o.xero_user_id = s.xero_user_id AND {other_used})
+             FROM token_sets s WHERE s.id = ?1",
+            used = in_use("s.id"),
+            other_used = in_use("o.id"),
+        ),
+        params![id.0, xpm_key],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    ))?;
+    let Some((xero_user_id, legacy_entry, used, user_still_connected)) = row else { return Ok(None) };
+    if used {
+        return Ok(None);
+    }
+    conn.execute("DELETE FROM token_sets WHERE id = ?1", [id.0])?;
+    let revoke = xero_user_id.is_some() && !user_still_connected;
+    Ok(Some(RetiredTokenSet { id, xero_user_id, legacy_entry, revoke }))
+}
+
 impl Cache {
+    /// Retires the token set if nothing uses it any more (see [`RetiredTokenSet`]); `None`: it is
+    /// still used, or already gone.
+    pub fn retire_token_set_if_unused(&mut self, id: TokenSetId) -> Result<Option<RetiredTokenSet>> {
+        let tx = self.conn.transaction()?;
+        let retired = retire_if_unused(&tx, id)?;
+        tx.commit()?;
+        Ok(retired)
+    }
+
+    /// Whether the set's tokens are still in the entry every set had before migration 008.
+    pub fn token_set_in_legacy_entry(&self, id: TokenSetId) -> Result<bool> {
+        let legacy: Option<bool> = super::client_files::optional(self.conn.query_row(
+            "SELECT legacy_entry FROM token_sets WHERE id = ?1",
+            [id.0],
+            |row| row.get(0),
+        ))?;
+        Ok(legacy.unwrap_or(false))
+    }
+
+    /// The set's tokens have moved out of the legacy entry.
+    pub fn token_set_left_legacy_entry(&mut self, id: TokenSetId) -> Result<()> {
+        self.conn.execute("UPDATE token_sets SET legacy_entry = 0 WHERE id = ?1", [id.0])?;
+        Ok(())
+    }
+
+    /// How many token sets the cache holds.
+    pub fn token_set_count(&self) -> Result<u32> {
+        Ok(self.conn.query_row("SELECT count(*) FROM token_sets", [], |row| row.get(0))?)
+    }
+
+    /// The token set assigned to the file connected to `tenant_id`, if any.
+    pub fn token_set_of_tenant(&self, tenant_id: &str) -> Result<Option<TokenSetId>> {
+        let id: Option<Option<i64>> = super::client_files::optional(self.conn.query_row(
+            "SELECT token_set_id FROM client_files WHERE xero_tenant_id = ?1",
+            [tenant_id],
+            |row| row.get(0),
+        ))?;
+        Ok(id.flatten().map(TokenSetId))
+    }
+
     pub fn insert_token_set(
         &mut self,
         xero_user_id: Option<&str>,

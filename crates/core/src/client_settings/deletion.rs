@@ -1,7 +1,8 @@
 //! Deleting a client file: the person types its name; the Xero connection is disconnected
 //! first; only then is the file removed from the cache with everything that belongs to it, and
-//! its sign-in forgotten when no other file uses it. If Xero refuses or cannot be reached,
-//! nothing is deleted.
+//! its sign-in retired (forgotten, and revoked when that disconnects nothing still in use; see
+//! `xero::retire`) when no other file uses it. If Xero refuses or cannot be reached, nothing is
+//! deleted.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -57,14 +58,11 @@ pub async fn delete_client(
         (false, Some(_)) => "Deleted; not disconnected at Xero (its sign-in needed reconnecting)",
         (false, None) => "Deleted; it had no Xero connection",
     };
-    let forget = lock(cache).delete_client_file(&target, note)?;
+    let retired = lock(cache).delete_client_file(&target, note)?;
     let mut forgot_sign_in = false;
-    if let (Some(id), Some(xero)) = (forget, xero) {
-        match xero.vault.forget(id) {
-            Ok(()) => forgot_sign_in = true,
-            // The file is gone either way; a token left in the store reaches nothing we keep.
-            Err(e) => tracing::warn!(kind = ?e.kind(), "could not remove a deleted file's sign-in from the credential store"),
-        }
+    if let (Some(retired), Some(xero)) = (retired, xero) {
+        // The file is gone either way; a token left in the store reaches nothing we keep.
+        forgot_sign_in = xero.dispose(&retired).await.forgotten;
     }
     Ok(DeletedClient { file_id: file, name: target.name, disconnected_from_xero, forgot_sign_in })
 }

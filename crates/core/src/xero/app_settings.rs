@@ -12,7 +12,26 @@ use crate::secret::Secret;
 
 /// Ports Switchboard suggests registering (`http://localhost:<port>/callback` each).
 pub const DEFAULT_REDIRECT_PORTS: [u16; 5] = [53682, 53683, 53684, 53685, 53686];
-const CLIENT_SECRET_KEY: &str = "xero-app/client-secret";
+/// Where the client secret was kept before migration 008, shared by every cache on the computer.
+const LEGACY_CLIENT_SECRET_KEY: &str = "xero-app/client-secret";
+
+/// The client secret's key: the cache's own, so each cache keeps the secret of its own Xero app.
+pub fn client_secret_key(cache: &Cache) -> String {
+    format!("cache/{}/xero-app/client-secret", cache.id())
+}
+
+/// The stored client secret, moving one kept under the legacy key to this cache's key on first
+/// use (written, then the legacy entry removed: a crash between the two only repeats the move).
+fn stored_client_secret(cache: &Cache, store: &dyn CredentialStore) -> Result<Option<Secret>> {
+    let key = client_secret_key(cache);
+    if let Some(secret) = store.get(&key)? {
+        return Ok(Some(secret));
+    }
+    let Some(legacy) = store.get(LEGACY_CLIENT_SECRET_KEY)? else { return Ok(None) };
+    store.set(&key, &legacy)?;
+    store.delete(LEGACY_CLIENT_SECRET_KEY)?;
+    Ok(Some(legacy))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct XeroAppSettings {
@@ -41,15 +60,16 @@ impl XeroAppSettings {
     pub fn save(&self, cache: &mut Cache, store: &dyn CredentialStore, client_secret: Option<&Secret>) -> Result<()> {
         let client_id = self.client_id.as_deref().map(validate_client_id).transpose()?;
         validate_ports(&self.redirect_ports)?;
+        let key = client_secret_key(cache);
         match (self.has_client_secret, client_secret) {
             (true, Some(secret)) if !secret.expose().trim().is_empty() => {
-                store.set(CLIENT_SECRET_KEY, &Secret::new(secret.expose().trim()))?
+                store.set(&key, &Secret::new(secret.expose().trim()))?
             }
-            (true, _) if store.get(CLIENT_SECRET_KEY)?.is_none() => {
+            (true, _) if stored_client_secret(cache, store)?.is_none() => {
                 return Err(Error::InvalidInput("Enter the Xero app's client secret, or untick \"Web app\".".to_owned()));
             }
             (true, _) => {}
-            (false, _) => store.delete(CLIENT_SECRET_KEY)?,
+            (false, _) => store.delete(&key)?,
         }
         let ports = self.redirect_ports.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
         cache.set_setting("xero.client_id", client_id.as_deref())?;
@@ -68,11 +88,12 @@ impl XeroAppSettings {
         Ok(XeroApp { client_id, has_client_secret: self.has_client_secret, redirect_ports: self.redirect_ports.clone() })
     }
 
-    pub fn client_secret(&self, store: &dyn CredentialStore) -> Result<Option<Secret>> {
+    /// The "Web app" type's client secret, from this cache's entry in the credential store.
+    pub fn client_secret(&self, cache: &Cache, store: &dyn CredentialStore) -> Result<Option<Secret>> {
         if !self.has_client_secret {
             return Ok(None);
         }
-        store.get(CLIENT_SECRET_KEY)?.map(Some).ok_or_else(|| {
+        stored_client_secret(cache, store)?.map(Some).ok_or_else(|| {
             Error::InvalidInput("The Xero app's client secret is missing from this computer's credential store; enter it again in Settings.".to_owned())
         })
     }
@@ -136,11 +157,23 @@ mod tests {
         let loaded = XeroAppSettings::load(&cache).unwrap();
         assert_eq!(loaded.client_id.as_deref(), Some("ABC123"));
         assert_eq!(loaded.redirect_ports, [50001, 50002]);
-        assert_eq!(loaded.client_secret(&store).unwrap().unwrap().expose(), "s3cret");
+        assert_eq!(loaded.client_secret(&cache, &store).unwrap().unwrap().expose(), "s3cret");
 
         let public = XeroAppSettings { has_client_secret: false, ..loaded };
         public.save(&mut cache, &store, None).unwrap();
-        assert_eq!(store.get(CLIENT_SECRET_KEY).unwrap(), None);
+        assert_eq!(store.get(&client_secret_key(&cache)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_client_secret_under_the_legacy_key_moves_to_the_cache_s_key_on_first_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&dir.path().join("c.sqlite3")).unwrap();
+        let store = MemoryCredentialStore::default();
+        store.set(LEGACY_CLIENT_SECRET_KEY, &Secret::new("old-secret")).unwrap();
+        let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true };
+        assert_eq!(settings.client_secret(&cache, &store).unwrap().unwrap().expose(), "old-secret");
+        assert_eq!(store.keys(), [client_secret_key(&cache)]);
+        assert_eq!(settings.client_secret(&cache, &store).unwrap().unwrap().expose(), "old-secret");
     }
 
     #[test]

@@ -115,6 +115,38 @@ pub async fn refresh(
     grant(&response)
 }
 
+/// Revokes a refresh token at Xero's revocation endpoint (RFC 7009: form `token=<refresh token>`),
+/// the app authenticating as it does at the token endpoint. Xero then removes every connection of
+/// that token's user to the app. Posted directly rather than through oauth2's `revoke_token`,
+/// which refuses a revocation URL that is not https (the simulator's is http on loopback).
+pub async fn revoke(
+    http: &reqwest::Client,
+    app: &XeroApp,
+    endpoints: &XeroEndpoints,
+    client_secret: Option<&Secret>,
+    refresh_token: &Secret,
+) -> Result<()> {
+    let mut form = vec![("token", refresh_token.expose())];
+    let mut request = http.post(endpoints.revocation.clone());
+    match client_secret {
+        // As oauth2 does for the token endpoint: both form-urlencoded, then HTTP Basic.
+        Some(secret) => request = request.basic_auth(form_encode(&app.client_id), Some(form_encode(secret.expose()))),
+        None => form.push(("client_id", &app.client_id)),
+    }
+    let response = request.form(&form).send().await.map_err(|e| match super::http::certificate_problem(&e) {
+        Some(sentence) => Error::CertificateNotTrusted(sentence),
+        None => Error::XeroUnreachable(e.without_url().to_string()),
+    })?;
+    match response.status() {
+        status if status.is_success() => Ok(()),
+        status => Err(Error::XeroRefused(format!("Xero answered {status} to the revocation."))),
+    }
+}
+
+fn form_encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 fn client(app: &XeroApp, endpoints: &XeroEndpoints, client_secret: Option<&Secret>) -> XeroClient {
     let client = BasicClient::new(ClientId::new(app.client_id.clone()))
         .set_auth_uri(AuthUrl::from_url(endpoints.authorize.clone()))
@@ -146,7 +178,7 @@ fn grant(response: &oauth2::basic::BasicTokenResponse) -> Result<TokenGrant> {
 
 /// The claims of a JWT, read without verifying it: it came straight from the token endpoint over
 /// TLS, and only identifies whose token set it is.
-fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+pub(crate) fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))

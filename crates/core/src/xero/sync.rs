@@ -41,9 +41,11 @@ impl XeroContext {
     /// environment (Xero's real hosts unless overridden). `lock_dir` is shared by every process
     /// using this cache (the data folder).
     pub fn from_settings(cache: SharedCache, store: Arc<dyn CredentialStore>, lock_dir: PathBuf) -> Result<Self> {
-        let settings = XeroAppSettings::load(&lock(&cache))?;
-        let app = settings.app()?;
-        let client_secret = settings.client_secret(store.as_ref())?;
+        let (app, client_secret) = {
+            let cache = lock(&cache);
+            let settings = XeroAppSettings::load(&cache)?;
+            (settings.app()?, settings.client_secret(&cache, store.as_ref())?)
+        };
         Ok(XeroContext::new(cache, store, lock_dir, app, XeroEndpoints::from_env()?, client_secret, Limits::default()))
     }
 
@@ -166,20 +168,28 @@ impl XeroContext {
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<(Vec<FileId>, SyncReport)> {
         let token_set = self.vault.save_new(&self.cache, &grant)?;
-        let connections = self
-            .api
-            .connections(&grant.access_token, grant.auth_event_id.as_deref())
-            .await
-            .map_err(|e| e.unreachable())?;
+        let connections = match self.api.connections(&grant.access_token, grant.auth_event_id.as_deref()).await {
+            Ok(connections) => connections,
+            Err(e) => {
+                self.retire_unused([token_set]).await;
+                return Err(e.unreachable());
+            }
+        };
         let mut files = Vec::new();
+        // The sets these files used until now, and the new one: each is retired below if nothing
+        // uses it any more (a reconnect, "Allow reports", or a consent that reached no organisation).
+        let mut replaced = vec![token_set];
         for connection in connections.iter().filter(|c| c.is_organisation()) {
-            files.push(lock(&self.cache).connect_tenant(
+            let mut cache = lock(&self.cache);
+            replaced.extend(cache.token_set_of_tenant(&connection.tenant_id)?);
+            files.push(cache.connect_tenant(
                 &connection.tenant_id,
                 &connection.id,
                 connection.tenant_name.as_deref(),
                 token_set,
             )?);
         }
+        self.retire_unused(replaced).await;
         let report = self.sync(Some(&files), cancel, progress).await?;
         Ok((files, report))
     }

@@ -100,36 +100,47 @@ impl XeroContext {
     /// Keeps the XPM sign-in's token set, finds its `PRACTICEMANAGER` tenant, and loads the
     /// practice's clients.
     pub async fn connect_xpm_from_grant(&self, grant: TokenGrant) -> Result<XpmRefreshReport> {
+        let token_set = self.vault.save_new(&self.cache, &grant)?;
+        let practice = match self.practice_tenant(&grant).await {
+            Ok(practice) => practice,
+            Err(e) => {
+                // A consent that reached no practice leaves nothing behind.
+                self.retire_unused([token_set]).await;
+                return Err(e);
+            }
+        };
+        let old = {
+            let mut cache = lock(&self.cache);
+            let old = xpm_token_set(&cache)?;
+            if cache.setting(TENANT_KEY)?.as_deref() != Some(practice.as_str()) {
+                // Another practice (or the first one): load everything again.
+                cache.set_setting(LAST_REFRESH_KEY, None)?;
+            }
+            cache.set_setting(TOKEN_SET_KEY, Some(&token_set.0.to_string()))?;
+            cache.set_setting(TENANT_KEY, Some(&practice))?;
+            old
+        };
+        self.retire_unused(old.filter(|o| *o != token_set)).await;
+        self.refresh_xpm().await
+    }
+
+    /// The `PRACTICEMANAGER` tenant the consent connected.
+    async fn practice_tenant(&self, grant: &TokenGrant) -> Result<String> {
         let connections = self
             .api
             .connections(&grant.access_token, grant.auth_event_id.as_deref())
             .await
             .map_err(|e| e.unreachable())?;
-        let practice = connections
-            .iter()
+        connections
+            .into_iter()
             .find(|c| c.tenant_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("PRACTICEMANAGER")))
+            .map(|c| c.tenant_id)
             .ok_or_else(|| {
                 Error::Xpm(
                     "The Xero sign-in did not include a Xero Practice Manager. Sign in as a member of the practice's staff who may connect third-party add-ons in XPM, and allow access to the practice."
                         .to_owned(),
                 )
-            })?;
-        let token_set = self.vault.save_new(&self.cache, &grant)?;
-        let old = {
-            let mut cache = lock(&self.cache);
-            let old = xpm_token_set(&cache)?;
-            if cache.setting(TENANT_KEY)?.as_deref() != Some(practice.tenant_id.as_str()) {
-                // Another practice (or the first one): load everything again.
-                cache.set_setting(LAST_REFRESH_KEY, None)?;
-            }
-            cache.set_setting(TOKEN_SET_KEY, Some(&token_set.0.to_string()))?;
-            cache.set_setting(TENANT_KEY, Some(&practice.tenant_id))?;
-            old
-        };
-        if let Some(old) = old.filter(|o| *o != token_set) {
-            let _ = self.vault.forget(old);
-        }
-        self.refresh_xpm().await
+            })
     }
 
     /// Refreshes the cached XPM clients: everything the first time, then what changed since the
