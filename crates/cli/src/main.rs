@@ -48,6 +48,11 @@ enum Command {
         /// A "Web app" type app: read its client secret from standard input.
         #[arg(long)]
         client_secret_stdin: bool,
+        /// The app's tier at Xero (starter, core, plus, advanced, enterprise): it caps connections
+        /// and decides whether one consent may add several organisations. Alone, it changes just
+        /// the tier.
+        #[arg(long)]
+        tier: Option<String>,
     },
     /// Connect client files: sign in to Xero in a browser and pick the organisations.
     Connect {
@@ -97,8 +102,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let cache_path = cli.cache.clone().unwrap_or_else(paths::cache_path);
     let cache = Cache::open(&cache_path).map_err(|e| e.to_string())?;
     match cli.command {
-        Command::XeroApp { client_id, ports, client_secret_stdin } => {
-            return xero::set_up_app(cache, client_id, ports, client_secret_stdin);
+        Command::XeroApp { client_id, ports, client_secret_stdin, tier } => {
+            return xero::set_up_app(cache, client_id, ports, client_secret_stdin, tier);
         }
         Command::Connect { timeout_secs, xpm: true } => return xero::connect_xpm(cache, &cache_path, timeout_secs),
         Command::Connect { timeout_secs, xpm: false } => return xero::connect(cache, &cache_path, timeout_secs),

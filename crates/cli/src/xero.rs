@@ -12,6 +12,7 @@ use switchboard_core::credential_store::os_store_from_env;
 use switchboard_core::secret::Secret;
 use switchboard_core::xero::app_settings::{XeroAppSettings, parse_ports};
 use switchboard_core::xero::config::CONNECT_SCOPES;
+use switchboard_core::xero::tier::XeroTier;
 use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::{SyncProgress, SyncReport, XeroContext};
 use switchboard_core::Cache;
@@ -26,16 +27,28 @@ pub fn set_up_app(
     client_id: Option<String>,
     ports: Option<String>,
     secret_stdin: bool,
+    tier: Option<String>,
 ) -> Result<ExitCode, String> {
     let mut settings = XeroAppSettings::load(&cache).map_err(|e| e.to_string())?;
+    let tier_given = tier.is_some();
+    if let Some(tier) = tier {
+        settings.tier = Some(XeroTier::from_code(&tier).map_err(|e| e.to_string())?);
+    }
     let Some(client_id) = client_id else {
+        if tier_given {
+            let store = os_store_from_env().map_err(|e| e.to_string())?;
+            settings.save(&mut cache, &store, None).map_err(|e| e.to_string())?;
+            eprintln!("Saved. The Xero app's tier is {}.", settings.tier.map_or("not set", XeroTier::label));
+            return Ok(ExitCode::SUCCESS);
+        }
         // Just show them (scripts use the first line to tell whether an app is set up).
         let ports: Vec<_> = settings.redirect_ports.iter().map(u16::to_string).collect();
         let text = format!(
-            "{}\nredirect ports: {}\nclient secret: {}\n",
+            "{}\nredirect ports: {}\nclient secret: {}\ntier: {}\n",
             settings.client_id.as_ref().map_or("no Xero app is set up".to_owned(), |id| format!("client id: {id}")),
             ports.join(", "),
             if settings.has_client_secret { "in the credential store" } else { "none (PKCE app)" },
+            settings.tier.map_or("not set", XeroTier::label),
         );
         // A reader that stops early (`| grep -q`) is not an error.
         let _ = std::io::stdout().write_all(text.as_bytes());

@@ -56,6 +56,27 @@ impl Cache {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Organisations the practice has connected to its Xero app: files that reach one, whether
+    /// they sync well or need a person to sign in again (the connection stays at Xero until it is
+    /// disconnected there).
+    pub fn connected_organisation_count(&self) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT count(DISTINCT xero_tenant_id) FROM client_files
+             WHERE xero_tenant_id IS NOT NULL AND connection_state IN ('connected', 'needs_reconnect')",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// The files whose connection needs a person to sign in again, by name.
+    pub fn files_needing_reconnect(&self) -> Result<Vec<(FileId, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, display_name FROM client_files WHERE connection_state = 'needs_reconnect' ORDER BY display_name, id",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((FileId(row.get(0)?), row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Every file as a table row, read in two halves at once: `read` gets the first half of the
     /// files (by id) on the cache's connection and, on a thread of its own, the second half on the
     /// reader connection. Returns what it made of each half, first half first.

@@ -1,10 +1,11 @@
-//! The practice's Xero app settings: client id and redirect ports in the cache, the optional
-//! client secret ("Web app" type) in the credential store.
+//! The practice's Xero app settings: client id, redirect ports and tier in the cache, the
+//! optional client secret ("Web app" type) in the credential store.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::config::XeroApp;
+use super::tier::XeroTier;
 use crate::Cache;
 use crate::credential_store::CredentialStore;
 use crate::error::{Error, Result};
@@ -40,6 +41,9 @@ pub struct XeroAppSettings {
     pub redirect_ports: Vec<u16>,
     /// A "Web app" type app: its secret is in the credential store (never shown).
     pub has_client_secret: bool,
+    /// The app's tier at Xero, as the practice chose it at developer.xero.com; `None` until
+    /// someone records it (Switchboard then neither caps connections nor queues consents).
+    pub tier: Option<XeroTier>,
 }
 
 impl XeroAppSettings {
@@ -52,6 +56,7 @@ impl XeroAppSettings {
             client_id: cache.setting("xero.client_id")?,
             redirect_ports: ports,
             has_client_secret: cache.setting("xero.has_client_secret")?.as_deref() == Some("true"),
+            tier: cache.setting("xero.tier")?.map(|code| XeroTier::from_code(&code)).transpose()?,
         })
     }
 
@@ -75,6 +80,7 @@ impl XeroAppSettings {
         cache.set_setting("xero.client_id", client_id.as_deref())?;
         cache.set_setting("xero.redirect_ports", Some(&ports))?;
         cache.set_setting("xero.has_client_secret", Some(if self.has_client_secret { "true" } else { "false" }))?;
+        cache.set_setting("xero.tier", self.tier.map(XeroTier::code))?;
         Ok(())
     }
 
@@ -152,7 +158,7 @@ mod tests {
         assert_eq!(loaded.redirect_ports, DEFAULT_REDIRECT_PORTS);
         assert!(loaded.app().is_err());
 
-        let settings = XeroAppSettings { client_id: Some(" ABC123 ".into()), redirect_ports: vec![50001, 50002], has_client_secret: true };
+        let settings = XeroAppSettings { client_id: Some(" ABC123 ".into()), redirect_ports: vec![50001, 50002], has_client_secret: true, tier: None };
         settings.save(&mut cache, &store, Some(&Secret::new("s3cret"))).unwrap();
         let loaded = XeroAppSettings::load(&cache).unwrap();
         assert_eq!(loaded.client_id.as_deref(), Some("ABC123"));
@@ -170,7 +176,7 @@ mod tests {
         let cache = Cache::open(&dir.path().join("c.sqlite3")).unwrap();
         let store = MemoryCredentialStore::default();
         store.set(LEGACY_CLIENT_SECRET_KEY, &Secret::new("old-secret")).unwrap();
-        let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true };
+        let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true, tier: None };
         assert_eq!(settings.client_secret(&cache, &store).unwrap().unwrap().expose(), "old-secret");
         assert_eq!(store.keys(), [client_secret_key(&cache)]);
         assert_eq!(settings.client_secret(&cache, &store).unwrap().unwrap().expose(), "old-secret");
@@ -181,7 +187,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut cache = Cache::open(&dir.path().join("c.sqlite3")).unwrap();
         let store = MemoryCredentialStore::default();
-        let base = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: false };
+        let base = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: false, tier: None };
         for bad in [
             XeroAppSettings { client_id: Some("has space".into()), ..base.clone() },
             XeroAppSettings { client_id: Some("<script>".into()), ..base.clone() },

@@ -12,6 +12,9 @@ pub mod rate_limit;
 pub mod api;
 pub mod sync;
 pub mod app_settings;
+pub mod tier;
+pub mod tier_usage;
+pub mod reconnect_queue;
 pub mod remote_actions;
 
 /// Remote text (error descriptions and details) is untrusted: keep at most `max` characters and

@@ -132,6 +132,7 @@ impl XeroContext {
         cancel: &Cancel,
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<ConnectSummary> {
+        super::tier_usage::check_room_for_a_connection(&lock(&self.cache))?;
         self.connect_in_browser_with_scopes(CONNECT_SCOPES, cancel, progress).await
     }
 
@@ -143,12 +144,18 @@ impl XeroContext {
         cancel: &Cancel,
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<ConnectSummary> {
-        let pending = start_sign_in(&self.app, &self.endpoints, scopes, self.client_secret.as_ref()).await?;
-        crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
-        let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in.notified()).await?;
+        let grant = self.sign_in_in_browser(scopes, cancel).await?;
         cancel.sync.store(false, Ordering::Relaxed);
         let (files, sync) = self.connect_grant(grant, &cancel.sync, progress).await?;
         Ok(ConnectSummary { connected: files.len() as u32, sync })
+    }
+
+    /// A person's consent in the system browser, asking for `scopes`; [`Cancel::request`] ends
+    /// the wait with [`Error::SignInCancelled`].
+    pub async fn sign_in_in_browser(&self, scopes: &[&str], cancel: &Cancel) -> Result<TokenGrant> {
+        let pending = start_sign_in(&self.app, &self.endpoints, scopes, self.client_secret.as_ref()).await?;
+        crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
+        pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in.notified()).await
     }
 
     /// After a consent: keeps the token set, connects every organisation the consent added

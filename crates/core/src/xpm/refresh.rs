@@ -91,6 +91,7 @@ fn not_connected() -> Error {
 impl XeroContext {
     /// Signs in through the system browser asking for XPM's scopes, then connects the practice.
     pub async fn connect_xpm_in_browser(&self, cancel: &Cancel) -> Result<XpmRefreshReport> {
+        crate::xero::tier_usage::check_tier_includes_practice_manager(&lock(&self.cache))?;
         let pending = start_sign_in(&self.app, &self.endpoints, XPM_SCOPES, self.client_secret.as_ref()).await?;
         crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
         let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in_cancelled()).await?;
