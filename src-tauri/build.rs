@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "save_xero_settings",
     "connect_xero",
     "cancel_connect",
+    "reconnect_in_queue",
+    "discard_reconnect_queue",
     "sync_now",
     "cancel_sync",
     // The Settings menu and one-click links (issue 5).

@@ -155,6 +155,8 @@ fn main() {
             xero::save_xero_settings,
             xero::connect_xero,
             xero::cancel_connect,
+            xero::reconnect_in_queue,
+            xero::discard_reconnect_queue,
             xero::sync_now,
             xero::cancel_sync,
             client_actions::open_xero_dashboard,

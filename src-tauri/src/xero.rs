@@ -4,6 +4,7 @@
 use switchboard_core::ErrorPayload;
 use switchboard_core::session::XeroStatus;
 use switchboard_core::xero::app_settings::XeroAppSettings;
+use switchboard_core::xero::reconnect_queue::ReconnectQueue;
 use switchboard_core::xero::sync::{ConnectSummary, SyncProgress, SyncReport};
 use tauri::{AppHandle, Emitter, State};
 
@@ -11,6 +12,8 @@ use crate::Shared;
 
 /// The event that drives the progress bar.
 const PROGRESS_EVENT: &str = "sync-progress";
+/// Where a "Reconnect all" queue stands, before each of its consents.
+const RECONNECT_QUEUE_EVENT: &str = "reconnect-queue";
 
 fn progress(app: AppHandle) -> impl Fn(SyncProgress) + Send + Sync {
     move |p| {
@@ -36,6 +39,21 @@ pub async fn save_xero_settings(
 pub async fn connect_xero(app: AppHandle, state: State<'_, Shared>) -> Result<ConnectSummary, ErrorPayload> {
     let (xero, cancel) = state.run("connect_xero", |s| s.xero()).await?;
     Ok(xero.connect_in_browser(&cancel, progress(app)).await?)
+}
+
+/// "Reconnect all" below the Advanced tier: one consent per file, resumed where it was paused.
+#[tauri::command]
+pub async fn reconnect_in_queue(app: AppHandle, state: State<'_, Shared>) -> Result<ReconnectQueue, ErrorPayload> {
+    let (xero, cancel) = state.run("reconnect_in_queue", |s| s.xero()).await?;
+    let progress = move |queue: &ReconnectQueue| {
+        let _ = app.emit(RECONNECT_QUEUE_EVENT, queue);
+    };
+    Ok(xero.reconnect_in_queue_in_browser(&cancel, progress).await?)
+}
+
+#[tauri::command]
+pub async fn discard_reconnect_queue(state: State<'_, Shared>) -> Result<XeroStatus, ErrorPayload> {
+    state.run("discard_reconnect_queue", |s| s.discard_reconnect_queue()).await
 }
 
 #[tauri::command]

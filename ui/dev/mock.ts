@@ -44,10 +44,21 @@ if (files.length > 6) {
 // ---- a fake Xero: consent, then a sync that reports progress -------------------------------------
 
 let xeroSettings: XeroAppSettings = params.get("real") === "1"
-  ? { client_id: "6F1D0E1C2B3A49588776655443322110", redirect_ports: [53682, 53683, 53684], has_client_secret: false }
-  : { client_id: null, redirect_ports: [53682, 53683, 53684], has_client_secret: false };
+  ? { client_id: "6F1D0E1C2B3A49588776655443322110", redirect_ports: [53682, 53683, 53684], has_client_secret: false, tier: "core" }
+  : { client_id: null, redirect_ports: [53682, 53683, 53684], has_client_secret: false, tier: null };
 const simulated = params.get("real") !== "1";
-const status = (): XeroStatus => ({ settings: xeroSettings, simulated });
+const status = (): XeroStatus => ({
+  settings: xeroSettings,
+  simulated,
+  usage: {
+    tier: xeroSettings.tier,
+    connections_in_use: 42,
+    connection_cap: xeroSettings.tier === "core" ? 50 : null,
+    daily_calls_per_organisation: xeroSettings.tier === null ? null : 5000,
+    monthly_egress_allowance_bytes: xeroSettings.tier === "core" ? 10_000_000_000 : null,
+  },
+  reconnect_queue: null,
+});
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const failKind = params.get("fail") as ErrorKind | null;
 const FAIL_MESSAGES: Partial<Record<ErrorKind, string>> = {

@@ -10,11 +10,12 @@ import type { ConnectSummary } from "./bindings/ConnectSummary";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { SyncProgress } from "./bindings/SyncProgress";
+import type { ReconnectQueue } from "./bindings/ReconnectQueue";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { TokenSetInfo } from "./bindings/TokenSetInfo";
 import type { XeroStatus } from "./bindings/XeroStatus";
 import { makeDetails, makeFile, makeTable, NOW } from "./test/fixtures";
-import { clearMocks, deferred, go, installCore, resetApp, text, until, type FakeCore } from "./test/harness";
+import { clearMocks, deferred, go, installCore, resetApp, text, until, xeroStatusOf, type FakeCore } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
 
 beforeEach(resetApp);
@@ -292,6 +293,49 @@ describe("Reconnect all that need it", () => {
     expect(t.byTest("reconnect-all")).toBeNull();
     expect(t.byTest("add-from-xero")).not.toBeNull();
   });
+
+  it("below Advanced is a queue of single consents that says where it stands, and Cancel pauses it", async () => {
+    const queue = deferred<ReconnectQueue | ErrorPayload>();
+    const t = await start({
+      table: makeTable(before),
+      xeroStatus: xeroStatusOf({ client_id: "ABC", tier: "core" }),
+      reconnectInQueue: () => queue.promise,
+    });
+    const button = await until(() => t.need("reconnect-all"));
+    expect(button.getAttribute("title")).toContain("one consent each");
+    await fireEvent.click(button);
+    await until(() => expect(t.count("reconnect_in_queue")).toBe(1));
+    expect(t.count("connect_xero")).toBe(0);
+    await emit("reconnect-queue", { done: 0, total: 2, next: "Also Lapsed" });
+    await until(() => expect(text(t.need("queue-standing"))).toBe("0 of 2 reconnected; next: Also Lapsed"));
+    await emit("reconnect-queue", { done: 1, total: 2, next: "Lapsed Ltd" });
+    await until(() => expect(text(t.need("queue-standing"))).toBe("1 of 2 reconnected; next: Lapsed Ltd"));
+    expect(text(t.need("waiting"))).toContain("choose Lapsed Ltd there");
+    await fireEvent.click(t.byTest("cancel-operation")!);
+    expect(t.count("cancel_connect")).toBe(1);
+    queue.resolve({ done: 1, total: 2, next: "Lapsed Ltd" });
+    await until(() => expect(t.toast()).toBe("Paused: 1 of 2 reconnected; next: Lapsed Ltd. Reconnect all resumes it."));
+    expect(t.byTest("toast")!.dataset.level).toBe("warn");
+    expect(t.byTest("operation")).toBeNull();
+  });
+
+  it("a paused queue is offered to resume, or discard", async () => {
+    const paused = { done: 3, total: 16, next: "Acme Ltd" };
+    const t = await start({
+      table: makeTable(before),
+      xeroStatus: xeroStatusOf({ client_id: "ABC", tier: "core" }, { reconnect_queue: paused }),
+      reconnectInQueue: async () => ({ done: 16, total: 16, next: null }),
+    });
+    const resume = await until(() => t.need("resume-reconnect"));
+    expect(text(resume)).toBe("Resume reconnecting (3 of 16 done)");
+    expect(t.byTest("reconnect-all")).toBeNull();
+    await fireEvent.click(resume);
+    await until(() => expect(t.toast()).toBe("All 16 reconnected."));
+    expect(t.count("reconnect_in_queue")).toBe(1);
+    expect(t.count("xero_status")).toBeGreaterThan(1);
+    await fireEvent.click(t.need("discard-reconnect"));
+    await until(() => expect(t.count("discard_reconnect_queue")).toBe(1));
+  });
 });
 
 describe("the Connect icon", () => {
@@ -324,14 +368,14 @@ describe("the Connect icon", () => {
 
 describe("the demo badge", () => {
   it("shows when the app talks to the Xero simulator", async () => {
-    const t = await start({ table: makeTable(before), xeroStatus: { settings: { client_id: null, redirect_ports: [53682], has_client_secret: false }, simulated: true } });
+    const t = await start({ table: makeTable(before), xeroStatus: xeroStatusOf({ redirect_ports: [53682] }, { simulated: true }) });
     const badge = await until(() => t.need("demo-badge"));
     expect(text(badge)).toBe("Demo: simulated Xero");
     expect(badge.closest("header")).not.toBeNull();
   });
 
   it("is absent with the real Xero", async () => {
-    const t = await start({ table: makeTable(before), xeroStatus: { settings: { client_id: "ABC", redirect_ports: [53682], has_client_secret: false }, simulated: false } });
+    const t = await start({ table: makeTable(before), xeroStatus: xeroStatusOf({ client_id: "ABC", redirect_ports: [53682] }) });
     await until(() => expect(t.count("xero_status")).toBe(1));
     await tick();
     expect(t.byTest("demo-badge")).toBeNull();
@@ -339,7 +383,7 @@ describe("the demo badge", () => {
 });
 
 describe("Settings", () => {
-  const stored: XeroStatus = { settings: { client_id: "CLIENT-1", redirect_ports: [53682, 53683], has_client_secret: false }, simulated: false };
+  const stored: XeroStatus = xeroStatusOf({ client_id: "CLIENT-1" });
 
   async function openSettings(core: FakeCore) {
     const t = await start({ table: makeTable(before), ...core });
@@ -370,6 +414,27 @@ describe("Settings", () => {
     ]);
   });
 
+  it("records the app's tier and shows the connections in use against its cap", async () => {
+    let saved: unknown = null;
+    const usage = { tier: "core" as const, connections_in_use: 23, connection_cap: 50, daily_calls_per_organisation: 5000, monthly_egress_allowance_bytes: 10_000_000_000 };
+    const t = await openSettings({
+      xeroStatus: stored,
+      saveXeroSettings: (settings) => {
+        saved = settings;
+        return xeroStatusOf(settings, { usage });
+      },
+    });
+    expect(t.q<HTMLSelectElement>("#s-tier")!.value).toBe("");
+    expect(text(t.byTest("tier-usage"))).toBe("Connections in use: 0. Record the tier to see them against its cap.");
+    await fireEvent.change(t.q<HTMLSelectElement>("#s-tier")!, { target: { value: "core" } });
+    await fireEvent.click(t.byTest("save")!);
+    await until(() => expect(text(t.byTest("saved"))).toBe("Saved."));
+    expect(saved).toMatchObject({ client_id: "CLIENT-1", tier: "core" });
+    expect(text(t.byTest("tier-usage"))).toBe(
+      "Connections in use: 23 of 50 · 5,000 calls per organisation a day · one organisation per consent · 10 GB of downloads a month included.",
+    );
+  });
+
   it("says when the simulator is in use", async () => {
     const t = await openSettings({ xeroStatus: { ...stored, simulated: true } });
     expect(text(t.byTest("settings-simulated"))).toContain("local Xero simulator");
@@ -382,7 +447,7 @@ describe("Settings", () => {
       xeroStatus: stored,
       saveXeroSettings: (settings, clientSecret) => {
         saved = [settings, clientSecret];
-        return { settings: { ...settings, has_client_secret: settings.has_client_secret }, simulated: false };
+        return xeroStatusOf(settings);
       },
     });
     await fireEvent.input(t.input("#s-client-id"), { target: { value: "  NEW-CLIENT  " } });
@@ -393,9 +458,9 @@ describe("Settings", () => {
     await fireEvent.input(secret, { target: { value: SECRET } });
     await fireEvent.click(t.byTest("save")!);
     await until(() => expect(text(t.byTest("saved"))).toBe("Saved."));
-    expect(saved).toEqual([{ client_id: "NEW-CLIENT", redirect_ports: [6000, 6001], has_client_secret: true }, SECRET]);
+    expect(saved).toEqual([{ client_id: "NEW-CLIENT", redirect_ports: [6000, 6001], has_client_secret: true, tier: null }, SECRET]);
     expect(t.calls.find((c) => c.cmd === "save_xero_settings")!.args).toEqual({
-      settings: { client_id: "NEW-CLIENT", redirect_ports: [6000, 6001], has_client_secret: true },
+      settings: { client_id: "NEW-CLIENT", redirect_ports: [6000, 6001], has_client_secret: true, tier: null },
       clientSecret: SECRET,
     });
     expect(t.input('[data-testid="secret"]').value).toBe("");

@@ -12,7 +12,7 @@ import type { XpmStatus } from "./bindings/XpmStatus";
 import type { XpmSuggestion } from "./bindings/XpmSuggestion";
 import { buildIndex, MAX_RESULTS, searchXpm } from "./lib/xpm.svelte";
 import { makeFile, makeTable, NOW } from "./test/fixtures";
-import { go, resetApp, text, until } from "./test/harness";
+import { go, resetApp, text, until, xeroStatusOf } from "./test/harness";
 import { TEN_ROWS } from "./test/render";
 import { encodeClientTable } from "./lib/client-table";
 
@@ -66,7 +66,7 @@ function install(fake: Fake) {
       case "table_painted":
         return null;
       case "xero_status":
-        return { settings: { client_id: null, redirect_ports: [53682], has_client_secret: false }, simulated: false };
+        return xeroStatusOf({ redirect_ports: [53682] });
       case "xpm_clients":
         return CLIENTS;
       case "xpm_suggestions":

@@ -51,6 +51,10 @@ pub struct XeroStatus {
     pub settings: XeroAppSettings,
     /// Xero's endpoints point at the local simulator (the demo), not at Xero.
     pub simulated: bool,
+    /// What the practice uses of its app's tier.
+    pub usage: crate::xero::tier_usage::TierUsage,
+    /// A "Reconnect all" queue paused by Cancel or by closing the app.
+    pub reconnect_queue: Option<crate::xero::reconnect_queue::ReconnectQueue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -114,8 +118,19 @@ impl Session {
     }
 
     pub fn xero_status(&self) -> std::result::Result<XeroStatus, ErrorPayload> {
-        let settings = XeroAppSettings::load(&*self.cache()?)?;
-        Ok(XeroStatus { settings, simulated: XeroEndpoints::from_env()?.is_local() })
+        let cache = self.cache()?;
+        Ok(XeroStatus {
+            settings: XeroAppSettings::load(&cache)?,
+            simulated: XeroEndpoints::from_env()?.is_local(),
+            usage: crate::xero::tier_usage::tier_usage(&cache)?,
+            reconnect_queue: crate::xero::reconnect_queue::paused(&cache)?,
+        })
+    }
+
+    /// Forgets a paused "Reconnect all" queue (its files keep needing a reconnect).
+    pub fn discard_reconnect_queue(&self) -> std::result::Result<XeroStatus, ErrorPayload> {
+        crate::xero::reconnect_queue::discard(&mut *self.cache()?)?;
+        self.xero_status()
     }
 
     /// Saves the Xero app settings (`client_secret`: a new secret for a "Web app" type app).

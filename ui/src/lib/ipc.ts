@@ -38,6 +38,7 @@ import type { ClientReports } from "../bindings/ClientReports";
 import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
 import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
+import type { ReconnectQueue } from "../bindings/ReconnectQueue";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -52,6 +53,8 @@ export const COMMANDS = {
   saveXeroSettings: "save_xero_settings",
   connectXero: "connect_xero",
   cancelConnect: "cancel_connect",
+  reconnectInQueue: "reconnect_in_queue",
+  discardReconnectQueue: "discard_reconnect_queue",
   syncNow: "sync_now",
   cancelSync: "cancel_sync",
   // The Settings menu and one-click links (issue 5).
@@ -92,6 +95,7 @@ export const COMMANDS = {
 /** The events the shell emits. */
 export const EVENTS = {
   syncProgress: "sync-progress",
+  reconnectQueue: "reconnect-queue",
 } as const;
 
 // Every kind the core sends: a Record, so the compiler says so when the bindings gain one.
@@ -197,6 +201,24 @@ export function connectXero(): Promise<ConnectSummary> {
 /** Ends a waiting `connectXero` (it rejects with `sign_in_cancelled`). */
 export function cancelConnect(): Promise<null> {
   return call<null>(COMMANDS.cancelConnect);
+}
+
+/**
+ * "Reconnect all" below the Advanced tier: one consent in the browser per file, resumed where it
+ * was paused. A `reconnect-queue` event says where it stands before each consent; Cancel
+ * (`cancelConnect`) pauses it and it resolves with where it stopped.
+ */
+export function reconnectInQueue(): Promise<ReconnectQueue> {
+  return call<ReconnectQueue>(COMMANDS.reconnectInQueue);
+}
+
+/** Forgets a paused "Reconnect all" queue; its files keep needing a reconnect. */
+export function discardReconnectQueue(): Promise<XeroStatus> {
+  return call<XeroStatus>(COMMANDS.discardReconnectQueue);
+}
+
+export function onReconnectQueue(handler: (queue: ReconnectQueue) => void): Promise<UnlistenFn> {
+  return listen<ReconnectQueue>(EVENTS.reconnectQueue, (event) => handler(event.payload));
 }
 
 export function syncNow(): Promise<SyncReport> {

@@ -3,11 +3,23 @@
 // lib/xero.ts. When an operation ends (ok or not) the table is reloaded, then a toast says how it went.
 import type { ErrorKind } from "../bindings/ErrorKind";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { ReconnectQueue } from "../bindings/ReconnectQueue";
 import type { SyncProgress } from "../bindings/SyncProgress";
-import { cancelConnect, cancelSync, connectXero, onSyncProgress, syncNow, toErrorPayload } from "./ipc";
-import { connectSummaryText, reportHasProblems, syncReportText } from "./xero";
+import {
+  cancelConnect,
+  cancelSync,
+  connectXero,
+  onReconnectQueue,
+  onSyncProgress,
+  reconnectInQueue,
+  syncNow,
+  toErrorPayload,
+} from "./ipc";
+import { connectSummaryText, queueText, reportHasProblems, syncReportText } from "./xero";
+import { loadXeroStatus, xero } from "./xero-status.svelte";
 
-export type OperationKind = "connect" | "sync";
+/** "reconnect_queue": "Reconnect all" below the Advanced tier, one consent per file. */
+export type OperationKind = "connect" | "sync" | "reconnect_queue";
 
 export interface Operation {
   kind: OperationKind;
@@ -15,6 +27,8 @@ export interface Operation {
   phase: "waiting" | "syncing";
   /** The last `sync-progress` event, if any arrived yet. */
   progress: SyncProgress | null;
+  /** Where a reconnect queue stands (its last `reconnect-queue` event). */
+  queue: ReconnectQueue | null;
   /** The progress bar appears only once the operation has lasted PROGRESS_DELAY_MS. */
   showProgress: boolean;
   cancelling: boolean;
@@ -75,7 +89,14 @@ function errorToast(error: ErrorPayload): void {
 async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (result: T) => void): Promise<boolean> {
   if (operation.current) return false;
   dismissToast();
-  operation.current = { kind, phase: kind === "connect" ? "waiting" : "syncing", progress: null, showProgress: false, cancelling: false };
+  operation.current = {
+    kind,
+    phase: kind === "sync" ? "syncing" : "waiting",
+    progress: null,
+    queue: null,
+    showProgress: false,
+    cancelling: false,
+  };
   const timer = setTimeout(() => {
     if (operation.current) operation.current.showProgress = true;
   }, PROGRESS_DELAY_MS);
@@ -88,6 +109,19 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
       current.progress = progress;
       current.phase = "syncing";
     });
+    if (kind === "reconnect_queue") {
+      const stopQueue = await onReconnectQueue((queue) => {
+        const current = operation.current;
+        if (!current) return;
+        current.queue = queue;
+        current.phase = "waiting";
+      });
+      const stopProgress = unlisten;
+      unlisten = () => {
+        stopProgress?.();
+        stopQueue();
+      };
+    }
   } catch {
     // Without progress events the operation still works; the bar just stays indeterminate.
   }
@@ -118,6 +152,21 @@ export function startConnect(): Promise<boolean> {
   );
 }
 
+/**
+ * "Reconnect all that need it": below the Advanced tier each consent reaches one organisation, so
+ * it is a queue of consents (resumed where a paused one stopped); otherwise one consent.
+ */
+export function startReconnectAll(): Promise<boolean> {
+  const status = xero.status;
+  const tier = status?.usage.tier;
+  const queued = status?.reconnect_queue != null || (tier != null && tier !== "advanced" && tier !== "enterprise");
+  if (!queued) return startConnect();
+  return run("reconnect_queue", reconnectInQueue, (queue) => {
+    void loadXeroStatus();
+    showToast(queue.next === null ? "ok" : "warn", queueText(queue, true));
+  });
+}
+
 export function startSync(): Promise<boolean> {
   return run("sync", syncNow, (report) => showToast(reportHasProblems(report) ? "warn" : "ok", syncReportText(report)));
 }
@@ -128,7 +177,7 @@ export async function cancelOperation(): Promise<void> {
   if (!current || current.cancelling) return;
   current.cancelling = true;
   try {
-    if (current.kind === "connect" && current.phase === "waiting") await cancelConnect();
+    if (current.kind !== "sync" && current.phase === "waiting") await cancelConnect();
     else await cancelSync();
   } catch (error) {
     if (operation.current === current) current.cancelling = false;

@@ -2,6 +2,9 @@
 // the Connect icon can (re)connect. Pure functions, no DOM, no IPC.
 import type { ClientFile } from "../bindings/ClientFile";
 import type { ConnectSummary } from "../bindings/ConnectSummary";
+import type { ReconnectQueue } from "../bindings/ReconnectQueue";
+import type { TierUsage } from "../bindings/TierUsage";
+import type { XeroTier } from "../bindings/XeroTier";
 import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { TokenSetInfo } from "../bindings/TokenSetInfo";
@@ -52,6 +55,44 @@ function withProblems(head: string, report: SyncReport): string {
 export function connectSummaryText(summary: ConnectSummary): string {
   if (summary.connected === 0) return withProblems("Xero connected no organisations (none were allowed)", summary.sync);
   return withProblems(`Connected ${files(summary.connected)}`, summary.sync);
+}
+
+export const TIERS: readonly XeroTier[] = ["starter", "core", "plus", "advanced", "enterprise"];
+
+export const TIER_LABELS: Record<XeroTier, string> = {
+  starter: "Starter",
+  core: "Core",
+  plus: "Plus",
+  advanced: "Advanced",
+  enterprise: "Enterprise",
+};
+
+/** Settings' line under the tier: connections in use against the cap, and what the tier allows. */
+export function tierUsageText(usage: TierUsage): string {
+  const inUse = `Connections in use: ${formatCount(usage.connections_in_use)}`;
+  if (usage.tier === null) return `${inUse}. Record the tier to see them against its cap.`;
+  const cap = usage.connection_cap === null ? " (no cap)" : ` of ${formatCount(usage.connection_cap)}`;
+  const calls = usage.daily_calls_per_organisation === null ? "" : ` · ${formatCount(usage.daily_calls_per_organisation)} calls per organisation a day`;
+  const bulk = usage.tier === "advanced" || usage.tier === "enterprise" ? "several organisations per consent" : "one organisation per consent";
+  const allowance = usage.monthly_egress_allowance_bytes;
+  const data =
+    allowance !== null
+      ? `${formatCount(allowance / 1e9)} GB of downloads a month included`
+      : usage.tier === "starter"
+        ? "downloads not billed"
+        : "downloads as agreed with Xero";
+  return `${inUse}${cap}${calls} · ${bulk} · ${data}.`;
+}
+
+/**
+ * Where a "Reconnect all" queue stands: "3 of 16 reconnected; next: Acme Ltd". `ended`: the
+ * words for the toast once it stopped (done, or paused by Cancel).
+ */
+export function queueText(queue: ReconnectQueue, ended = false): string {
+  const standing = `${formatCount(queue.done)} of ${formatCount(queue.total)} reconnected`;
+  if (queue.next === null) return ended ? `All ${formatCount(queue.total)} reconnected.` : `${standing}.`;
+  if (!ended) return `${standing}; next: ${queue.next}`;
+  return `Paused: ${standing}; next: ${queue.next}. Reconnect all resumes it.`;
 }
 
 /** The toast after "Sync now". */

@@ -16,7 +16,7 @@ import { runAction } from "../lib/actions";
 import { formatAmount, netProfitTrend, receivablesOver90, refreshAllText, tableItems } from "../lib/reports";
 import { router } from "../lib/router.svelte";
 import { makeFile, makeTable, NOW } from "../test/fixtures";
-import { go, resetApp, text, until } from "../test/harness";
+import { go, resetApp, text, until, xeroStatusOf } from "../test/harness";
 import { encodeClientTable } from "../lib/client-table";
 
 // jsdom has no ResizeObserver (the chart measures its width with it); the webview does.
@@ -97,7 +97,7 @@ function core(answers: { reports: () => ClientReports; insights?: ReportInsight[
       case "cache_status": return { state: "ready", path: "/tmp/c.sqlite3" };
       case "load_client_table":
       case "load_client_table_head": return encodeClientTable(makeTable([makeFile({ id: 7, display_name: "Harbour Bakery" })]));
-      case "xero_status": return { settings: { client_id: null, redirect_ports: [], has_client_secret: false }, simulated: false };
+      case "xero_status": return xeroStatusOf({ redirect_ports: [] });
       case "table_painted": return null;
       case "client_reports": return answers.reports();
       case "report_insights": return answers.insights ?? [];

@@ -6,6 +6,7 @@ import type { ClientTable } from "../bindings/ClientTable";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { ConnectSummary } from "../bindings/ConnectSummary";
 import type { FileId } from "../bindings/FileId";
+import type { ReconnectQueue } from "../bindings/ReconnectQueue";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { XeroAppSettings } from "../bindings/XeroAppSettings";
 import type { XeroStatus } from "../bindings/XeroStatus";
@@ -34,12 +35,27 @@ export interface FakeCore {
   /** connect_xero / sync_now: the test decides when (and how) they finish. */
   connectXero?: () => Promise<ConnectSummary | ErrorPayload>;
   syncNow?: () => Promise<SyncReport | ErrorPayload>;
+  reconnectInQueue?: () => Promise<ReconnectQueue | ErrorPayload>;
 }
 
-export const DEFAULT_XERO_STATUS: XeroStatus = {
-  settings: { client_id: null, redirect_ports: [53682, 53683], has_client_secret: false },
-  simulated: false,
-};
+/** A Xero status as the core sends it: no tier recorded, nothing connected, no paused queue. */
+export function xeroStatusOf(settings: Partial<XeroAppSettings> = {}, rest: Partial<Omit<XeroStatus, "settings">> = {}): XeroStatus {
+  return {
+    settings: { client_id: null, redirect_ports: [53682, 53683], has_client_secret: false, tier: null, ...settings },
+    simulated: false,
+    usage: {
+      tier: settings.tier ?? null,
+      connections_in_use: 0,
+      connection_cap: null,
+      daily_calls_per_organisation: null,
+      monthly_egress_allowance_bytes: null,
+    },
+    reconnect_queue: null,
+    ...rest,
+  };
+}
+
+export const DEFAULT_XERO_STATUS: XeroStatus = xeroStatusOf();
 
 function answer<T extends object>(value: T | ErrorPayload): T {
   if ("kind" in value && "message" in value) throw value;
@@ -101,6 +117,11 @@ export function installCore(core: FakeCore): Call[] {
       case "sync_now":
         if (!core.syncNow) break;
         return core.syncNow().then((v) => answer(v));
+      case "reconnect_in_queue":
+        if (!core.reconnectInQueue) break;
+        return core.reconnectInQueue().then((v) => answer(v));
+      case "discard_reconnect_queue":
+        return answer(core.xeroStatus ?? DEFAULT_XERO_STATUS);
       case "cancel_connect":
       case "cancel_sync":
         return null;
