@@ -395,6 +395,7 @@ pub(crate) async fn discovery(State(s): S) -> Response {
         "token_endpoint": format!("{issuer}/connect/token"),
         "revocation_endpoint": format!("{issuer}/connect/revocation"),
         "userinfo_endpoint": format!("{issuer}/connect/userinfo"),
+        "jwks_uri": format!("{issuer}/.well-known/openid-configuration/jwks"),
         "scopes_supported": KNOWN_SCOPES,
         "response_types_supported": ["code"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
@@ -404,6 +405,11 @@ pub(crate) async fn discovery(State(s): S) -> Response {
         "id_token_signing_alg_values_supported": ["RS256"],
     });
     axum::Json(doc).into_response()
+}
+
+/// `GET /identity/.well-known/openid-configuration/jwks`: the key that verifies tokens.
+pub(crate) async fn jwks() -> Response {
+    axum::Json(crate::signing::jwks()).into_response()
 }
 
 /// `GET /identity/connect/userinfo` (Bearer).

@@ -148,6 +148,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/identity/connect/revocation", post(identity::revocation))
         .route("/identity/connect/userinfo", get(identity::userinfo))
         .route("/identity/.well-known/openid-configuration", get(identity::discovery))
+        .route("/identity/.well-known/openid-configuration/jwks", get(identity::jwks))
         .route("/api/connections", get(api::connections))
         .route("/api/Connections", get(api::connections))
         .route("/api/connections/{id}", delete(api::delete_connection))

@@ -243,17 +243,6 @@ pub(crate) fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn jwt(claims: &serde_json::Value) -> String {
-    let header = serde_json::json!({"alg": "RS256", "kid": "1CAF8A24ECF9EA6A3C7A6E3FB3E28C7D", "typ": "JWT", "x5t": "HK-KJOz56mo8fnsyxOLXwI2ec3E"});
-    let sig = format!("{}{}{}", random_token(), random_token(), random_token());
-    format!(
-        "{}.{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string()),
-        sig
-    )
-}
-
 /// PKCE S256: BASE64URL(SHA256(verifier)) == challenge, and the verifier is 43..=128 of `A-Za-z0-9-._~`.
 pub fn pkce_ok(verifier: &str, challenge: &str) -> bool {
     let len_ok = (43..=128).contains(&verifier.len());
@@ -464,7 +453,7 @@ impl World {
             "authentication_event_id": auth_event_id.to_string(),
             "scope": scopes,
         });
-        let access_token = jwt(&claims);
+        let access_token = crate::signing::sign_jwt(&claims);
         self.access.insert(
             access_token.clone(),
             AccessInfo { client_id: client_id.to_string(), user, scopes: scopes.to_vec(), exp_ms },
@@ -497,7 +486,7 @@ impl World {
                     c["name"] = format!("{} {}", s.first_name, s.last_name).into();
                 }
             }
-            Some(jwt(&c))
+            Some(crate::signing::sign_jwt(&c))
         } else {
             None
         };
