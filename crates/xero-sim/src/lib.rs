@@ -24,7 +24,7 @@
 //! runs the server on its own runtime. Dropping the handle stops the server.
 //!
 //! Run it on its own with `cargo run -p xero-sim --bin switchboard-sim -- --orgs 250 --port 0
-//! --seed 1 [--latency-ms 50] [--auto-consent]`; it prints the URLs below and a final
+//! --seed 1 [--latency-ms 50] [--auto-consent] [--tier starter]`; it prints the URLs below and a final
 //! `SIM_BASE_URL=http://127.0.0.1:PORT` line for scripts, then serves until Ctrl-C. With
 //! `--tls-cert FILE --tls-key FILE` (PEM; [`SimConfig::tls`] in code) it serves HTTPS instead, at
 //! `https://127.0.0.1:PORT`; [`TestAuthority`] makes a certificate authority and a certificate.
@@ -128,7 +128,8 @@
 //!
 //! ## Rate limits
 //!
-//! Per (app, tenant): 5 concurrent, 60 per rolling minute, 5,000 per rolling 24 hours; per app:
+//! Per (app, tenant): 5 concurrent, 60 per rolling minute, the tier's daily limit (5,000; 1,000 on
+//! Starter) per rolling 24 hours; per app:
 //! 10,000 per rolling minute, all on the simulated clock. Every tenant call that passes the
 //! tenant check carries `X-DayLimit-Remaining`, `X-MinLimit-Remaining`,
 //! `X-AppMinLimit-Remaining`; a 429 adds `X-Rate-Limit-Problem` (`concurrent`, `minute`, `day`,
@@ -178,6 +179,7 @@ pub mod reports;
 mod server;
 mod signing;
 mod state;
+pub mod tier;
 pub mod tls;
 pub mod xpm;
 mod xpm_api;
@@ -191,6 +193,7 @@ pub use data::{Country, Dataset, Organisation, StaffUser, generate};
 pub use faults::{FaultKind, FaultRule, Faults, Latency};
 pub use server::{SimError, SimHandle, Simulator};
 pub use state::{StatsSnapshot, TokenResponse, pkce_ok};
+pub use tier::Tier;
 pub use tls::{SimTls, TestAuthority};
 
 /// Human-readable lines describing where each Xero endpoint lives on a simulator at `base`.

@@ -331,6 +331,10 @@ impl SimHandle {
     pub fn staff(&self) -> Vec<StaffUser> {
         self.shared.world().staff.clone()
     }
+    /// The tier of the registered apps.
+    pub fn tier(&self) -> crate::Tier {
+        self.shared.tier
+    }
     /// Turn automatic consent on (`Some`) or off (`None`, the consent page is shown).
     pub fn set_auto_consent(&self, consent: Option<AutoConsent>) {
         self.shared.world().auto_consent = consent;
