@@ -1,8 +1,10 @@
 //! login.xero.com / identity.xero.com: authorize + consent page, token, revocation, discovery.
 
 use crate::config::SimClient;
+use crate::connection_cap::CapReached;
 use crate::render::html_escape;
 use crate::state::{KNOWN_SCOPES, OAuthError, PendingAuth, Shared, bump, random_token};
+use crate::tier::Tier;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -88,7 +90,6 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
         }
         (None, _) => {}
     }
-
     let now = s.clock.now_ms();
     let mut world = s.world();
     let auto = world.auto_consent.clone();
@@ -109,8 +110,7 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
     };
     if let Some(auto) = auto {
         let tenants = world.tenants_for_auto(&user, &auto.tenants);
-        let code = world.consent(&pending, &tenants, now);
-        return redirect_code(&pending, &code);
+        return consent_answer(world.consent(s.tier, &pending, &tenants, now), &pending);
     }
     let request_id = random_token();
     world.pending.insert(request_id.clone(), pending.clone());
@@ -118,8 +118,16 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
         q.iter().filter(|(k, _)| k.as_str() != "login_hint").map(|(k, v)| (k.clone(), v.clone())).collect();
     others.sort();
     let switch_query = serde_urlencoded::to_string(&others).unwrap_or_default();
-    let page = consent_page(&world, client, &pending, &request_id, None, Some(&switch_query));
+    let page = consent_page(&world, s.tier, client, &pending, &request_id, None, Some(&switch_query));
     html(page)
+}
+
+/// The redirect that ends a consent: the code, or `access_denied` at the connection cap.
+fn consent_answer(consent: Result<String, CapReached>, req: &PendingAuth) -> Response {
+    match consent {
+        Ok(code) => redirect_code(req, &code),
+        Err(cap) => redirect_error(&req.redirect_uri, req.state.as_deref(), "access_denied", Some(&cap.description())),
+    }
 }
 
 fn html(body: String) -> Response {
@@ -149,6 +157,7 @@ fn scope_words(scope: &str) -> Option<&'static str> {
 
 fn consent_page(
     world: &crate::state::World,
+    tier: Tier,
     client: &SimClient,
     req: &PendingAuth,
     request_id: &str,
@@ -211,11 +220,25 @@ fn consent_page(
     out.push_str("<form method=\"post\" action=\"consent\">");
     out.push_str(&format!("<input type=\"hidden\" name=\"request\" value=\"{}\">", html_escape(request_id)));
     if wants_tenants {
+        // At the cap, organisations not yet connected to the app cannot be chosen.
+        let cap = world.cap_reached(tier, &req.client_id);
+        let connected = world.connected_tenants(&req.client_id);
+        if let Some(cap) = &cap {
+            out.push_str(&format!(
+                "<p class=\"err\" id=\"connection-limit\">{} has reached its limit of {} connections ({} tier) \
+                 and cannot connect to more Xero organisations. Organisations already connected to it can \
+                 still be chosen.</p>",
+                html_escape(&client.name),
+                cap.limit,
+                cap.tier
+            ));
+        }
         out.push_str(&format!("<p>Select the organisations to connect ({}):</p><ul class=\"orgs\" id=\"orgs\">", orgs.len()));
         for o in &orgs {
             let id = o.organisation_id.to_string();
+            let disabled = if cap.is_some() && !connected.contains(&o.organisation_id) { " disabled" } else { "" };
             out.push_str(&format!(
-                "<li><label><input type=\"checkbox\" name=\"tenant\" value=\"{id}\" id=\"tenant-{id}\"> {} \
+                "<li><label><input type=\"checkbox\" name=\"tenant\" value=\"{id}\" id=\"tenant-{id}\"{disabled}> {} \
                  <span class=\"meta\">{} &middot; {}</span></label></li>",
                 html_escape(&o.name),
                 html_escape(o.country.version()),
@@ -273,11 +296,11 @@ pub(crate) async fn consent(State(s): S, body: Bytes) -> Response {
                 req.scopes.iter().any(|s| !matches!(s.as_str(), "openid" | "profile" | "email" | "offline_access"));
             if wants_tenants && tenants.is_empty() {
                 let Some(client) = s.client(&req.client_id) else { return error_page("unauthorized_client") };
-                return html(consent_page(&world, client, &req, request_id, Some("Select at least one organisation."), None));
+                let error = Some("Select at least one organisation.");
+                return html(consent_page(&world, s.tier, client, &req, request_id, error, None));
             }
             world.pending.remove(request_id);
-            let code = world.consent(&req, &tenants, now);
-            redirect_code(&req, &code)
+            consent_answer(world.consent(s.tier, &req, &tenants, now), &req)
         }
         _ => error_page("invalid_request : unknown action"),
     }

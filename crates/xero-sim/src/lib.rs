@@ -169,6 +169,7 @@ mod admin;
 mod api;
 pub mod clock;
 pub mod config;
+mod connection_cap;
 pub mod data;
 pub mod faults;
 mod identity;

@@ -335,6 +335,11 @@ impl SimHandle {
     pub fn tier(&self) -> crate::Tier {
         self.shared.tier
     }
+    /// The connections `client_id` uses, as its tier's cap counts them: distinct tenants
+    /// connected to the app by anyone (a tenant two staff users connected counts once).
+    pub fn connections_in_use(&self, client_id: &str) -> usize {
+        self.shared.world().connections_in_use(client_id)
+    }
     /// Turn automatic consent on (`Some`) or off (`None`, the consent page is shown).
     pub fn set_auto_consent(&self, consent: Option<AutoConsent>) {
         self.shared.world().auto_consent = consent;

@@ -2,6 +2,8 @@
 //! (refresh-token chains), access tokens and connections. All rules that are not HTTP live here.
 
 use crate::clock::Clock;
+use crate::connection_cap::CapReached;
+use crate::tier::Tier;
 use crate::config::{AutoConsent, ConsentTenants, SimClient, SimConfig, Unavailable};
 use crate::data::{Dataset, Organisation, StaffUser};
 use crate::faults::Faults;
@@ -52,7 +54,7 @@ pub(crate) fn is_xpm_scope(scope: &str) -> bool {
     scope.starts_with("practicemanager")
 }
 
-fn needs_tenant(scope: &str) -> bool {
+pub(crate) fn needs_tenant(scope: &str) -> bool {
     !matches!(scope, "openid" | "profile" | "email" | "offline_access") && !is_xpm_scope(scope)
 }
 
@@ -376,16 +378,21 @@ impl World {
         }
     }
 
-    /// The person clicked Allow: connect `tenants` (new connections, or refresh existing ones
-    /// with the new authEventId) and mint a single-use code.
-    pub(crate) fn consent(&mut self, req: &PendingAuth, tenants: &[Uuid], now: i64) -> String {
+    /// The person clicked Allow with `chosen` organisations: unless that takes the app past
+    /// `tier`'s connection cap, connect the tenants it reaches (new connections, or refresh
+    /// existing ones with the new authEventId) and mint a single-use code.
+    pub(crate) fn consent(
+        &mut self,
+        tier: Tier,
+        req: &PendingAuth,
+        chosen: &[Uuid],
+        now: i64,
+    ) -> Result<String, CapReached> {
+        let tenants = self.tenants_to_connect(req, chosen);
+        self.check_cap(tier, &req.client_id, &tenants)?;
         let auth_event_id = Uuid::new_v4();
-        let wants_tenants = req.scopes.iter().any(|s| needs_tenant(s));
-        // XPM scopes connect the practice's PRACTICEMANAGER tenant (the user is its staff).
-        let xpm_tenant = req.scopes.iter().any(|s| is_xpm_scope(s)).then_some(self.xpm.tenant_id);
-        let org_tenants: &[Uuid] = if wants_tenants { tenants } else { &[] };
         {
-            for t in org_tenants.iter().chain(xpm_tenant.iter()) {
+            for t in &tenants {
                 if let Some(c) = self
                     .connections
                     .iter_mut()
@@ -421,7 +428,7 @@ impl World {
                 used: false,
             },
         );
-        code
+        Ok(code)
     }
 
     #[allow(clippy::too_many_arguments)]
