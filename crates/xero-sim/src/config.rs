@@ -63,8 +63,10 @@ pub enum ConsentTenants {
 }
 
 /// Automatic consent: `authorize` redirects straight back with a code, as if the person had
-/// signed in as `user` and clicked Allow with `tenants` ticked. A consent that would pass the
-/// tier's connection cap is refused (`error=access_denied`) as the consent page's would be.
+/// signed in as `user` and clicked Allow with `tenants` ticked. Below the Advanced tier a
+/// consent connects one organisation, so only the first of `tenants` (that the user can see)
+/// is connected; a consent that would pass the tier's connection cap is refused
+/// (`error=access_denied`) as the consent page's would be.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AutoConsent {
     /// A staff user's email or user id; `None` = the first staff user (or the `login_hint`).

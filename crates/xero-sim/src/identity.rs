@@ -19,14 +19,20 @@ type S = State<Arc<Shared>>;
 
 /// Xero's 500 "something went wrong" screen for a bad authorize request.
 fn error_page(message: &str) -> Response {
+    error_page_with(StatusCode::INTERNAL_SERVER_ERROR, message)
+}
+
+/// The same screen with another status.
+fn error_page_with(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Xero | Error</title></head>\
          <body><main><h1>Sorry, something went wrong</h1><p>Go back and try again.</p>\
          <p>If the issue continues, check out our <a href=\"https://status.xero.com\">Status Page</a></p>\
-         <p id=\"error-details\">Error: {}</p><p>Error code: 500</p></main></body></html>",
-        html_escape(message)
+         <p id=\"error-details\">Error: {}</p><p>Error code: {}</p></main></body></html>",
+        html_escape(message),
+        status.as_u16()
     );
-    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
@@ -109,7 +115,10 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
         created_ms: now,
     };
     if let Some(auto) = auto {
-        let tenants = world.tenants_for_auto(&user, &auto.tenants);
+        let mut tenants = world.tenants_for_auto(&user, &auto.tenants);
+        if !s.tier.bulk_connections() {
+            tenants.truncate(1); // one organisation per consent below Advanced
+        }
         return consent_answer(world.consent(s.tier, &pending, &tenants, now), &pending);
     }
     let request_id = random_token();
@@ -220,6 +229,9 @@ fn consent_page(
     out.push_str("<form method=\"post\" action=\"consent\">");
     out.push_str(&format!("<input type=\"hidden\" name=\"request\" value=\"{}\">", html_escape(request_id)));
     if wants_tenants {
+        // Below Advanced a consent connects one organisation: radio buttons, no "all".
+        let (input, what) =
+            if tier.bulk_connections() { ("checkbox", "organisations") } else { ("radio", "organisation") };
         // At the cap, organisations not yet connected to the app cannot be chosen.
         let cap = world.cap_reached(tier, &req.client_id);
         let connected = world.connected_tenants(&req.client_id);
@@ -233,12 +245,12 @@ fn consent_page(
                 cap.tier
             ));
         }
-        out.push_str(&format!("<p>Select the organisations to connect ({}):</p><ul class=\"orgs\" id=\"orgs\">", orgs.len()));
+        out.push_str(&format!("<p>Select the {what} to connect ({}):</p><ul class=\"orgs\" id=\"orgs\">", orgs.len()));
         for o in &orgs {
             let id = o.organisation_id.to_string();
             let disabled = if cap.is_some() && !connected.contains(&o.organisation_id) { " disabled" } else { "" };
             out.push_str(&format!(
-                "<li><label><input type=\"checkbox\" name=\"tenant\" value=\"{id}\" id=\"tenant-{id}\"{disabled}> {} \
+                "<li><label><input type=\"{input}\" name=\"tenant\" value=\"{id}\" id=\"tenant-{id}\"{disabled}> {} \
                  <span class=\"meta\">{} &middot; {}</span></label></li>",
                 html_escape(&o.name),
                 html_escape(o.country.version()),
@@ -248,7 +260,7 @@ fn consent_page(
         out.push_str("</ul>");
     }
     out.push_str("<p><button type=\"submit\" name=\"action\" value=\"allow\" id=\"allow\">Allow access</button>");
-    if wants_tenants {
+    if wants_tenants && tier.bulk_connections() {
         out.push_str(&format!(
             "<button type=\"submit\" name=\"action\" value=\"allow_all\" id=\"allow-all\">Allow access to all {}</button>",
             orgs.len()
@@ -282,6 +294,7 @@ pub(crate) async fn consent(State(s): S, body: Bytes) -> Response {
         }
         Some(action @ ("allow" | "allow_all")) => {
             let visible: Vec<Uuid> = world.visible_orgs(&req.user).iter().map(|o| o.organisation_id).collect();
+            let mut seen = std::collections::HashSet::new();
             let tenants: Vec<Uuid> = if action == "allow_all" {
                 visible
             } else {
@@ -289,9 +302,22 @@ pub(crate) async fn consent(State(s): S, body: Bytes) -> Response {
                     .iter()
                     .filter(|(n, _)| n == "tenant")
                     .filter_map(|(_, v)| Uuid::parse_str(v).ok())
-                    .filter(|id| visible.contains(id))
+                    .filter(|id| visible.contains(id) && seen.insert(*id))
                     .collect()
             };
+            if tenants.len() > 1 && !s.tier.bulk_connections() {
+                // The page offers one choice below Advanced, so this form was not the person's
+                // doing: answer it here, as a bad request, rather than tell the app the person
+                // refused; the request stays open for the person to go back and choose one.
+                return error_page_with(
+                    StatusCode::BAD_REQUEST,
+                    &format!(
+                        "invalid_request : On the {} tier an app connects one organisation per consent. \
+                         Go back and choose one.",
+                        s.tier
+                    ),
+                );
+            }
             let wants_tenants =
                 req.scopes.iter().any(|s| !matches!(s.as_str(), "openid" | "profile" | "email" | "offline_access"));
             if wants_tenants && tenants.is_empty() {

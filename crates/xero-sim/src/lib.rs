@@ -67,7 +67,8 @@
 //!   PKCE (`code_challenge_method=S256`) is required for clients without a secret. Other errors
 //!   redirect back with `error=…&state=…`. Without auto-consent it shows an HTML consent page
 //!   (signed in as staff user 0, or the staff user named by `login_hint`) with one check box per
-//!   organisation, *Allow access*, *Allow access to all N* and *Cancel* (→ `error=access_denied`).
+//!   organisation, *Allow access*, *Allow access to all N* and *Cancel* (→ `error=access_denied`);
+//!   below the Advanced tier, one radio button per organisation and no *all* (see *App tiers*).
 //!   Allow creates one connection per ticked organisation, all sharing a new `authEventId` (an
 //!   organisation already connected by the same user+app keeps its connection `id` and gets the
 //!   new `authEventId` and `updatedDateUtc`), and redirects with `code`, `scope`, `state`,

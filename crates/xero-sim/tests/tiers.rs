@@ -1,4 +1,5 @@
-//! Xero's 2026 app tiers over real HTTP: the connection cap and the daily call limit.
+//! Xero's 2026 app tiers over real HTTP: the connection cap, the daily call limit, and one
+//! organisation per consent below Advanced.
 
 mod common;
 
@@ -194,4 +195,54 @@ async fn the_daily_limit_follows_the_tier_unless_overridden() {
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(header(&resp, "X-DayLimit-Remaining").as_deref(), Some(remaining_after_one), "{tier}");
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// one organisation per consent below Advanced
+
+#[tokio::test]
+async fn below_advanced_the_consent_page_offers_one_organisation_and_refuses_a_form_with_two() {
+    for tier in [Tier::Starter, Tier::Core, Tier::Plus] {
+        let sim = sim(SimConfig::default().tier(tier).orgs(4)).await;
+        let orgs: Vec<Uuid> = sim.orgs().iter().map(|o| o.organisation_id).collect();
+        let (html, request) = consent_page(&sim, ALL_SCOPES).await;
+        assert!(tenant_input(&html, orgs[0]).contains("type=\"radio\""), "{tier}: radio buttons");
+        assert!(!html.contains("type=\"checkbox\""));
+        assert!(!html.contains("id=\"allow-all\""), "{tier}: no 'Allow access to all'");
+
+        let resp = submit_consent(&sim, &form(&request, &orgs[..2])).await;
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{tier}");
+        let page = resp.text().await.unwrap();
+        assert!(page.contains("one organisation per consent"), "{page}");
+        assert_eq!(sim.connections_in_use(DEFAULT_CLIENT_ID), 0);
+
+        // the request stays open: going back and choosing one works
+        let params = location_params(&submit_consent(&sim, &form(&request, &orgs[1..2])).await);
+        assert!(param(&params, "code").is_some(), "{tier}");
+        assert_eq!(sim.connections_in_use(DEFAULT_CLIENT_ID), 1);
+    }
+}
+
+#[tokio::test]
+async fn below_advanced_automatic_consent_connects_only_the_first_organisation() {
+    let sim = sim(SimConfig::default().tier(Tier::Core).orgs(4).auto_consent(AutoConsent::all())).await;
+    let access = s(&connect(&sim, ALL_SCOPES).await, "access_token");
+    let conns = connections(&sim, &access).await;
+    assert_eq!(conns.len(), 1);
+    assert_eq!(conns[0]["tenantId"], sim.orgs()[0].organisation_id.to_string());
+}
+
+#[tokio::test]
+async fn advanced_and_above_connect_several_organisations_in_one_consent() {
+    for tier in [Tier::Advanced, Tier::Enterprise] {
+        let sim = sim(SimConfig::default().tier(tier).orgs(4)).await;
+        let orgs: Vec<Uuid> = sim.orgs().iter().map(|o| o.organisation_id).collect();
+        let (html, request) = consent_page(&sim, ALL_SCOPES).await;
+        assert!(tenant_input(&html, orgs[0]).contains("type=\"checkbox\""), "{tier}: check boxes");
+        assert!(html.contains("id=\"allow-all\""));
+        let params = location_params(&submit_consent(&sim, &form(&request, &orgs[..3])).await);
+        assert!(param(&params, "code").is_some(), "{tier}");
+        assert_eq!(sim.connections_in_use(DEFAULT_CLIENT_ID), 3);
+    }
+    assert_eq!(SimConfig::default().tier, Tier::Advanced, "the default tier is Advanced");
 }
