@@ -3,7 +3,7 @@
 use crate::config::SimClient;
 use crate::connection_cap::CapReached;
 use crate::render::html_escape;
-use crate::state::{KNOWN_SCOPES, OAuthError, PendingAuth, Shared, bump, random_token};
+use crate::state::{KNOWN_SCOPES, OAuthError, PendingAuth, Shared, bump, is_xpm_scope, random_token};
 use crate::tier::Tier;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -96,6 +96,18 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
         }
         (None, _) => {}
     }
+    if !s.tier.practice_manager() && scopes.iter().any(|sc| is_xpm_scope(sc)) {
+        // `unauthorized_client` rather than `invalid_scope` (RFC 6749 §4.1.2.1: "invalid, unknown,
+        // or malformed"): the scope is Xero's and well formed, this app is just not entitled to
+        // it, which Xero answers with `unauthorized_client` "Invalid scope for client".
+        let description = format!(
+            "Invalid scope for client: the app's {} tier does not include Xero Practice Manager \
+             (the practicemanager scopes need the Advanced tier)",
+            s.tier
+        );
+        return redirect_error(redirect_uri, state.as_deref(), "unauthorized_client", Some(&description));
+    }
+
     let now = s.clock.now_ms();
     let mut world = s.world();
     let auto = world.auto_consent.clone();

@@ -1,5 +1,5 @@
-//! Xero's 2026 app tiers over real HTTP: the connection cap, the daily call limit, and one
-//! organisation per consent below Advanced.
+//! Xero's 2026 app tiers over real HTTP: the connection cap, the daily call limit, one
+//! organisation per consent below Advanced, and XPM only from Advanced.
 
 mod common;
 
@@ -11,6 +11,7 @@ use uuid::Uuid;
 use xero_sim::{AutoConsent, DEFAULT_CLIENT_ID, RateLimits, SimConfig, SimHandle, Simulator, Tier};
 
 const NOW: i64 = 1_764_000_000_000; // a frozen clock, for the daily window
+const XPM_SCOPES: &str = "openid profile email offline_access practicemanager.client.read";
 
 async fn sim(config: SimConfig) -> SimHandle {
     Simulator::start(config).await.expect("simulator starts")
@@ -245,4 +246,30 @@ async fn advanced_and_above_connect_several_organisations_in_one_consent() {
         assert_eq!(sim.connections_in_use(DEFAULT_CLIENT_ID), 3);
     }
     assert_eq!(SimConfig::default().tier, Tier::Advanced, "the default tier is Advanced");
+}
+
+// ------------------------------------------------------------------------------------------
+// XPM only from Advanced
+
+#[tokio::test]
+async fn xpm_scopes_are_refused_below_advanced_and_allowed_from_it() {
+    for tier in [Tier::Starter, Tier::Core, Tier::Plus] {
+        let sim = sim(SimConfig::default().tier(tier).orgs(2).auto_consent(AutoConsent::all())).await;
+        let params = location_params(&authorize(&sim, XPM_SCOPES).await);
+        assert_eq!(param(&params, "error"), Some("unauthorized_client"), "{tier}");
+        assert_eq!(param(&params, "state"), Some("st-1"));
+        let description = param(&params, "error_description").unwrap();
+        assert!(
+            description.contains(&format!("{tier} tier does not include Xero Practice Manager")),
+            "{description}"
+        );
+        assert_eq!(sim.connections_in_use(DEFAULT_CLIENT_ID), 0);
+    }
+    for tier in [Tier::Advanced, Tier::Enterprise] {
+        let sim = sim(SimConfig::default().tier(tier).orgs(2).auto_consent(AutoConsent::all())).await;
+        let access = s(&connect(&sim, XPM_SCOPES).await, "access_token");
+        let conns = connections(&sim, &access).await;
+        assert_eq!(conns.len(), 1, "{tier}");
+        assert_eq!(conns[0]["tenantType"], "PRACTICEMANAGER");
+    }
 }
