@@ -138,6 +138,37 @@
 //! Refused calls do not use up quota. The configured latency is served *inside* the concurrency
 //! slot, like a slow Xero.
 //!
+//! ## App tiers
+//!
+//! Xero's 2026 tiers ([`Tier`], [`SimConfig::tier`], `--tier`; every registered app is on the
+//! simulator's tier; default **Advanced**, which the demo's one consent of hundreds of
+//! organisations and the XPM tests need):
+//!
+//! | tier | connections | calls per organisation per day | organisations per consent | XPM scopes |
+//! |---|---|---|---|---|
+//! | Starter | 5 | 1,000 | one | refused |
+//! | Core | 50 | 5,000 | one | refused |
+//! | Plus | 1,000 | 5,000 | one | refused |
+//! | Advanced | 10,000 | 5,000 | several | allowed |
+//! | Enterprise | no cap | 5,000 | several | allowed |
+//!
+//! * **Connections** are counted as Xero counts them: distinct tenants connected to the app by
+//!   anyone (a tenant two staff users connected counts once; a deleted organisation or a
+//!   revoked user's connections stop counting). At the cap the consent page disables the
+//!   organisations not yet connected and names the limit; reconnecting a connected one is always
+//!   allowed; a consent that would still pass the cap (automatic consent too) redirects with
+//!   `error=access_denied` and an `error_description` naming the limit (Xero documents no
+//!   answer; see `connection_cap.rs`). [`SimHandle::connections_in_use`] and `GET /_sim/state`
+//!   (`tier`, `connection_limit`, `connections_in_use` per client id) report them.
+//! * **One organisation per consent** below Advanced: radio buttons on the page; a form naming
+//!   several is answered with a 400 error page (the page cannot send it, so it is not the
+//!   person's answer to pass to the app; the request stays open to go back and choose one).
+//!   Automatic consent connects only the first organisation it would pick.
+//! * **XPM** below Advanced: an authorize request with a `practicemanager` scope redirects with
+//!   `error=unauthorized_client` ("Invalid scope for client: the app's Starter tier does not
+//!   include Xero Practice Manager …").
+//! * **Daily limit**: [`RateLimits::for_tier`]; [`SimConfig::rate_limits`] overrides it.
+//!
 //! ## Faults
 //!
 //! [`FaultRule`]s (added at start or live with [`SimHandle::faults`]) hit requests by path
