@@ -2,12 +2,12 @@
 //! (refresh-token chains), access tokens and connections. All rules that are not HTTP live here.
 
 use crate::clock::Clock;
-use crate::connection_cap::CapReached;
-use crate::tier::Tier;
 use crate::config::{AutoConsent, ConsentTenants, SimClient, SimConfig, Unavailable};
+use crate::connection_cap::CapReached;
 use crate::data::{Dataset, Organisation, StaffUser};
 use crate::faults::Faults;
 use crate::ratelimit::RateLimiter;
+use crate::tier::Tier;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
@@ -232,7 +232,7 @@ pub(crate) struct Shared {
     pub limiter: RateLimiter,
     pub stats: Stats,
     pub world: Mutex<World>,
-    pub tier: crate::tier::Tier,
+    pub tier: Tier,
     pub unavailable: Unavailable,
     pub code_lifetime_ms: i64,
     pub invoice_parts: usize,
