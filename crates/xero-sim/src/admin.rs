@@ -46,11 +46,16 @@ async fn xpm_edit(State(s): S, Path(id): Path<String>, Json(edit): Json<crate::x
 
 async fn state(State(s): S) -> Response {
     let world = s.world();
+    let in_use: serde_json::Map<_, _> =
+        s.clients.iter().map(|c| (c.client_id.clone(), world.connections_in_use(&c.client_id).into())).collect();
     Json(serde_json::json!({
         "now_ms": s.clock.now_ms(),
         "orgs": world.orgs.len(),
         "deleted": world.deleted.len(),
         "connections": world.connections.len(),
+        "tier": s.tier,
+        "connection_limit": s.tier.connection_limit(),
+        "connections_in_use": in_use,
         "stats": s.stats.snapshot(),
         "faults_injected": s.faults.injected(),
     }))

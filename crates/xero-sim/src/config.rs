@@ -1,6 +1,7 @@
 //! How a simulator is set up: data size, seed, clients, consent behaviour, latency and faults.
 
 use crate::faults::{FaultRule, Latency};
+use crate::tier::Tier;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use uuid::Uuid;
@@ -62,7 +63,10 @@ pub enum ConsentTenants {
 }
 
 /// Automatic consent: `authorize` redirects straight back with a code, as if the person had
-/// signed in as `user` and clicked Allow with `tenants` ticked.
+/// signed in as `user` and clicked Allow with `tenants` ticked. Below the Advanced tier a
+/// consent connects one organisation, so only the first of `tenants` (that the user can see)
+/// is connected; a consent that would pass the tier's connection cap is refused
+/// (`error=access_denied`) as the consent page's would be.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AutoConsent {
     /// A staff user's email or user id; `None` = the first staff user (or the `login_hint`).
@@ -101,7 +105,8 @@ pub enum Unavailable {
     NotFound,
 }
 
-/// Xero's documented limits; change them only to exercise a client.
+/// Xero's documented limits; change them only to exercise a client. The default is Xero's for
+/// every tier but Starter; [`RateLimits::for_tier`] follows the tier.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct RateLimits {
     pub concurrent: u32,
@@ -113,6 +118,13 @@ pub struct RateLimits {
 impl Default for RateLimits {
     fn default() -> Self {
         RateLimits { concurrent: 5, per_minute: 60, per_day: 5000, app_per_minute: 10_000 }
+    }
+}
+
+impl RateLimits {
+    /// Xero's limits for an app on `tier` (the daily limit per organisation is the tier's).
+    pub fn for_tier(tier: Tier) -> Self {
+        RateLimits { per_day: tier.calls_per_day(), ..RateLimits::default() }
     }
 }
 
@@ -135,7 +147,13 @@ pub struct SimConfig {
     pub latency: Latency,
     /// Faults active from the start (more can be added at run time).
     pub faults: Vec<FaultRule>,
-    pub rate_limits: RateLimits,
+    /// The tier of every registered app: its connection cap, daily call limit, whether a consent
+    /// may connect several organisations and whether XPM scopes are allowed. Default
+    /// [`Tier::Advanced`], because the demo connects hundreds of organisations in one consent
+    /// and the XPM tests need the XPM API; tests of the lower tiers set it.
+    pub tier: Tier,
+    /// `None` = Xero's limits for the tier ([`RateLimits::for_tier`]); `Some` overrides them.
+    pub rate_limits: Option<RateLimits>,
     pub unavailable: Unavailable,
     /// Lifetime of an authorization code (Xero's is undocumented; default 5 minutes).
     pub code_lifetime: Duration,
@@ -163,7 +181,8 @@ impl Default for SimConfig {
             auto_consent: None,
             latency: Latency::default(),
             faults: Vec::new(),
-            rate_limits: RateLimits::default(),
+            tier: Tier::default(),
+            rate_limits: None,
             unavailable: Unavailable::default(),
             code_lifetime: Duration::from_secs(300),
             frozen_clock_ms: None,
@@ -216,9 +235,18 @@ impl SimConfig {
         self.faults.push(rule);
         self
     }
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.rate_limits = limits;
+    pub fn tier(mut self, tier: Tier) -> Self {
+        self.tier = tier;
         self
+    }
+    /// Override the tier's rate limits (e.g. `RateLimits { per_day: 3, ..RateLimits::for_tier(tier) }`).
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = Some(limits);
+        self
+    }
+    /// The limits in force: the override, else the tier's.
+    pub fn effective_rate_limits(&self) -> RateLimits {
+        self.rate_limits.unwrap_or_else(|| RateLimits::for_tier(self.tier))
     }
     pub fn unavailable(mut self, u: Unavailable) -> Self {
         self.unavailable = u;

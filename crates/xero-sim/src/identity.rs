@@ -1,8 +1,10 @@
 //! login.xero.com / identity.xero.com: authorize + consent page, token, revocation, discovery.
 
 use crate::config::SimClient;
+use crate::connection_cap::CapReached;
 use crate::render::html_escape;
-use crate::state::{KNOWN_SCOPES, OAuthError, PendingAuth, Shared, bump, random_token};
+use crate::state::{KNOWN_SCOPES, OAuthError, PendingAuth, Shared, bump, is_xpm_scope, random_token};
+use crate::tier::Tier;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,14 +19,20 @@ type S = State<Arc<Shared>>;
 
 /// Xero's 500 "something went wrong" screen for a bad authorize request.
 fn error_page(message: &str) -> Response {
+    error_page_with(StatusCode::INTERNAL_SERVER_ERROR, message)
+}
+
+/// The same screen with another status.
+fn error_page_with(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Xero | Error</title></head>\
          <body><main><h1>Sorry, something went wrong</h1><p>Go back and try again.</p>\
          <p>If the issue continues, check out our <a href=\"https://status.xero.com\">Status Page</a></p>\
-         <p id=\"error-details\">Error: {}</p><p>Error code: 500</p></main></body></html>",
-        html_escape(message)
+         <p id=\"error-details\">Error: {}</p><p>Error code: {}</p></main></body></html>",
+        html_escape(message),
+        status.as_u16()
     );
-    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
@@ -88,6 +96,17 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
         }
         (None, _) => {}
     }
+    if !s.tier.practice_manager() && scopes.iter().any(|sc| is_xpm_scope(sc)) {
+        // `unauthorized_client` rather than `invalid_scope` (RFC 6749 §4.1.2.1: "invalid, unknown,
+        // or malformed"): the scope is Xero's and well formed, this app is just not entitled to
+        // it, which Xero answers with `unauthorized_client` "Invalid scope for client".
+        let description = format!(
+            "Invalid scope for client: the app's {} tier does not include Xero Practice Manager \
+             (the practicemanager scopes need the Advanced tier)",
+            s.tier
+        );
+        return redirect_error(redirect_uri, state.as_deref(), "unauthorized_client", Some(&description));
+    }
 
     let now = s.clock.now_ms();
     let mut world = s.world();
@@ -108,9 +127,11 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
         created_ms: now,
     };
     if let Some(auto) = auto {
-        let tenants = world.tenants_for_auto(&user, &auto.tenants);
-        let code = world.consent(&pending, &tenants, now);
-        return redirect_code(&pending, &code);
+        let mut tenants = world.tenants_for_auto(&user, &auto.tenants);
+        if !s.tier.bulk_connections() {
+            tenants.truncate(1); // one organisation per consent below Advanced
+        }
+        return consent_answer(world.consent(s.tier, &pending, &tenants, now), &pending);
     }
     let request_id = random_token();
     world.pending.insert(request_id.clone(), pending.clone());
@@ -118,8 +139,16 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
         q.iter().filter(|(k, _)| k.as_str() != "login_hint").map(|(k, v)| (k.clone(), v.clone())).collect();
     others.sort();
     let switch_query = serde_urlencoded::to_string(&others).unwrap_or_default();
-    let page = consent_page(&world, client, &pending, &request_id, None, Some(&switch_query));
+    let page = consent_page(&world, s.tier, client, &pending, &request_id, None, Some(&switch_query));
     html(page)
+}
+
+/// The redirect that ends a consent: the code, or `access_denied` at the connection cap.
+fn consent_answer(consent: Result<String, CapReached>, req: &PendingAuth) -> Response {
+    match consent {
+        Ok(code) => redirect_code(req, &code),
+        Err(cap) => redirect_error(&req.redirect_uri, req.state.as_deref(), "access_denied", Some(&cap.description())),
+    }
 }
 
 fn html(body: String) -> Response {
@@ -149,6 +178,7 @@ fn scope_words(scope: &str) -> Option<&'static str> {
 
 fn consent_page(
     world: &crate::state::World,
+    tier: Tier,
     client: &SimClient,
     req: &PendingAuth,
     request_id: &str,
@@ -211,11 +241,28 @@ fn consent_page(
     out.push_str("<form method=\"post\" action=\"consent\">");
     out.push_str(&format!("<input type=\"hidden\" name=\"request\" value=\"{}\">", html_escape(request_id)));
     if wants_tenants {
-        out.push_str(&format!("<p>Select the organisations to connect ({}):</p><ul class=\"orgs\" id=\"orgs\">", orgs.len()));
+        // Below Advanced a consent connects one organisation: radio buttons, no "all".
+        let (input, what) =
+            if tier.bulk_connections() { ("checkbox", "organisations") } else { ("radio", "organisation") };
+        // At the cap, organisations not yet connected to the app cannot be chosen.
+        let cap = world.cap_reached(tier, &req.client_id);
+        let connected = world.connected_tenants(&req.client_id);
+        if let Some(cap) = &cap {
+            out.push_str(&format!(
+                "<p class=\"err\" id=\"connection-limit\">{} has reached its limit of {} connections ({} tier) \
+                 and cannot connect to more Xero organisations. Organisations already connected to it can \
+                 still be chosen.</p>",
+                html_escape(&client.name),
+                cap.limit,
+                cap.tier
+            ));
+        }
+        out.push_str(&format!("<p>Select the {what} to connect ({}):</p><ul class=\"orgs\" id=\"orgs\">", orgs.len()));
         for o in &orgs {
             let id = o.organisation_id.to_string();
+            let disabled = if cap.is_some() && !connected.contains(&o.organisation_id) { " disabled" } else { "" };
             out.push_str(&format!(
-                "<li><label><input type=\"checkbox\" name=\"tenant\" value=\"{id}\" id=\"tenant-{id}\"> {} \
+                "<li><label><input type=\"{input}\" name=\"tenant\" value=\"{id}\" id=\"tenant-{id}\"{disabled}> {} \
                  <span class=\"meta\">{} &middot; {}</span></label></li>",
                 html_escape(&o.name),
                 html_escape(o.country.version()),
@@ -225,7 +272,7 @@ fn consent_page(
         out.push_str("</ul>");
     }
     out.push_str("<p><button type=\"submit\" name=\"action\" value=\"allow\" id=\"allow\">Allow access</button>");
-    if wants_tenants {
+    if wants_tenants && tier.bulk_connections() {
         out.push_str(&format!(
             "<button type=\"submit\" name=\"action\" value=\"allow_all\" id=\"allow-all\">Allow access to all {}</button>",
             orgs.len()
@@ -259,6 +306,7 @@ pub(crate) async fn consent(State(s): S, body: Bytes) -> Response {
         }
         Some(action @ ("allow" | "allow_all")) => {
             let visible: Vec<Uuid> = world.visible_orgs(&req.user).iter().map(|o| o.organisation_id).collect();
+            let mut seen = std::collections::HashSet::new();
             let tenants: Vec<Uuid> = if action == "allow_all" {
                 visible
             } else {
@@ -266,18 +314,31 @@ pub(crate) async fn consent(State(s): S, body: Bytes) -> Response {
                     .iter()
                     .filter(|(n, _)| n == "tenant")
                     .filter_map(|(_, v)| Uuid::parse_str(v).ok())
-                    .filter(|id| visible.contains(id))
+                    .filter(|id| visible.contains(id) && seen.insert(*id))
                     .collect()
             };
+            if tenants.len() > 1 && !s.tier.bulk_connections() {
+                // The page offers one choice below Advanced, so this form was not the person's
+                // doing: answer it here, as a bad request, rather than tell the app the person
+                // refused; the request stays open for the person to go back and choose one.
+                return error_page_with(
+                    StatusCode::BAD_REQUEST,
+                    &format!(
+                        "invalid_request : On the {} tier an app connects one organisation per consent. \
+                         Go back and choose one.",
+                        s.tier
+                    ),
+                );
+            }
             let wants_tenants =
                 req.scopes.iter().any(|s| !matches!(s.as_str(), "openid" | "profile" | "email" | "offline_access"));
             if wants_tenants && tenants.is_empty() {
                 let Some(client) = s.client(&req.client_id) else { return error_page("unauthorized_client") };
-                return html(consent_page(&world, client, &req, request_id, Some("Select at least one organisation."), None));
+                let error = Some("Select at least one organisation.");
+                return html(consent_page(&world, s.tier, client, &req, request_id, error, None));
             }
             world.pending.remove(request_id);
-            let code = world.consent(&req, &tenants, now);
-            redirect_code(&req, &code)
+            consent_answer(world.consent(s.tier, &req, &tenants, now), &req)
         }
         _ => error_page("invalid_request : unknown action"),
     }
@@ -395,6 +456,7 @@ pub(crate) async fn discovery(State(s): S) -> Response {
         "token_endpoint": format!("{issuer}/connect/token"),
         "revocation_endpoint": format!("{issuer}/connect/revocation"),
         "userinfo_endpoint": format!("{issuer}/connect/userinfo"),
+        "jwks_uri": format!("{issuer}/.well-known/openid-configuration/jwks"),
         "scopes_supported": KNOWN_SCOPES,
         "response_types_supported": ["code"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
@@ -404,6 +466,11 @@ pub(crate) async fn discovery(State(s): S) -> Response {
         "id_token_signing_alg_values_supported": ["RS256"],
     });
     axum::Json(doc).into_response()
+}
+
+/// `GET /identity/.well-known/openid-configuration/jwks`: the key that verifies tokens.
+pub(crate) async fn jwks() -> Response {
+    axum::Json(crate::signing::jwks()).into_response()
 }
 
 /// `GET /identity/connect/userinfo` (Bearer).

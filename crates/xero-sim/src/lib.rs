@@ -25,7 +25,7 @@
 //! runs the server on its own runtime. Dropping the handle stops the server.
 //!
 //! Run it on its own with `cargo run -p xero-sim --bin switchboard-sim -- --orgs 250 --port 0
-//! --seed 1 [--latency-ms 50] [--auto-consent]`; it prints the URLs below and a final
+//! --seed 1 [--latency-ms 50] [--auto-consent] [--tier starter]`; it prints the URLs below and a final
 //! `SIM_BASE_URL=http://127.0.0.1:PORT` line for scripts, then serves until Ctrl-C. With
 //! `--tls-cert FILE --tls-key FILE` (PEM; [`SimConfig::tls`] in code) it serves HTTPS instead, at
 //! `https://127.0.0.1:PORT`; [`TestAuthority`] makes a certificate authority and a certificate.
@@ -48,7 +48,7 @@
 //! | authorize (consent page) | `https://login.xero.com/identity/connect/authorize` | `{base}/login/identity/connect/authorize` (also `{base}/identity/connect/authorize`) |
 //! | token | `https://identity.xero.com/connect/token` | `{base}/identity/connect/token` |
 //! | revocation | `https://identity.xero.com/connect/revocation` | `{base}/identity/connect/revocation` |
-//! | userinfo, discovery | `https://identity.xero.com/connect/userinfo`, `/.well-known/openid-configuration` | `{base}/identity/…` |
+//! | userinfo, discovery, JWKS | `https://identity.xero.com/connect/userinfo`, `/.well-known/openid-configuration[/jwks]` | `{base}/identity/…` |
 //! | connections | `https://api.xero.com/connections[/{id}]` | `{base}/api/connections[/{id}]` |
 //! | Accounting | `https://api.xero.com/api.xro/2.0/Organisation`, `/Users` | `{base}/api/api.xro/2.0/…` |
 //! | Payroll AU | `https://api.xero.com/payroll.xro/1.0/Settings` | `{base}/api/payroll.xro/1.0/Settings` |
@@ -68,7 +68,8 @@
 //!   PKCE (`code_challenge_method=S256`) is required for clients without a secret. Other errors
 //!   redirect back with `error=…&state=…`. Without auto-consent it shows an HTML consent page
 //!   (signed in as staff user 0, or the staff user named by `login_hint`) with one check box per
-//!   organisation, *Allow access*, *Allow access to all N* and *Cancel* (→ `error=access_denied`).
+//!   organisation, *Allow access*, *Allow access to all N* and *Cancel* (→ `error=access_denied`);
+//!   below the Advanced tier, one radio button per organisation and no *all* (see *App tiers*).
 //!   Allow creates one connection per ticked organisation, all sharing a new `authEventId` (an
 //!   organisation already connected by the same user+app keeps its connection `id` and gets the
 //!   new `authEventId` and `updatedDateUtc`), and redirects with `code`, `scope`, `state`,
@@ -81,9 +82,13 @@
 //!   `Authorization: Basic base64(urlencode(id):urlencode(secret))` (Xero's documented way) or
 //!   with `client_id` + `client_secret` in the form (accepted too; both at once is `invalid_client`). Errors are HTTP 400 `{"error":"invalid_grant"|"invalid_client"|"unsupported_grant_type"|"invalid_request"}`.
 //!   A refresh token is issued only when `offline_access` was requested. The access token is a
-//!   JWT-shaped string (RS256 header, **unverifiable** random signature) with `xero_userid`,
-//!   `authentication_event_id`, `exp` (30 minutes on the simulated clock), `client_id`, `sub`,
-//!   `scope`…; the `id_token` (with `openid`) carries `xero_userid`, `email`, names.
+//!   JWT signed with RS256 by the simulator's own 2048-bit key (`kid` and `x5t` in the header),
+//!   verifiable with the JWKS at `{base}/identity/.well-known/openid-configuration/jwks` (the
+//!   discovery document's `jwks_uri`), with Xero's claims (`nbf`, `exp` 30 minutes on the
+//!   simulated clock, `iss`, `aud`, `client_id`, `sub`, `auth_time`, `xero_userid`,
+//!   `global_session_id`, `sid`, `jti`, `authentication_event_id`, `scope` as a list) and
+//!   Xero's size: about 1.25 KB for five scopes, 1.5 KB for eleven. The `id_token` (with
+//!   `openid`) is signed the same way and carries `xero_userid`, `email`, names.
 //! * **Rotation and grace** (Xero documents the 30-minute grace but not what the retry returns;
 //!   this is the simulator's choice): every refresh with the *current* refresh token issues a
 //!   new one and makes the used one "previous". Refreshing with the previous token within 30
@@ -125,13 +130,45 @@
 //!
 //! ## Rate limits
 //!
-//! Per (app, tenant): 5 concurrent, 60 per rolling minute, 5,000 per rolling 24 hours; per app:
+//! Per (app, tenant): 5 concurrent, 60 per rolling minute, the tier's daily limit (5,000; 1,000 on
+//! Starter) per rolling 24 hours; per app:
 //! 10,000 per rolling minute, all on the simulated clock. Every tenant call that passes the
 //! tenant check carries `X-DayLimit-Remaining`, `X-MinLimit-Remaining`,
 //! `X-AppMinLimit-Remaining`; a 429 adds `X-Rate-Limit-Problem` (`concurrent`, `minute`, `day`,
 //! `appminute`) and `Retry-After` (seconds until the window frees a slot; 1 for concurrent).
 //! Refused calls do not use up quota. The configured latency is served *inside* the concurrency
 //! slot, like a slow Xero.
+//!
+//! ## App tiers
+//!
+//! Xero's 2026 tiers ([`Tier`], [`SimConfig::tier`], `--tier`; every registered app is on the
+//! simulator's tier; default **Advanced**, which the demo's one consent of hundreds of
+//! organisations and the XPM tests need):
+//!
+//! | tier | connections | calls per organisation per day | organisations per consent | XPM scopes |
+//! |---|---|---|---|---|
+//! | Starter | 5 | 1,000 | one | refused |
+//! | Core | 50 | 5,000 | one | refused |
+//! | Plus | 1,000 | 5,000 | one | refused |
+//! | Advanced | 10,000 | 5,000 | several | allowed |
+//! | Enterprise | no cap | 5,000 | several | allowed |
+//!
+//! * **Connections** are counted as Xero counts them: distinct tenants connected to the app by
+//!   anyone (a tenant two staff users connected counts once; a deleted organisation or a
+//!   revoked user's connections stop counting). At the cap the consent page disables the
+//!   organisations not yet connected and names the limit; reconnecting a connected one is always
+//!   allowed; a consent that would still pass the cap (automatic consent too) redirects with
+//!   `error=access_denied` and an `error_description` naming the limit (Xero documents no
+//!   answer; see `connection_cap.rs`). [`SimHandle::connections_in_use`] and `GET /_sim/state`
+//!   (`tier`, `connection_limit`, `connections_in_use` per client id) report them.
+//! * **One organisation per consent** below Advanced: radio buttons on the page; a form naming
+//!   several is answered with a 400 error page (the page cannot send it, so it is not the
+//!   person's answer to pass to the app; the request stays open to go back and choose one).
+//!   Automatic consent connects only the first organisation it would pick.
+//! * **XPM** below Advanced: an authorize request with a `practicemanager` scope redirects with
+//!   `error=unauthorized_client` ("Invalid scope for client: the app's Starter tier does not
+//!   include Xero Practice Manager …").
+//! * **Daily limit**: [`RateLimits::for_tier`]; [`SimConfig::rate_limits`] overrides it.
 //!
 //! ## Faults
 //!
@@ -165,6 +202,7 @@ mod admin;
 mod api;
 pub mod clock;
 pub mod config;
+mod connection_cap;
 pub mod data;
 pub mod faults;
 mod identity;
@@ -174,7 +212,9 @@ pub mod record;
 pub mod render;
 pub mod reports;
 mod server;
+mod signing;
 mod state;
+pub mod tier;
 pub mod tls;
 pub mod xpm;
 mod xpm_api;
@@ -189,6 +229,7 @@ pub use faults::{FaultKind, FaultRule, Faults, Latency};
 pub use record::RecordedResponse;
 pub use server::{SimError, SimHandle, Simulator};
 pub use state::{StatsSnapshot, TokenResponse, pkce_ok};
+pub use tier::Tier;
 pub use tls::{SimTls, TestAuthority};
 
 /// Human-readable lines describing where each Xero endpoint lives on a simulator at `base`.

@@ -1,5 +1,6 @@
-//! Xero's rate limits: per (app, tenant) 5 concurrent, 60 per rolling minute, 5,000 per rolling
-//! day; per app 10,000 per rolling minute. Windows run on the simulator's [`crate::Clock`].
+//! Xero's rate limits: per (app, tenant) 5 concurrent, 60 per rolling minute, the tier's daily
+//! limit per rolling day (5,000; 1,000 on Starter); per app 10,000 per rolling minute. Windows
+//! run on the simulator's [`crate::Clock`].
 //!
 //! Only admitted calls count against the windows (a 429 does not use up quota).
 

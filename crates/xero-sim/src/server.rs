@@ -153,6 +153,7 @@ fn router(shared: Arc<Shared>, recorder: Option<Arc<Recorder>>) -> Router {
         .route("/identity/connect/revocation", post(identity::revocation))
         .route("/identity/connect/userinfo", get(identity::userinfo))
         .route("/identity/.well-known/openid-configuration", get(identity::discovery))
+        .route("/identity/.well-known/openid-configuration/jwks", get(identity::jwks))
         .route("/api/connections", get(api::connections))
         .route("/api/Connections", get(api::connections))
         .route("/api/connections/{id}", delete(api::delete_connection))
@@ -340,6 +341,15 @@ impl SimHandle {
     /// The practice staff users (user 0 sees every organisation).
     pub fn staff(&self) -> Vec<StaffUser> {
         self.shared.world().staff.clone()
+    }
+    /// The tier of the registered apps.
+    pub fn tier(&self) -> crate::Tier {
+        self.shared.tier
+    }
+    /// The connections `client_id` uses, as its tier's cap counts them: distinct tenants
+    /// connected to the app by anyone (a tenant two staff users connected counts once).
+    pub fn connections_in_use(&self, client_id: &str) -> usize {
+        self.shared.world().connections_in_use(client_id)
     }
     /// Turn automatic consent on (`Some`) or off (`None`, the consent page is shown).
     pub fn set_auto_consent(&self, consent: Option<AutoConsent>) {

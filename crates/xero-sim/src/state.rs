@@ -3,9 +3,11 @@
 
 use crate::clock::Clock;
 use crate::config::{AutoConsent, ConsentTenants, SimClient, SimConfig, Unavailable};
+use crate::connection_cap::CapReached;
 use crate::data::{Dataset, Organisation, StaffUser};
 use crate::faults::Faults;
 use crate::ratelimit::RateLimiter;
+use crate::tier::Tier;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
@@ -52,7 +54,7 @@ pub(crate) fn is_xpm_scope(scope: &str) -> bool {
     scope.starts_with("practicemanager")
 }
 
-fn needs_tenant(scope: &str) -> bool {
+pub(crate) fn needs_tenant(scope: &str) -> bool {
     !matches!(scope, "openid" | "profile" | "email" | "offline_access") && !is_xpm_scope(scope)
 }
 
@@ -230,6 +232,7 @@ pub(crate) struct Shared {
     pub limiter: RateLimiter,
     pub stats: Stats,
     pub world: Mutex<World>,
+    pub tier: Tier,
     pub unavailable: Unavailable,
     pub code_lifetime_ms: i64,
     pub invoice_parts: usize,
@@ -241,17 +244,6 @@ pub(crate) fn random_token() -> String {
     bytes[..16].copy_from_slice(Uuid::new_v4().as_bytes());
     bytes[16..].copy_from_slice(Uuid::new_v4().as_bytes());
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn jwt(claims: &serde_json::Value) -> String {
-    let header = serde_json::json!({"alg": "RS256", "kid": "1CAF8A24ECF9EA6A3C7A6E3FB3E28C7D", "typ": "JWT", "x5t": "HK-KJOz56mo8fnsyxOLXwI2ec3E"});
-    let sig = format!("{}{}{}", random_token(), random_token(), random_token());
-    format!(
-        "{}.{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string()),
-        sig
-    )
 }
 
 /// PKCE S256: BASE64URL(SHA256(verifier)) == challenge, and the verifier is 43..=128 of `A-Za-z0-9-._~`.
@@ -274,7 +266,7 @@ impl Shared {
             clients: config.clients.clone(),
             clock,
             faults: Faults::new(config.seed, config.faults.clone(), config.latency),
-            limiter: RateLimiter::new(config.rate_limits),
+            limiter: RateLimiter::new(config.effective_rate_limits()),
             stats: Stats::default(),
             world: Mutex::new(World {
                 orgs: data.orgs,
@@ -290,6 +282,7 @@ impl Shared {
                 auto_consent: config.auto_consent.clone(),
                 xpm,
             }),
+            tier: config.tier,
             unavailable: config.unavailable,
             code_lifetime_ms: config.code_lifetime.as_millis() as i64,
             invoice_parts: config.invoice_parts,
@@ -385,16 +378,21 @@ impl World {
         }
     }
 
-    /// The person clicked Allow: connect `tenants` (new connections, or refresh existing ones
-    /// with the new authEventId) and mint a single-use code.
-    pub(crate) fn consent(&mut self, req: &PendingAuth, tenants: &[Uuid], now: i64) -> String {
+    /// The person clicked Allow with `chosen` organisations: unless that takes the app past
+    /// `tier`'s connection cap, connect the tenants it reaches (new connections, or refresh
+    /// existing ones with the new authEventId) and mint a single-use code.
+    pub(crate) fn consent(
+        &mut self,
+        tier: Tier,
+        req: &PendingAuth,
+        chosen: &[Uuid],
+        now: i64,
+    ) -> Result<String, CapReached> {
+        let tenants = self.tenants_to_connect(req, chosen);
+        self.check_cap(tier, &req.client_id, &tenants)?;
         let auth_event_id = Uuid::new_v4();
-        let wants_tenants = req.scopes.iter().any(|s| needs_tenant(s));
-        // XPM scopes connect the practice's PRACTICEMANAGER tenant (the user is its staff).
-        let xpm_tenant = req.scopes.iter().any(|s| is_xpm_scope(s)).then_some(self.xpm.tenant_id);
-        let org_tenants: &[Uuid] = if wants_tenants { tenants } else { &[] };
         {
-            for t in org_tenants.iter().chain(xpm_tenant.iter()) {
+            for t in &tenants {
                 if let Some(c) = self
                     .connections
                     .iter_mut()
@@ -430,7 +428,7 @@ impl World {
                 used: false,
             },
         );
-        code
+        Ok(code)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -464,7 +462,7 @@ impl World {
             "authentication_event_id": auth_event_id.to_string(),
             "scope": scopes,
         });
-        let access_token = jwt(&claims);
+        let access_token = crate::signing::sign_jwt(&claims);
         self.access.insert(
             access_token.clone(),
             AccessInfo { client_id: client_id.to_string(), user, scopes: scopes.to_vec(), exp_ms },
@@ -497,7 +495,7 @@ impl World {
                     c["name"] = format!("{} {}", s.first_name, s.last_name).into();
                 }
             }
-            Some(jwt(&c))
+            Some(crate::signing::sign_jwt(&c))
         } else {
             None
         };

@@ -1,11 +1,11 @@
 //! `switchboard-sim --orgs 250 --port 0 --seed 1 [--latency-ms 50] [--auto-consent]
-//! [--tls-cert cert.pem --tls-key key.pem]`
+//! [--tier starter|core|plus|advanced|enterprise] [--tls-cert cert.pem --tls-key key.pem]`
 //!
 //! Runs the Xero simulator until Ctrl-C, printing where it listens and what to configure.
 
 use clap::Parser;
 use std::time::Duration;
-use xero_sim::{AutoConsent, Country, SimClient, SimConfig, SimTls, Simulator, endpoint_lines};
+use xero_sim::{AutoConsent, Country, SimClient, SimConfig, SimTls, Simulator, Tier, endpoint_lines};
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard-sim", about = "A local simulator of the Xero APIs Switchboard uses")]
@@ -40,6 +40,10 @@ struct Args {
     /// Registered redirect URI (repeatable; default: http://localhost:{53682..53686}/callback).
     #[arg(long = "redirect-uri")]
     redirect_uris: Vec<String>,
+    /// The app's Xero tier: starter, core, plus, advanced or enterprise (its connection cap,
+    /// daily call limit, one organisation per consent and no XPM below advanced).
+    #[arg(long, default_value = "advanced")]
+    tier: Tier,
     /// Clients in the practice's XPM (default: 1.5 × the organisations + 10; up to 15,000+).
     #[arg(long)]
     xpm_clients: Option<usize>,
@@ -68,6 +72,7 @@ async fn main() {
         .seed(args.seed)
         .staff_users(args.staff_users)
         .clients(vec![client.clone()])
+        .tier(args.tier)
         .latency_jitter(Duration::from_millis(args.latency_ms), Duration::from_millis(args.jitter_ms));
     if args.auto_consent {
         config = config.auto_consent(AutoConsent::all());
@@ -113,6 +118,10 @@ async fn main() {
         args.latency_ms,
         if args.auto_consent { "automatic" } else { "page" }
     );
+    let tier = args.tier;
+    let cap = tier.connection_limit().map_or("no connection cap".to_string(), |n| format!("up to {n} connections"));
+    let consent = if tier.bulk_connections() { "several organisations per consent, XPM" } else { "one organisation per consent, no XPM" };
+    println!("  tier:        {tier} ({cap}, {} calls per organisation per day, {consent})", tier.calls_per_day());
     for s in sim.staff() {
         println!("  staff user:  {} {} <{}> ({} organisations)", s.first_name, s.last_name, s.email, s.orgs.len());
     }
