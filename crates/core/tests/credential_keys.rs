@@ -27,7 +27,7 @@ fn keep_secrets(store: &Arc<MemoryCredentialStore>, path: &Path, cache: Cache, w
         auth_event_id: None,
     };
     let id = vault.save_new(&cache, &grant).unwrap();
-    let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true };
+    let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true, tier: None };
     settings.save(&mut cache.lock().unwrap(), store.as_ref(), Some(&Secret::new(format!("secret-{who}")))).unwrap();
     id.0
 }

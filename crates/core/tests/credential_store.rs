@@ -146,7 +146,7 @@ async fn write_the_largest_set(store: Arc<dyn CredentialStore>) -> Vec<(String, 
     assert_eq!(grant(1).access_token.expose().len(), 2_500);
 
     let id = vault.save_new(&cache, &grant(1)).unwrap();
-    let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true };
+    let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true, tier: None };
     settings.save(&mut cache.lock().unwrap(), recording.as_ref(), Some(&client_secret)).unwrap();
 
     let no_refresh = |_| async { Err::<TokenGrant, _>(switchboard_core::Error::XeroUnreachable("not called".into())) };

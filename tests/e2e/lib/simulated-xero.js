@@ -12,11 +12,14 @@ import { debugBinary, eventually, launchApp, tempWorkspace } from './harness.js'
 /** The client id the simulator registers for the app (crates/xero-sim DEFAULT_CLIENT_ID). */
 const SIM_CLIENT_ID = '5W1TCHB0ARD51M0000000000000DE5K7';
 
-/** Starts `switchboard-sim` on a free port; resolves with `{ sim, base }` once it listens. */
-async function startSimulator({ orgs, seed }) {
+/**
+ * Starts `switchboard-sim` on a free port (its app on `tier`, the simulator's default when
+ * omitted); resolves with `{ sim, base }` once it listens.
+ */
+async function startSimulator({ orgs, seed, tier }) {
   const sim = spawn(
     debugBinary('switchboard-sim'),
-    ['--orgs', String(orgs), '--seed', String(seed), '--port', '0'],
+    ['--orgs', String(orgs), '--seed', String(seed), '--port', '0', ...(tier ? ['--tier', tier] : [])],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const base = await new Promise((ok, fail) => {
@@ -57,9 +60,10 @@ function simulatedXeroEnv(base, recorder, name) {
   };
 }
 
-/** The practice's Xero app, set up through the CLI (same core, same cache). */
-function setUpXeroApp(cachePath, env) {
-  execFileSync(debugBinary('switchboard'), ['--cache', cachePath, 'xero-app', '--client-id', SIM_CLIENT_ID], {
+/** The practice's Xero app (and its tier, when given), set up through the CLI (same core, same cache). */
+function setUpXeroApp(cachePath, env, tier) {
+  const args = ['--cache', cachePath, 'xero-app', '--client-id', SIM_CLIENT_ID, ...(tier ? ['--tier', tier] : [])];
+  execFileSync(debugBinary('switchboard'), args, {
     env: { ...process.env, ...env },
     stdio: 'inherit',
   });
@@ -91,11 +95,12 @@ export async function consentInBrowser(openedUrls, urlIndex, tenantIds) {
 
 /**
  * The app in its real window against a fresh simulator: a temporary workspace, the recording
- * browser, the practice's Xero app set up, and the window showing "Add client files from Xero".
+ * browser, the practice's Xero app set up (simulator and app on `tier` when given), and the window
+ * showing "Add client files from Xero".
  * `close()` stops the app and the simulator and removes the workspace.
  */
-export async function openAppOnSimulatedXero({ orgs, seed, name }) {
-  const { sim, base } = await startSimulator({ orgs, seed });
+export async function openAppOnSimulatedXero({ orgs, seed, name, tier }) {
+  const { sim, base } = await startSimulator({ orgs, seed, tier });
   let ws, app;
   // Also on a failed start: a simulator left running keeps the test process (and CI) waiting.
   const close = async () => {
@@ -107,7 +112,7 @@ export async function openAppOnSimulatedXero({ orgs, seed, name }) {
     ws = tempWorkspace(`switchboard-${name}-`);
     const { recorder, openedUrls } = recordingBrowser(ws);
     const env = simulatedXeroEnv(base, recorder, name);
-    setUpXeroApp(ws.cachePath, env);
+    setUpXeroApp(ws.cachePath, env, tier);
     app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
     await app.browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
     return { sim, base, ws, env, openedUrls, browser: app.browser, close };
