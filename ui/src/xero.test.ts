@@ -308,8 +308,11 @@ describe("Reconnect all that need it", () => {
     expect(t.count("connect_xero")).toBe(0);
     await emit("reconnect-queue", { done: 0, total: 2, next: "Also Lapsed" });
     await until(() => expect(text(t.need("queue-standing"))).toBe("0 of 2 reconnected; next: Also Lapsed"));
+    expect(t.count("load_client_table")).toBe(0);
     await emit("reconnect-queue", { done: 1, total: 2, next: "Lapsed Ltd" });
     await until(() => expect(text(t.need("queue-standing"))).toBe("1 of 2 reconnected; next: Lapsed Ltd"));
+    // The file just reconnected shows in its row while the queue goes on.
+    await until(() => expect(t.count("load_client_table")).toBe(1));
     expect(text(t.need("waiting"))).toContain("choose Lapsed Ltd there");
     await fireEvent.click(t.byTest("cancel-operation")!);
     expect(t.count("cancel_connect")).toBe(1);

@@ -113,8 +113,11 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
       const stopQueue = await onReconnectQueue((queue) => {
         const current = operation.current;
         if (!current) return;
+        // Each file reconnected shows in its row at once, not only when the queue ends.
+        const progressed = current.queue !== null && queue.done > current.queue.done;
         current.queue = queue;
         current.phase = "waiting";
+        if (progressed) void reload();
       });
       const stopProgress = unlisten;
       unlisten = () => {
