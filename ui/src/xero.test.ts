@@ -322,6 +322,21 @@ describe("Reconnect all that need it", () => {
     expect(t.byTest("operation")).toBeNull();
   });
 
+  it("below Advanced, adding says that each consent adds one organisation", async () => {
+    const t = await start({
+      table: makeTable(after),
+      xeroStatus: xeroStatusOf({ client_id: "ABC", tier: "starter" }),
+      connectXero: async () => ({ connected: 1, sync: { ...REPORT, synced: 1 } }),
+    });
+    await until(() => expect(t.count("xero_status")).toBe(1));
+    await fireEvent.click(t.byTest("add-from-xero")!);
+    await until(() =>
+      expect(t.toast()).toBe(
+        "Connected 1 client file. Your Xero app's tier adds one organisation per consent: add the next the same way.",
+      ),
+    );
+  });
+
   it("a paused queue is offered to resume, or discard", async () => {
     const paused = { done: 3, total: 16, next: "Acme Ltd" };
     const t = await start({

@@ -150,9 +150,18 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
  * may bring several organisations. Returns false when another operation is running.
  */
 export function startConnect(): Promise<boolean> {
-  return run("connect", connectXero, (summary) =>
-    showToast(reportHasProblems(summary.sync) || summary.connected === 0 ? "warn" : "ok", connectSummaryText(summary)),
-  );
+  return run("connect", connectXero, (summary) => {
+    const text = connectSummaryText(summary);
+    // Below Advanced Xero's page offered one organisation: the person adds the next the same way.
+    const next = onePerConsent() ? " Your Xero app's tier adds one organisation per consent: add the next the same way." : "";
+    showToast(reportHasProblems(summary.sync) || summary.connected === 0 ? "warn" : "ok", text + next);
+  });
+}
+
+/** Whether the practice's Xero app is on a tier below Advanced (one organisation per consent). */
+export function onePerConsent(): boolean {
+  const tier = xero.status?.usage.tier;
+  return tier != null && tier !== "advanced" && tier !== "enterprise";
 }
 
 /**
@@ -160,10 +169,7 @@ export function startConnect(): Promise<boolean> {
  * it is a queue of consents (resumed where a paused one stopped); otherwise one consent.
  */
 export function startReconnectAll(): Promise<boolean> {
-  const status = xero.status;
-  const tier = status?.usage.tier;
-  const queued = status?.reconnect_queue != null || (tier != null && tier !== "advanced" && tier !== "enterprise");
-  if (!queued) return startConnect();
+  if (xero.status?.reconnect_queue == null && !onePerConsent()) return startConnect();
   return run("reconnect_queue", reconnectInQueue, (queue) => {
     void loadXeroStatus();
     showToast(queue.next === null ? "ok" : "warn", queueText(queue, true));
