@@ -134,6 +134,18 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
     Response::from_parts(parts, axum::body::Body::from(bytes.slice(..cut)))
 }
 
+/// Counts the body bytes of every API answer as it leaves (outside the fault layer, so a cut
+/// body counts what was sent): Xero bills egress, and tests compare the app's count with this.
+async fn count_bytes(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = next.run(req).await.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    s.stats.api_bytes_served.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 async fn index(State(s): State<Arc<Shared>>) -> Response {
     let base = s.base_url.lock().expect("base url").clone();
     let text = format!(
@@ -174,7 +186,8 @@ fn router(shared: Arc<Shared>, recorder: Option<Arc<Recorder>>) -> Router {
         .route("/api/api.xro/2.0/Reports/AgedReceivablesByContact", get(reports::aged_receivables))
         .route("/api/api.xro/2.0/Reports/AgedPayablesByContact", get(reports::aged_payables))
         .route("/", get(index))
-        .layer(middleware::from_fn_with_state(shared.clone(), fault_layer));
+        .layer(middleware::from_fn_with_state(shared.clone(), fault_layer))
+        .layer(middleware::from_fn_with_state(shared.clone(), count_bytes));
     if let Some(recorder) = recorder {
         // Outside the fault layer: what is kept is what the client received.
         xero = xero.layer(middleware::from_fn_with_state(recorder, crate::record::record_layer));

@@ -10,6 +10,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/005_client_settings.sql"),
     include_str!("../../migrations/006_reports.sql"),
     include_str!("../../migrations/007_partial_link_indexes.sql"),
+    include_str!("../../migrations/009_xero_egress.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

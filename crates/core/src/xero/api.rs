@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde::Deserialize;
 
 use super::config::XeroEndpoints;
+use super::egress::EgressMeter;
 use super::rate_limit::RateLimiter;
 use crate::error::Error;
 use crate::model::{ServiceState, UnavailableReason};
@@ -159,11 +160,22 @@ pub struct XeroApi {
     http: reqwest::Client,
     endpoints: XeroEndpoints,
     limiter: Arc<RateLimiter>,
+    egress: Arc<EgressMeter>,
 }
 
 impl XeroApi {
+    /// An API client that counts what Xero sends in memory only; see [`XeroApi::with_egress`].
     pub fn new(http: reqwest::Client, endpoints: XeroEndpoints, limiter: Arc<RateLimiter>) -> Self {
-        XeroApi { http, endpoints, limiter }
+        XeroApi { http, endpoints, limiter, egress: Arc::default() }
+    }
+
+    /// Counts every answer's bytes with `meter` (which keeps them in the cache).
+    pub fn with_egress(self, meter: Arc<EgressMeter>) -> Self {
+        XeroApi { egress: meter, ..self }
+    }
+
+    pub fn egress(&self) -> &EgressMeter {
+        &self.egress
     }
 
     pub(super) fn endpoints(&self) -> &XeroEndpoints {
@@ -263,7 +275,7 @@ impl XeroApi {
                 if let Some(t) = tenant_header {
                     request = request.header("xero-tenant-id", t);
                 }
-                send(request).await
+                send(request, &url, &self.egress).await
             };
             let mut budget = RETRIES;
             let retry_in = match &outcome {
@@ -291,17 +303,21 @@ impl XeroApi {
     }
 }
 
-async fn send(request: reqwest::RequestBuilder) -> Result<Vec<u8>, CallError> {
+/// One request; every answer's body is read (a 429's too: Xero counts it as sent) and counted
+/// by `egress`.
+async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressMeter) -> Result<Vec<u8>, CallError> {
     let response = request.send().await.map_err(|e| transport_error(&e))?;
     let status = response.status();
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        return Err(CallError::RateLimited {
-            problem: header("x-rate-limit-problem").unwrap_or_else(|| "unknown".to_owned()).to_ascii_lowercase(),
-            retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()).map(Duration::from_secs),
-        });
-    }
+    let rate_limited = (status == StatusCode::TOO_MANY_REQUESTS).then(|| CallError::RateLimited {
+        problem: header("x-rate-limit-problem").unwrap_or_else(|| "unknown".to_owned()).to_ascii_lowercase(),
+        retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()).map(Duration::from_secs),
+    });
     let body = response.bytes().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
+    egress.record(url, body.len());
+    if let Some(error) = rate_limited {
+        return Err(error);
+    }
     if status.is_success() {
         Ok(body.to_vec())
     } else {

@@ -8,6 +8,7 @@ pub mod sign_in;
 pub mod token_vault;
 pub mod rate_limit;
 pub mod api;
+pub mod egress;
 pub mod sync;
 pub mod app_settings;
 pub mod remote_actions;
