@@ -62,6 +62,14 @@ fn server_error(status: u16) -> Response {
         .into_response()
 }
 
+/// A sign-in page of the kind a network or proxy puts in front of every address.
+fn web_page(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let page = "<!DOCTYPE html><html><head><title>Sign in to continue</title></head>\
+        <body><form method=\"post\"><input name=\"user\"><input type=\"password\" name=\"pass\"></form></body></html>";
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
 async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/_sim") {
@@ -101,6 +109,16 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
             FaultKind::ServerError { status } => {
                 if early.is_none() {
                     early = Some(server_error(*status));
+                }
+            }
+            FaultKind::RateLimited { problem, retry_after_secs } => {
+                if early.is_none() {
+                    early = Some(api::too_many(problem, *retry_after_secs));
+                }
+            }
+            FaultKind::WebPage { status } => {
+                if early.is_none() {
+                    early = Some(web_page(*status));
                 }
             }
         }
