@@ -35,6 +35,9 @@ pub enum CallError {
     Untrusted(String),
     /// An answer that is not what Xero sends.
     Malformed(String),
+    /// A web page (`Content-Type: text/html`) instead of data: a proxy's or a network's sign-in
+    /// page, or an error page in front of Xero. Xero's APIs never answer HTML.
+    WebPage { status: u16 },
 }
 
 impl CallError {
@@ -49,12 +52,16 @@ impl CallError {
                 "Xero's daily limit for this organisation is used up{}; it will be synced again after that.",
                 retry_after.map(|d| format!(" for the next {} minutes", d.as_secs().div_ceil(60))).unwrap_or_default()
             ),
-            CallError::RateLimited { problem, .. } => {
-                format!("Xero kept refusing calls over its {problem} rate limit; try again shortly.")
-            }
+            CallError::RateLimited { problem, .. } => match limit_name(problem) {
+                Some(limit) => format!("Xero kept refusing calls over {limit}; try again shortly."),
+                None => "Xero kept refusing calls as too many (rate-limited); try again shortly.".to_owned(),
+            },
             CallError::Unreachable(e) => format!("Xero could not be reached ({e})."),
             CallError::Untrusted(sentence) => sentence.clone(),
             CallError::Malformed(e) => format!("Xero's answer could not be read ({e})."),
+            CallError::WebPage { .. } => {
+                "Xero's address answered with a web page, not data (a proxy or sign-in page?).".to_owned()
+            }
         }
     }
 
@@ -91,6 +98,18 @@ impl CallError {
     /// 401 `AuthorizationUnsuccessful`: the consent lacks a scope the call needs.
     pub fn scope_missing(&self) -> bool {
         self.status() == Some(401) && self.detail_is("AuthorizationUnsuccessful")
+    }
+}
+
+/// Which limit Xero's `X-Rate-Limit-Problem` names, as a person reads it (`None`: not said, or
+/// a value Xero does not document).
+fn limit_name(problem: &str) -> Option<&'static str> {
+    match problem {
+        "minute" => Some("its limit of calls per minute for this organisation"),
+        "appminute" => Some("its limit of calls per minute for the practice's whole Xero app"),
+        "concurrent" => Some("its limit of calls at the same time for this organisation"),
+        "day" => Some("its daily limit for this organisation"),
+        _ => None,
     }
 }
 
@@ -313,10 +332,15 @@ async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressM
         problem: header("x-rate-limit-problem").unwrap_or_else(|| "unknown".to_owned()).to_ascii_lowercase(),
         retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()).map(Duration::from_secs),
     });
+    let web_page = header("content-type").is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
     let body = response.bytes().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
     egress.record(url, body.len());
     if let Some(error) = rate_limited {
         return Err(error);
+    }
+    // A 5xx page stays a status, so it is retried like any 5xx.
+    if web_page && !status.is_server_error() {
+        return Err(CallError::WebPage { status: status.as_u16() });
     }
     if status.is_success() {
         Ok(body.to_vec())
