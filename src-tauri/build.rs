@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "cancel_connect",
     "sync_now",
     "cancel_sync",
+    "egress_usage",
     // The Settings menu and one-click links (issue 5).
     "open_xero_dashboard",
     "open_xpm_dashboard",

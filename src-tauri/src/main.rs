@@ -157,6 +157,7 @@ fn main() {
             xero::cancel_connect,
             xero::sync_now,
             xero::cancel_sync,
+            xero::egress_usage,
             client_actions::open_xero_dashboard,
             client_actions::open_xpm_dashboard,
             client_actions::open_xero_users_page,
