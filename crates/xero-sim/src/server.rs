@@ -391,6 +391,31 @@ impl SimHandle {
         let mut world = self.shared.world();
         world.org_index.contains_key(&tenant_id) && world.deleted.insert(tenant_id)
     }
+    /// Someone changes a user's role in the organisation, stamped with the simulator's clock so
+    /// `If-Modified-Since` sees it. False for an unknown organisation or user.
+    pub fn set_user_role(&self, tenant_id: Uuid, user_id: Uuid, role: &'static str) -> bool {
+        let now = self.shared.clock.now_ms();
+        let mut world = self.shared.world();
+        let Some(&i) = world.org_index.get(&tenant_id) else { return false };
+        match world.orgs[i].users.iter_mut().find(|u| u.user_id == user_id) {
+            Some(user) => {
+                user.role = role;
+                user.updated_ms = now;
+                true
+            }
+            None => false,
+        }
+    }
+    /// Someone removes a user from the organisation: like Xero, it is simply no longer listed
+    /// (nothing marks it, so `If-Modified-Since` never reports a removal).
+    pub fn remove_user(&self, tenant_id: Uuid, user_id: Uuid) -> bool {
+        let mut world = self.shared.world();
+        let Some(&i) = world.org_index.get(&tenant_id) else { return false };
+        let users = &mut world.orgs[i].users;
+        let before = users.len();
+        users.retain(|u| u.user_id != user_id);
+        users.len() < before
+    }
     /// `…/api/practicemanager/3.1` (append `/client.api/list`, …).
     pub fn xpm_url(&self) -> String {
         format!("{}/practicemanager/3.1", self.api_base())
