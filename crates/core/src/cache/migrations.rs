@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/006_reports.sql"),
     include_str!("../../migrations/007_partial_link_indexes.sql"),
     include_str!("../../migrations/009_xero_egress.sql"),
+    include_str!("../../migrations/010_xero_users_changes.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

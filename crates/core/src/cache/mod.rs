@@ -34,6 +34,7 @@ pub use migrations::LATEST_VERSION;
 pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, TokenSetId, TokenSetInfo};
+pub use xero_users::UsersFetch;
 pub use xpm_records::FileLinkRow;
 
 use crate::error::{Error, Result};

@@ -278,6 +278,32 @@ impl XeroApi {
         limit_as: Option<&str>,
         accept: &str,
     ) -> Result<Vec<u8>, CallError> {
+        self.call_with(method, url, access, tenant_header, limit_as, accept, &[]).await
+    }
+
+    /// A tenant GET sending these headers too (e.g. `If-Modified-Since`).
+    pub(super) async fn get_with(
+        &self,
+        url: url::Url,
+        access: &Secret,
+        tenant: &str,
+        headers: &[(&'static str, String)],
+    ) -> Result<Vec<u8>, CallError> {
+        self.call_with(reqwest::Method::GET, url, access, Some(tenant), Some(tenant), "application/json", headers).await
+    }
+
+    /// [`XeroApi::call`] with `headers` added to the request.
+    #[allow(clippy::too_many_arguments)]
+    async fn call_with(
+        &self,
+        method: reqwest::Method,
+        url: url::Url,
+        access: &Secret,
+        tenant_header: Option<&str>,
+        limit_as: Option<&str>,
+        accept: &str,
+        headers: &[(&'static str, String)],
+    ) -> Result<Vec<u8>, CallError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -293,6 +319,9 @@ impl XeroApi {
                     .header(reqwest::header::ACCEPT, accept);
                 if let Some(t) = tenant_header {
                     request = request.header("xero-tenant-id", t);
+                }
+                for (name, value) in headers {
+                    request = request.header(*name, value);
                 }
                 send(request, &url, &self.egress).await
             };
