@@ -274,7 +274,7 @@ async fn egress(ctx: &switchboard_core::xero::sync::XeroContext, sim: &xero_sim:
             let refresh = ctx.refresh_all_user_access().await.expect("users refresh");
             let to = sim.stats();
             println!(
-                "  users refresh, {round:<24}{:>12} bytes in {} calls ({} files fetched, {} failed)",
+                "  users refresh, {round:<25}{:>12} bytes in {} calls ({} files fetched, {} failed)",
                 group(to.api_bytes_served - from.api_bytes_served),
                 to.api_requests - from.api_requests,
                 refresh.fetched,
