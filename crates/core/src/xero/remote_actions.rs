@@ -86,7 +86,13 @@ impl XeroApi {
             .map(|t| ("if-modified-since", t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)))
             .into_iter()
             .collect();
-        parse_users_with_newest(&self.get_with(url, access, tenant, &header).await?)
+        match self.get_with(url, access, tenant, &header).await {
+            Ok(body) => parse_users_with_newest(&body),
+            // Xero's spec lists only 200 (with the changed users, maybe none); a 304 would say
+            // the same thing, so it is taken as "no change" rather than a failure.
+            Err(CallError::Status { status: 304, .. }) if since.is_some() => Ok((Vec::new(), None)),
+            Err(e) => Err(e),
+        }
     }
 
     /// `DELETE /connections/{id}`. A 404 means the connection is already gone, which is what
