@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "discard_reconnect_queue",
     "sync_now",
     "cancel_sync",
+    "egress_usage",
     // The Settings menu and one-click links (issue 5).
     "open_xero_dashboard",
     "open_xpm_dashboard",

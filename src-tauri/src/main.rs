@@ -159,6 +159,7 @@ fn main() {
             xero::discard_reconnect_queue,
             xero::sync_now,
             xero::cancel_sync,
+            xero::egress_usage,
             client_actions::open_xero_dashboard,
             client_actions::open_xpm_dashboard,
             client_actions::open_xero_users_page,

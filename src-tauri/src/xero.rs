@@ -5,6 +5,7 @@ use switchboard_core::ErrorPayload;
 use switchboard_core::session::XeroStatus;
 use switchboard_core::xero::app_settings::XeroAppSettings;
 use switchboard_core::xero::reconnect_queue::ReconnectQueue;
+use switchboard_core::xero::egress::EgressUsage;
 use switchboard_core::xero::sync::{ConnectSummary, SyncProgress, SyncReport};
 use tauri::{AppHandle, Emitter, State};
 
@@ -24,6 +25,11 @@ fn progress(app: AppHandle) -> impl Fn(SyncProgress) + Send + Sync {
 #[tauri::command]
 pub async fn xero_status(state: State<'_, Shared>) -> Result<XeroStatus, ErrorPayload> {
     state.run("xero_status", |s| s.xero_status()).await
+}
+
+#[tauri::command]
+pub async fn egress_usage(state: State<'_, Shared>) -> Result<EgressUsage, ErrorPayload> {
+    state.run("egress_usage", |s| s.egress_usage()).await
 }
 
 #[tauri::command]

@@ -16,6 +16,7 @@ use switchboard_core::xero::tier::XeroTier;
 use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::{SyncProgress, SyncReport, XeroContext};
 use switchboard_core::Cache;
+use switchboard_core::model::{ClientFile, ConnectionState, UnixMillis};
 use switchboard_core::xpm::XPM_SCOPES;
 use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
 
@@ -103,9 +104,14 @@ pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
     let xpm_connected = xpm_status(&cache)?.connected;
     let ctx = context(cache, cache_path)?;
     let runtime = runtime()?;
+    let started = UnixMillis::now();
     let report = runtime.block_on(ctx.sync(None, &AtomicBool::new(false), show_progress)).map_err(|e| e.to_string())?;
     eprintln!();
     let mut exit = summary(report);
+    let files = ctx.cache.lock().unwrap_or_else(|e| e.into_inner()).list_files().map_err(|e| e.to_string())?;
+    for line in needing_attention(&files, started) {
+        println!("  {line}");
+    }
     let mut attention = |ok: bool| {
         if !ok {
             exit = ExitCode::from(NEEDS_ATTENTION);
@@ -176,6 +182,28 @@ fn show_progress(p: SyncProgress) {
     if err.is_terminal() {
         let _ = write!(err, "\rSynced {}/{} client files ({} failed)", p.done, p.total, p.failed);
     }
+}
+
+/// Each file that needs a person after a sync that started at `started`, with the reason, by
+/// name: those whose attempt failed in this sync, and every Xero file disconnected or waiting
+/// for a new sign-in (these say so, as the cause is not this sync's).
+fn needing_attention(files: &[ClientFile], started: UnixMillis) -> Vec<String> {
+    let mut lines: Vec<(String, String)> = files
+        .iter()
+        .filter(|f| f.xero.is_some())
+        .filter_map(|f| {
+            let failed_now = f.sync.last_attempt_at.is_some_and(|at| at >= started);
+            let why = match (&f.connection, &f.sync.last_error) {
+                (ConnectionState::Disconnected { reason }, _) => format!("disconnected: {reason}"),
+                (ConnectionState::NeedsReconnect { reason }, _) => format!("needs reconnecting: {reason}"),
+                (_, Some(error)) if failed_now => error.clone(),
+                _ => return None,
+            };
+            Some((f.display_name.clone(), why))
+        })
+        .collect();
+    lines.sort_by_cached_key(|(name, _)| name.to_lowercase());
+    lines.into_iter().map(|(name, why)| format!("{name}: {why}")).collect()
 }
 
 fn summary(report: SyncReport) -> ExitCode {

@@ -194,3 +194,42 @@ fn kill_9_during_sync_never_damages_the_cache_or_loses_a_last_good_status() {
     assert_eq!(last.status.code(), Some(0), "{}", stdout(&last));
     p.forget_secrets();
 }
+
+#[test]
+fn sync_names_every_file_that_failed_and_why() {
+    use xero_sim::faults::{FaultKind, FaultRule};
+    let p = Practice::new(SimConfig::default().orgs(7).seed(12), "why");
+    p.connect();
+    let orgs = p.sim.orgs();
+    let limited = |problem: &str| FaultKind::RateLimited { problem: problem.to_owned(), retry_after_secs: 600 };
+    let faults = [
+        FaultKind::WebPage { status: 200 },
+        limited("minute"),
+        limited("appminute"),
+        limited("concurrent"),
+        limited("day"),
+        limited(""),
+    ];
+    let expected = [
+        "Xero's address answered with a web page, not data (a proxy or sign-in page?).",
+        "Xero kept refusing calls over its limit of calls per minute for this organisation; try again shortly.",
+        "Xero kept refusing calls over its limit of calls per minute for the practice's whole Xero app; try again shortly.",
+        "Xero kept refusing calls over its limit of calls at the same time for this organisation; try again shortly.",
+        "Xero's daily limit for this organisation is used up for the next 10 minutes; it will be synced again after that.",
+        "Xero kept refusing calls as too many (rate-limited); try again shortly.",
+    ];
+    for (org, fault) in orgs.iter().zip(faults) {
+        p.sim.faults().add(FaultRule::new(fault).path_prefix("/api/api.xro/2.0/Organisation").tenant(org.organisation_id));
+    }
+
+    let sync = p.run(&["sync"]);
+    let printed = stdout(&sync);
+    assert_eq!(sync.status.code(), Some(3), "{printed}");
+    assert!(printed.contains("Synced 1 client files; 6 failed"), "{printed}");
+    for (org, reason) in orgs.iter().zip(expected) {
+        let line = format!("\n  {}: {reason}\n", org.name);
+        assert!(printed.contains(&line), "missing {line:?} in:\n{printed}");
+    }
+    assert!(!printed.contains(&format!("  {}:", orgs[6].name)), "the synced file is not listed:\n{printed}");
+    p.forget_secrets();
+}

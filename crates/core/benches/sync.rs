@@ -59,6 +59,12 @@
 //! in-process simulator and its 1,000 generated organisations; the VmHWM before connecting (after
 //! the simulator started) is printed to tell the two apart.
 //!
+//! Egress (what Xero bills beyond a tier's monthly allowance): the body bytes the simulator
+//! served (`stats.api_bytes_served`) for connect + first sync, for the measured sync (nothing
+//! changed at the simulator since the first), and, after it, for two refreshes of every file's
+//! users ("who can see what"), the second with nothing changed; and the app's own count of the
+//! whole run (`XeroContext::egress_usage`), which must equal the simulator's.
+//!
 //! Environment knobs, for experiments only (the defaults are the benchmark):
 //! `SYNC_BENCH_ORGS` (1000), `SYNC_BENCH_IN_FLIGHT` (the `Limits::default()` value),
 //! `SYNC_BENCH_CONSENTS` (1: split the organisations across this many consents, i.e. token sets).
@@ -249,10 +255,57 @@ async fn run() -> bool {
         hwm as f64 / 1024.0,
         hwm_before as f64 / 1024.0
     );
+
+    ok &= egress(&ctx, &sim, [stats0, stats1, stats2]).await;
     if !ok {
         println!("FAILED: files lost, failed or wrong (see above)");
     }
     ok
+}
+
+/// Prints the bytes Xero would have billed for each step; `before`: the simulator's stats before
+/// connecting, after connect + first sync, after the measured sync.
+async fn egress(ctx: &switchboard_core::xero::sync::XeroContext, sim: &xero_sim::SimHandle, before: [xero_sim::StatsSnapshot; 3]) -> bool {
+    let [stats0, stats1, stats2] = before;
+    let users = |round: &str| {
+        let round = round.to_owned();
+        async move {
+            let from = sim.stats();
+            let refresh = ctx.refresh_all_user_access().await.expect("users refresh");
+            let to = sim.stats();
+            println!(
+                "  users refresh, {round:<25}{:>12} bytes in {} calls ({} files fetched, {} failed)",
+                group(to.api_bytes_served - from.api_bytes_served),
+                to.api_requests - from.api_requests,
+                refresh.fetched,
+                refresh.failed
+            );
+            refresh.failed == 0
+        }
+    };
+    println!();
+    println!("egress (body bytes the simulator served):");
+    println!("  connect + first sync:                   {:>12} bytes", group(stats1.api_bytes_served - stats0.api_bytes_served));
+    println!("  second sync, nothing changed:           {:>12} bytes", group(stats2.api_bytes_served - stats1.api_bytes_served));
+    let mut ok = users("first:").await;
+    ok &= users("again, nothing changed:").await;
+    let served = sim.stats().api_bytes_served - stats0.api_bytes_served;
+    let counted = ctx.egress_usage().expect("egress usage").months[0].bytes;
+    println!("  the app counted {} bytes in all; the simulator served {} ({})", group(counted), group(served), if counted == served { "equal" } else { "DIFFERENT" });
+    ok && counted == served
+}
+
+/// 1234567 → "1,234,567".
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 struct TenantCalls {

@@ -41,5 +41,6 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::reports::model::ReportsRefresh::export_all(&cfg)?;
     crate::reports::model::AllReportsRefresh::export_all(&cfg)?;
     crate::reports::model::ReportInsight::export_all(&cfg)?;
+    crate::xero::egress::EgressUsage::export_all(&cfg)?;
     Ok(())
 }

@@ -187,6 +187,18 @@ impl Session {
     }
 }
 
+impl Session {
+    /// What Xero sent this month and in recent months, by API (Xero bills egress beyond the
+    /// tier's allowance). Counts not yet saved by a running sync are saved first.
+    pub fn egress_usage(&self) -> std::result::Result<crate::xero::egress::EgressUsage, ErrorPayload> {
+        if let Some(ctx) = &self.xero {
+            ctx.api.egress().save();
+        }
+        let usage = crate::xero::egress::usage(&*self.cache()?, chrono::Utc::now(), crate::xero::egress::USAGE_MONTHS)?;
+        Ok(usage)
+    }
+}
+
 // --- Xero Practice Manager (issue 4) -------------------------------------------------------
 
 /// The "Link XPM clients" review screen: the best suggestion of every file with no link, links

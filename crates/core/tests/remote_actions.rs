@@ -236,3 +236,51 @@ async fn refreshing_every_files_users_makes_the_practice_wide_report_complete() 
     got.sort();
     assert_eq!(got, expected);
 }
+
+/// The cached users of every file, by file, as (user id, role).
+fn cached_users(w: &World, files: &[FileId]) -> Vec<Vec<(String, String)>> {
+    let cache = w.cache();
+    files.iter().map(|f| cache.user_access(*f).unwrap().users.into_iter().map(|u| (u.user_id, u.role)).collect()).collect()
+}
+
+#[tokio::test]
+async fn refreshing_every_file_again_asks_xero_only_for_changed_users() {
+    let (w, files) = connected_world(6).await;
+    let bytes = || w.sim.stats().api_bytes_served;
+
+    let before = bytes();
+    assert_eq!(w.ctx.refresh_all_user_access().await.unwrap().failed, 0);
+    let full = bytes() - before;
+    let listed = cached_users(&w, &files);
+    assert!(listed.iter().all(|users| !users.is_empty()));
+
+    // Nothing changed at Xero: each file gets an empty answer, and keeps its list.
+    let before = bytes();
+    assert_eq!(w.ctx.refresh_all_user_access().await.unwrap().failed, 0);
+    let unchanged = bytes() - before;
+    assert!(unchanged * 3 < full, "{unchanged} bytes for no change, {full} for the full lists");
+    assert_eq!(cached_users(&w, &files), listed);
+
+    // A role changed at Xero arrives and is merged; nothing else moves.
+    let org = &w.sim.orgs()[0];
+    let file = files.iter().copied().find(|f| w.cache().file(*f).unwrap().xero.unwrap().tenant_id == org.organisation_id.to_string()).unwrap();
+    let user = org.users.iter().find(|u| u.role != "READONLY").expect("a user who is not read-only");
+    w.sim.advance(std::time::Duration::from_secs(60));
+    assert!(w.sim.set_user_role(org.organisation_id, user.user_id, "READONLY"));
+    w.ctx.refresh_all_user_access().await.unwrap();
+    let after = w.cache().user_access(file).unwrap();
+    let changed = after.users.iter().find(|u| u.user_id == user.user_id.to_string()).unwrap();
+    assert_eq!(changed.role, "READONLY");
+    let index = files.iter().position(|f| *f == file).unwrap();
+    let others = |users: Vec<(String, String)>| users.into_iter().filter(|(id, _)| *id != user.user_id.to_string()).collect::<Vec<_>>();
+    assert_eq!(others(cached_users(&w, &files)[index].clone()), others(listed[index].clone()));
+    assert_eq!(after.users.len(), listed[index].len());
+
+    // A user removed at Xero is not reported by a changes-only answer (Xero marks no removal):
+    // it stays listed until a full list, which refreshing that one file fetches.
+    assert!(w.sim.remove_user(org.organisation_id, user.user_id));
+    w.ctx.refresh_all_user_access().await.unwrap();
+    assert!(w.cache().user_access(file).unwrap().users.iter().any(|u| u.user_id == user.user_id.to_string()));
+    let fresh = w.ctx.refresh_user_access(file).await.unwrap();
+    assert!(!fresh.users.iter().any(|u| u.user_id == user.user_id.to_string()));
+}

@@ -13,6 +13,12 @@ use uuid::Uuid;
 pub enum FaultKind {
     /// HTTP 429 with `X-Rate-Limit-Problem: minute` and this `Retry-After`, before any real limit.
     RateLimitStorm { retry_after_secs: u64 },
+    /// HTTP 429 with this `X-Rate-Limit-Problem` (`minute`, `day`, `appminute`, `concurrent`;
+    /// empty: no such header, as an unnamed limit) and `Retry-After`.
+    RateLimited { problem: String, retry_after_secs: u64 },
+    /// A web page (`Content-Type: text/html`) with this status instead of the answer: what a
+    /// proxy's or a network's sign-in page looks like to an API client.
+    WebPage { status: u16 },
     /// An HTTP 5xx (500 "An error occurred", 503 "Service Unavailable"…) instead of the answer;
     /// 400 answers with the Accounting API's validation error instead.
     ServerError { status: u16 },

@@ -62,6 +62,14 @@ fn server_error(status: u16) -> Response {
         .into_response()
 }
 
+/// A sign-in page of the kind a network or proxy puts in front of every address.
+fn web_page(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let page = "<!DOCTYPE html><html><head><title>Sign in to continue</title></head>\
+        <body><form method=\"post\"><input name=\"user\"><input type=\"password\" name=\"pass\"></form></body></html>";
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
 async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/_sim") {
@@ -103,6 +111,16 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
                     early = Some(server_error(*status));
                 }
             }
+            FaultKind::RateLimited { problem, retry_after_secs } => {
+                if early.is_none() {
+                    early = Some(api::too_many(problem, *retry_after_secs));
+                }
+            }
+            FaultKind::WebPage { status } => {
+                if early.is_none() {
+                    early = Some(web_page(*status));
+                }
+            }
         }
     }
     let is_tenant_path = TENANT_PATHS.iter().any(|p| path.starts_with(p));
@@ -132,6 +150,18 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
     let cut = bytes.len() / 2;
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(bytes.slice(..cut)))
+}
+
+/// Counts the body bytes of every API answer as it leaves (outside the fault layer, so a cut
+/// body counts what was sent): Xero bills egress, and tests compare the app's count with this.
+async fn count_bytes(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = next.run(req).await.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    s.stats.api_bytes_served.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn index(State(s): State<Arc<Shared>>) -> Response {
@@ -175,7 +205,8 @@ fn router(shared: Arc<Shared>, recorder: Option<Arc<Recorder>>) -> Router {
         .route("/api/api.xro/2.0/Reports/AgedReceivablesByContact", get(reports::aged_receivables))
         .route("/api/api.xro/2.0/Reports/AgedPayablesByContact", get(reports::aged_payables))
         .route("/", get(index))
-        .layer(middleware::from_fn_with_state(shared.clone(), fault_layer));
+        .layer(middleware::from_fn_with_state(shared.clone(), fault_layer))
+        .layer(middleware::from_fn_with_state(shared.clone(), count_bytes));
     if let Some(recorder) = recorder {
         // Outside the fault layer: what is kept is what the client received.
         xero = xero.layer(middleware::from_fn_with_state(recorder, crate::record::record_layer));
@@ -369,6 +400,31 @@ impl SimHandle {
     pub fn delete_tenant(&self, tenant_id: Uuid) -> bool {
         let mut world = self.shared.world();
         world.org_index.contains_key(&tenant_id) && world.deleted.insert(tenant_id)
+    }
+    /// Someone changes a user's role in the organisation, stamped with the simulator's clock so
+    /// `If-Modified-Since` sees it. False for an unknown organisation or user.
+    pub fn set_user_role(&self, tenant_id: Uuid, user_id: Uuid, role: &'static str) -> bool {
+        let now = self.shared.clock.now_ms();
+        let mut world = self.shared.world();
+        let Some(&i) = world.org_index.get(&tenant_id) else { return false };
+        match world.orgs[i].users.iter_mut().find(|u| u.user_id == user_id) {
+            Some(user) => {
+                user.role = role;
+                user.updated_ms = now;
+                true
+            }
+            None => false,
+        }
+    }
+    /// Someone removes a user from the organisation: like Xero, it is simply no longer listed
+    /// (nothing marks it, so `If-Modified-Since` never reports a removal).
+    pub fn remove_user(&self, tenant_id: Uuid, user_id: Uuid) -> bool {
+        let mut world = self.shared.world();
+        let Some(&i) = world.org_index.get(&tenant_id) else { return false };
+        let users = &mut world.orgs[i].users;
+        let before = users.len();
+        users.retain(|u| u.user_id != user_id);
+        users.len() < before
     }
     /// `…/api/practicemanager/3.1` (append `/client.api/list`, …).
     pub fn xpm_url(&self) -> String {

@@ -69,6 +69,7 @@ pub struct Stats {
     pub revocations: AtomicU64,
     pub api_requests: AtomicU64,
     pub rate_limited: AtomicU64,
+    pub api_bytes_served: AtomicU64,
 }
 
 /// A snapshot of the simulator's counters ([`crate::SimHandle::stats`]).
@@ -89,6 +90,8 @@ pub struct StatsSnapshot {
     pub api_requests: u64,
     /// 429s from the real limits (not from a storm fault).
     pub rate_limited: u64,
+    /// Body bytes of every answer under `/api/` (faults and 429s included), as sent.
+    pub api_bytes_served: u64,
 }
 
 impl Stats {
@@ -103,6 +106,7 @@ impl Stats {
             revocations: g(&self.revocations),
             api_requests: g(&self.api_requests),
             rate_limited: g(&self.rate_limited),
+            api_bytes_served: g(&self.api_bytes_served),
         }
     }
 }

@@ -18,6 +18,7 @@ import type { SyncProgress } from "../bindings/SyncProgress";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { XeroAppSettings } from "../bindings/XeroAppSettings";
 import type { XeroStatus } from "../bindings/XeroStatus";
+import type { EgressUsage } from "../bindings/EgressUsage";
 import type { ClientFile } from "../bindings/ClientFile";
 import type { ConsoleSettings } from "../bindings/ConsoleSettings";
 import type { ConsoleUser } from "../bindings/ConsoleUser";
@@ -57,6 +58,7 @@ export const COMMANDS = {
   discardReconnectQueue: "discard_reconnect_queue",
   syncNow: "sync_now",
   cancelSync: "cancel_sync",
+  egressUsage: "egress_usage",
   // The Settings menu and one-click links (issue 5).
   openXeroDashboard: "open_xero_dashboard",
   openXpmDashboard: "open_xpm_dashboard",
@@ -179,6 +181,11 @@ export function startFreshCache(): Promise<FreshCache> {
 
 export function xeroStatus(): Promise<XeroStatus> {
   return call<XeroStatus>(COMMANDS.xeroStatus);
+}
+
+/** What Xero sent this month and in recent months, by API (Xero bills egress over the tier's allowance). */
+export function egressUsage(): Promise<EgressUsage> {
+  return call<EgressUsage>(COMMANDS.egressUsage);
 }
 
 /**

@@ -7,6 +7,7 @@
 mod audit;
 mod checkpoint;
 mod client_files;
+mod egress;
 mod reports;
 pub mod migrations;
 mod settings;
@@ -28,10 +29,12 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use audit::AuditEntry;
 pub use client_deletion::DeletionTarget;
+pub use egress::EgressRow;
 pub use migrations::LATEST_VERSION;
 pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, RetiredTokenSet, TokenSetId, TokenSetInfo};
+pub use xero_users::UsersFetch;
 pub use xpm_records::FileLinkRow;
 
 use crate::error::{Error, Result};

@@ -10,12 +10,43 @@ use crate::client_settings::user_access::{StaffAccess, StaffAccessRow, UserAcces
 use crate::error::{Error, Result};
 use crate::model::{FileId, UnixMillis};
 
+/// What a users fetch was; `newest_update`: the latest `UpdatedDateUTC` among the users it brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsersFetch {
+    Full { newest_update: Option<UnixMillis> },
+    Changes { newest_update: Option<UnixMillis> },
+}
+
 impl Cache {
     /// Replaces a file's cached users with a fresh list from Xero, in one transaction.
     pub fn replace_xero_users(&mut self, file: FileId, users: &[XeroUser]) -> Result<()> {
+        self.store_xero_users(file, users, UsersFetch::Full { newest_update: None })
+    }
+
+    /// Stores what a users fetch brought: a full list replaces the cached one; changes (users
+    /// created or modified since the newest cached change) are merged into it. In one transaction.
+    pub fn store_xero_users(&mut self, file: FileId, users: &[XeroUser], fetch: UsersFetch) -> Result<()> {
         let tx = self.conn.transaction()?;
         file_name(&tx, file)?;
-        tx.execute("DELETE FROM xero_users WHERE file_id = ?1", [file.0])?;
+        let at = now();
+        match fetch {
+            UsersFetch::Full { newest_update } => {
+                tx.execute("DELETE FROM xero_users WHERE file_id = ?1", [file.0])?;
+                tx.execute(
+                    "INSERT INTO xero_users_fetched (file_id, fetched_at, newest_update_at, full_at) VALUES (?1, ?2, ?3, ?2)
+                     ON CONFLICT (file_id) DO UPDATE SET fetched_at = ?2, newest_update_at = ?3, full_at = ?2",
+                    params![file.0, at, newest_update.map(|t| t.0)],
+                )?;
+            }
+            UsersFetch::Changes { newest_update } => {
+                // The newest change known stays the newest when Xero reports none.
+                tx.execute(
+                    "UPDATE xero_users_fetched SET fetched_at = ?2, newest_update_at = MAX(COALESCE(newest_update_at, ?3), COALESCE(?3, newest_update_at))
+                     WHERE file_id = ?1",
+                    params![file.0, at, newest_update.map(|t| t.0)],
+                )?;
+            }
+        }
         {
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO xero_users (file_id, user_id, first_name, last_name, email, email_key, role, is_subscriber)
@@ -34,13 +65,22 @@ impl Cache {
                 ])?;
             }
         }
-        tx.execute(
-            "INSERT INTO xero_users_fetched (file_id, fetched_at) VALUES (?1, ?2)
-             ON CONFLICT (file_id) DO UPDATE SET fetched_at = ?2",
-            params![file.0, now()],
-        )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// What the next users refresh of a file may ask Xero for: changes since the newest cached
+    /// change, or (`None`) the full list, when there is no full list since `full_after`.
+    pub fn users_changed_since(&self, file: FileId, full_after: UnixMillis) -> Result<Option<UnixMillis>> {
+        let row: Option<(Option<i64>, Option<i64>)> = optional(self.conn.query_row(
+            "SELECT newest_update_at, full_at FROM xero_users_fetched WHERE file_id = ?1",
+            [file.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        ))?;
+        Ok(match row {
+            Some((Some(newest), Some(full_at))) if full_at >= full_after.0 => Some(UnixMillis(newest)),
+            _ => None,
+        })
     }
 
     /// A file's users as last fetched (subscriber first, then by name), readable offline.

@@ -149,7 +149,7 @@ pub(super) fn text(s: &str) -> String {
 }
 
 /// `/Date(1573755038314)/` or `/Date(1573755038314+0000)/` → milliseconds.
-pub(super) fn ms_date(s: &str) -> Option<UnixMillis> {
+pub(crate) fn ms_date(s: &str) -> Option<UnixMillis> {
     let inner = s.trim().strip_prefix("/Date(")?.strip_suffix(")/")?;
     let digits = inner.split(['+', '-']).find(|p| !p.is_empty())?;
     let ms: i64 = digits.parse().ok()?;

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde::Deserialize;
 
 use super::config::XeroEndpoints;
+use super::egress::EgressMeter;
 use super::rate_limit::RateLimiter;
 use crate::error::Error;
 use crate::model::{ServiceState, UnavailableReason};
@@ -34,6 +35,9 @@ pub enum CallError {
     Untrusted(String),
     /// An answer that is not what Xero sends.
     Malformed(String),
+    /// A web page (`Content-Type: text/html`) instead of data: a proxy's or a network's sign-in
+    /// page, or an error page in front of Xero. Xero's APIs never answer HTML.
+    WebPage { status: u16 },
 }
 
 impl CallError {
@@ -48,12 +52,16 @@ impl CallError {
                 "Xero's daily limit for this organisation is used up{}; it will be synced again after that.",
                 retry_after.map(|d| format!(" for the next {} minutes", d.as_secs().div_ceil(60))).unwrap_or_default()
             ),
-            CallError::RateLimited { problem, .. } => {
-                format!("Xero kept refusing calls over its {problem} rate limit; try again shortly.")
-            }
+            CallError::RateLimited { problem, .. } => match limit_name(problem) {
+                Some(limit) => format!("Xero kept refusing calls over {limit}; try again shortly."),
+                None => "Xero kept refusing calls as too many (rate-limited); try again shortly.".to_owned(),
+            },
             CallError::Unreachable(e) => format!("Xero could not be reached ({e})."),
             CallError::Untrusted(sentence) => sentence.clone(),
             CallError::Malformed(e) => format!("Xero's answer could not be read ({e})."),
+            CallError::WebPage { .. } => {
+                "Xero's address answered with a web page, not data (a proxy or sign-in page?).".to_owned()
+            }
         }
     }
 
@@ -90,6 +98,18 @@ impl CallError {
     /// 401 `AuthorizationUnsuccessful`: the consent lacks a scope the call needs.
     pub fn scope_missing(&self) -> bool {
         self.status() == Some(401) && self.detail_is("AuthorizationUnsuccessful")
+    }
+}
+
+/// Which limit Xero's `X-Rate-Limit-Problem` names, as a person reads it (`None`: not said, or
+/// a value Xero does not document).
+fn limit_name(problem: &str) -> Option<&'static str> {
+    match problem {
+        "minute" => Some("its limit of calls per minute for this organisation"),
+        "appminute" => Some("its limit of calls per minute for the practice's whole Xero app"),
+        "concurrent" => Some("its limit of calls at the same time for this organisation"),
+        "day" => Some("its daily limit for this organisation"),
+        _ => None,
     }
 }
 
@@ -159,11 +179,22 @@ pub struct XeroApi {
     http: reqwest::Client,
     endpoints: XeroEndpoints,
     limiter: Arc<RateLimiter>,
+    egress: Arc<EgressMeter>,
 }
 
 impl XeroApi {
+    /// An API client that counts what Xero sends in memory only; see [`XeroApi::with_egress`].
     pub fn new(http: reqwest::Client, endpoints: XeroEndpoints, limiter: Arc<RateLimiter>) -> Self {
-        XeroApi { http, endpoints, limiter }
+        XeroApi { http, endpoints, limiter, egress: Arc::default() }
+    }
+
+    /// Counts every answer's bytes with `meter` (which keeps them in the cache).
+    pub fn with_egress(self, meter: Arc<EgressMeter>) -> Self {
+        XeroApi { egress: meter, ..self }
+    }
+
+    pub fn egress(&self) -> &EgressMeter {
+        &self.egress
     }
 
     pub(super) fn endpoints(&self) -> &XeroEndpoints {
@@ -247,6 +278,32 @@ impl XeroApi {
         limit_as: Option<&str>,
         accept: &str,
     ) -> Result<Vec<u8>, CallError> {
+        self.call_with(method, url, access, tenant_header, limit_as, accept, &[]).await
+    }
+
+    /// A tenant GET sending these headers too (e.g. `If-Modified-Since`).
+    pub(super) async fn get_with(
+        &self,
+        url: url::Url,
+        access: &Secret,
+        tenant: &str,
+        headers: &[(&'static str, String)],
+    ) -> Result<Vec<u8>, CallError> {
+        self.call_with(reqwest::Method::GET, url, access, Some(tenant), Some(tenant), "application/json", headers).await
+    }
+
+    /// [`XeroApi::call`] with `headers` added to the request.
+    #[allow(clippy::too_many_arguments)]
+    async fn call_with(
+        &self,
+        method: reqwest::Method,
+        url: url::Url,
+        access: &Secret,
+        tenant_header: Option<&str>,
+        limit_as: Option<&str>,
+        accept: &str,
+        headers: &[(&'static str, String)],
+    ) -> Result<Vec<u8>, CallError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -263,7 +320,10 @@ impl XeroApi {
                 if let Some(t) = tenant_header {
                     request = request.header("xero-tenant-id", t);
                 }
-                send(request).await
+                for (name, value) in headers {
+                    request = request.header(*name, value);
+                }
+                send(request, &url, &self.egress).await
             };
             let mut budget = RETRIES;
             let retry_in = match &outcome {
@@ -291,17 +351,26 @@ impl XeroApi {
     }
 }
 
-async fn send(request: reqwest::RequestBuilder) -> Result<Vec<u8>, CallError> {
+/// One request; every answer's body is read (a 429's too: Xero counts it as sent) and counted
+/// by `egress`.
+async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressMeter) -> Result<Vec<u8>, CallError> {
     let response = request.send().await.map_err(|e| transport_error(&e))?;
     let status = response.status();
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        return Err(CallError::RateLimited {
-            problem: header("x-rate-limit-problem").unwrap_or_else(|| "unknown".to_owned()).to_ascii_lowercase(),
-            retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()).map(Duration::from_secs),
-        });
-    }
+    let rate_limited = (status == StatusCode::TOO_MANY_REQUESTS).then(|| CallError::RateLimited {
+        problem: header("x-rate-limit-problem").unwrap_or_else(|| "unknown".to_owned()).to_ascii_lowercase(),
+        retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()).map(Duration::from_secs),
+    });
+    let web_page = header("content-type").is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
     let body = response.bytes().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
+    egress.record(url, body.len());
+    if let Some(error) = rate_limited {
+        return Err(error);
+    }
+    // A 5xx page stays a status, so it is retried like any 5xx.
+    if web_page && !status.is_server_error() {
+        return Err(CallError::WebPage { status: status.as_u16() });
+    }
     if status.is_success() {
         Ok(body.to_vec())
     } else {

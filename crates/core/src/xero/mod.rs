@@ -10,6 +10,7 @@ pub mod token_vault;
 pub mod retire;
 pub mod rate_limit;
 pub mod api;
+pub mod egress;
 pub mod sync;
 pub mod app_settings;
 pub mod tier;

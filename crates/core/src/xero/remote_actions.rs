@@ -8,10 +8,10 @@ use ts_rs::TS;
 use super::api::{CallError, XeroApi};
 use super::sync::XeroContext;
 use super::token_vault::lock;
-use crate::cache::TokenSetId;
+use crate::cache::{TokenSetId, UsersFetch};
 use crate::client_settings::user_access::{UserAccess, XeroUser};
 use crate::error::{Error, Result};
-use crate::model::FileId;
+use crate::model::{FileId, UnixMillis};
 use crate::secret::Secret;
 
 #[derive(Deserialize)]
@@ -36,6 +36,9 @@ struct UserJson {
     is_subscriber: Option<bool>,
     #[serde(rename = "OrganisationRole", default)]
     organisation_role: Option<String>,
+    /// `/Date(ms+0000)/`: when Xero last changed the user, on Xero's clock.
+    #[serde(rename = "UpdatedDateUTC", default)]
+    updated_date_utc: Option<String>,
 }
 
 fn text(value: Option<String>, max: usize) -> String {
@@ -44,8 +47,15 @@ fn text(value: Option<String>, max: usize) -> String {
 
 /// Reads a `GET Users` answer.
 pub fn parse_users(body: &[u8]) -> Result<Vec<XeroUser>, CallError> {
+    Ok(parse_users_with_newest(body)?.0)
+}
+
+/// Reads a `GET Users` answer, with the latest `UpdatedDateUTC` in it (the next refresh asks
+/// for changes after that: Xero's own clock, so this computer's clock does not matter).
+fn parse_users_with_newest(body: &[u8]) -> Result<(Vec<XeroUser>, Option<UnixMillis>), CallError> {
     let response: UsersResponse = serde_json::from_slice(body).map_err(|e| CallError::Malformed(e.to_string()))?;
-    Ok(response
+    let newest = response.users.iter().filter_map(|u| crate::reports::parse::ms_date(u.updated_date_utc.as_deref()?)).max();
+    let users = response
         .users
         .into_iter()
         .map(|u| XeroUser {
@@ -56,13 +66,33 @@ pub fn parse_users(body: &[u8]) -> Result<Vec<XeroUser>, CallError> {
             role: text(u.organisation_role, 40),
             is_subscriber: u.is_subscriber.unwrap_or(false),
         })
-        .collect())
+        .collect();
+    Ok((users, newest))
 }
 
 impl XeroApi {
-    /// `GET api.xro/2.0/Users` of one organisation.
-    pub async fn users(&self, access: &Secret, tenant: &str) -> Result<Vec<XeroUser>, CallError> {
-        parse_users(&self.get(self.endpoints().api_url("api.xro/2.0/Users"), access, Some(tenant)).await?)
+    /// `GET api.xro/2.0/Users` with `If-Modified-Since`: only the users created or changed after
+    /// `since` (Xero documents the header for this endpoint; a removed user is not reported).
+    /// `None`: every user.
+    pub async fn users_changed_since(
+        &self,
+        access: &Secret,
+        tenant: &str,
+        since: Option<UnixMillis>,
+    ) -> Result<(Vec<XeroUser>, Option<UnixMillis>), CallError> {
+        let url = self.endpoints().api_url("api.xro/2.0/Users");
+        let header: Vec<(&'static str, String)> = since
+            .and_then(|t| chrono::DateTime::from_timestamp_millis(t.0))
+            .map(|t| ("if-modified-since", t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)))
+            .into_iter()
+            .collect();
+        match self.get_with(url, access, tenant, &header).await {
+            Ok(body) => parse_users_with_newest(&body),
+            // Xero's spec lists only 200 (with the changed users, maybe none); a 304 would say
+            // the same thing, so it is taken as "no change" rather than a failure.
+            Err(CallError::Status { status: 304, .. }) if since.is_some() => Ok((Vec::new(), None)),
+            Err(e) => Err(e),
+        }
     }
 
     /// `DELETE /connections/{id}`. A 404 means the connection is already gone, which is what
@@ -77,6 +107,12 @@ impl XeroApi {
         }
     }
 }
+
+/// How old a file's last full user list may be before "refresh every file" fetches the full
+/// list again rather than only the changes. Xero reports no removals in a changes-only answer, so
+/// a user removed from an organisation stays listed until the next full list: at most this long
+/// after a full refresh (and never past a person refreshing that one file).
+pub const FULL_USERS_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// What refreshing every file's user list did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
@@ -104,8 +140,15 @@ impl XeroContext {
         }
     }
 
-    /// Fetches who can reach the file's organisation from Xero and caches it.
+    /// Fetches who can reach the file's organisation from Xero (the full list: a person asked
+    /// about this one organisation) and caches it.
     pub async fn refresh_user_access(&self, file: FileId) -> Result<UserAccess> {
+        self.refresh_users(file, false).await
+    }
+
+    /// `changes_only`: ask Xero only for the users changed since the newest change cached, when
+    /// the cached list was fetched in full within [`FULL_USERS_EVERY`]; otherwise the full list.
+    async fn refresh_users(&self, file: FileId, changes_only: bool) -> Result<UserAccess> {
         let (token_set, tenant) = {
             let cache = lock(&self.cache);
             let tenant = cache.file(file)?.xero.map(|x| x.tenant_id);
@@ -116,15 +159,23 @@ impl XeroContext {
                 "This file is not connected through Xero, so Xero cannot say who can reach it. Connect it first.".to_owned(),
             ));
         };
-        let users = self
+        let since = match changes_only {
+            true => lock(&self.cache).users_changed_since(file, UnixMillis(UnixMillis::now().0 - FULL_USERS_EVERY.as_millis() as i64))?,
+            false => None,
+        };
+        let (users, newest_update) = self
             .with_access(token_set.id, |access| {
                 let tenant = tenant.clone();
-                async move { self.api.users(&access, &tenant).await }
+                async move { self.api.users_changed_since(&access, &tenant, since).await }
             })
             .await?
             .map_err(|e| refused("list the organisation's users", &e))?;
+        let fetch = match since {
+            Some(_) => UsersFetch::Changes { newest_update },
+            None => UsersFetch::Full { newest_update },
+        };
         let mut cache = lock(&self.cache);
-        cache.replace_xero_users(file, &users)?;
+        cache.store_xero_users(file, &users, fetch)?;
         cache.user_access(file)
     }
 
@@ -133,7 +184,7 @@ impl XeroContext {
     /// the others.
     pub async fn refresh_all_user_access(&self) -> Result<UserAccessRefresh> {
         let files: Vec<FileId> = lock(&self.cache).sync_targets()?.into_iter().map(|t| t.file).collect();
-        let outcomes = futures::future::join_all(files.iter().map(|file| self.refresh_user_access(*file))).await;
+        let outcomes = futures::future::join_all(files.iter().map(|file| self.refresh_users(*file, true))).await;
         let mut report = UserAccessRefresh::default();
         for outcome in outcomes {
             match outcome {

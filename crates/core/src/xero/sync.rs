@@ -12,6 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::api::{CallError, XeroApi};
+use super::egress::EgressMeter;
 use super::config::{XeroApp, XeroEndpoints};
 use super::app_settings::XeroAppSettings;
 use super::rate_limit::{Limits, RateLimiter};
@@ -60,7 +61,10 @@ impl XeroContext {
     ) -> Self {
         let http = http_client();
         XeroContext {
-            api: Arc::new(XeroApi::new(http.clone(), endpoints.clone(), Arc::new(RateLimiter::new(limits)))),
+            api: Arc::new(
+                XeroApi::new(http.clone(), endpoints.clone(), Arc::new(RateLimiter::new(limits)))
+                    .with_egress(Arc::new(EgressMeter::saving_to(cache.clone()))),
+            ),
             vault: Arc::new(TokenVault::new(store, lock_dir)),
             cache,
             http,
