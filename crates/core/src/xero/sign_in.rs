@@ -14,8 +14,6 @@ use oauth2::{
 use url::Url;
 
 use super::config::{XeroApp, XeroEndpoints};
-// The client moved to `http`; the old path still works.
-pub use super::http::http_client;
 use super::loopback::Loopback;
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;
