@@ -20,11 +20,14 @@ const { browser, base, openedUrls, close } = await openAppOnSimulatedXero({ orgs
 try {
   const orgs = await (await fetch(`${base}/_sim/orgs`)).json();
   const rows = () => browser.execute(() => document.querySelectorAll('[role="grid"] [role="row"][data-id]').length);
+  await (await browser.$('[data-testid="add-from-xero"]')).click();
   for (const [i, org] of orgs.entries()) {
-    await (await browser.$('[data-testid="add-from-xero"]')).click();
     await consentInBrowser(openedUrls, i, [org.tenantId]);
     await eventually(async () => (await rows()) === i + 1, { timeout: 30000 });
   }
+  await eventually(() => openedUrls()[orgs.length], { timeout: 20000 });
+  await (await browser.$('[data-testid="cancel-operation"]')).click();
+  await (await browser.$('[data-testid="toast-text"]')).waitForExist({ timeout: 10000 });
   const staff = await (await fetch(`${base}/_sim/staff`)).json();
   await fetch(`${base}/_sim/revoke?user=${encodeURIComponent(staff[0].email)}`, { method: 'POST' });
   await (await browser.$('[data-testid="sync-now"]')).click();
@@ -35,7 +38,7 @@ try {
     return (await el.isExisting()) ? (await el.getText()).split('; next: ')[1] : null;
   };
   const first = await eventually(next, { timeout: 30000 });
-  await consentInBrowser(openedUrls, orgs.length, [orgs.find((o) => o.name === first).tenantId]);
+  await consentInBrowser(openedUrls, orgs.length + 1, [orgs.find((o) => o.name === first).tenantId]);
   await eventually(async () => (await (await browser.$('[data-testid="queue-standing"]')).getText()).startsWith('1 of 4'), { timeout: 30000 });
   await shoot('reconnect-queue.png');
   await (await browser.$('[data-testid="cancel-operation"]')).click();

@@ -1,7 +1,8 @@
 // A Core-tier Xero app in the real window, against the simulator on the same tier: each consent
-// reaches one organisation, so three files come in through three consents, and after Xero stops
-// accepting them "Reconnect all that need it" is a queue of three consents, the banner naming
-// the organisation to pick each time, until every file is connected again.
+// reaches one organisation, so three files come in through three consents in a row (the fourth
+// cancelled), and after Xero stops accepting them "Reconnect all that need it" is a queue of three
+// consents, the banner naming the organisation to pick each time, until every file is connected
+// again.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,15 +33,21 @@ describe('A Core-tier Xero app (real window, simulated Xero)', () => {
     return rows.length === n && rows.every((r) => r.connection === state) ? rows : null;
   };
 
-  test('each consent adds one organisation', async () => {
+  test('Add client files is one consent per organisation, consent after consent until Cancel', async () => {
     const orgs = await simJson('orgs');
+    await (await browser.$('[data-testid="add-from-xero"]')).click();
     for (const [i, org] of orgs.entries()) {
-      await (await browser.$('[data-testid="add-from-xero"]')).click();
       const page = await (await fetch(await eventually(() => openedUrls()[i], { timeout: 20000 }))).text();
       assert.match(page, /type="radio"/, 'below Advanced the consent page offers one organisation');
       await consentInBrowser(openedUrls, i, [org.tenantId]);
       await eventually(rowsAre(i + 1, 'connected'), { timeout: 30000, message: `${i + 1} connected rows` });
     }
+    // The next consent is already open in the browser; the person is done and cancels.
+    await eventually(() => openedUrls()[ORGS], { timeout: 20000, message: 'the next consent to open' });
+    await (await browser.$('[data-testid="cancel-operation"]')).click();
+    const toast = await browser.$('[data-testid="toast-text"]');
+    await toast.waitForExist({ timeout: 10000 });
+    assert.equal(await toast.getText(), `Added ${ORGS} client files.`);
     assert.deepEqual(Object.values((await simJson('state')).connections_in_use), [ORGS], 'Xero counts three connections');
   });
 
@@ -70,7 +77,7 @@ describe('A Core-tier Xero app (real window, simulated Xero)', () => {
       );
       seen.push(standing);
       const next = standing.split('; next: ')[1];
-      await consentInBrowser(openedUrls, ORGS + done, [tenantOf(next)]);
+      await consentInBrowser(openedUrls, ORGS + 1 + done, [tenantOf(next)]);
     }
     await eventually(rowsAre(ORGS, 'connected'), { timeout: 30000, message: 'every row connected again' });
     const toast = await browser.$('[data-testid="toast-text"]');

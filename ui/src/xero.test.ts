@@ -322,19 +322,32 @@ describe("Reconnect all that need it", () => {
     expect(t.byTest("operation")).toBeNull();
   });
 
-  it("below Advanced, adding says that each consent adds one organisation", async () => {
+  it("below Advanced, adding is consent after consent until Cancel, each file showing as it comes", async () => {
+    const consents = [deferred<ConnectSummary | ErrorPayload>(), deferred<ConnectSummary | ErrorPayload>(), deferred<ConnectSummary | ErrorPayload>()];
+    let calls = 0;
     const t = await start({
       table: makeTable(after),
       xeroStatus: xeroStatusOf({ client_id: "ABC", tier: "starter" }),
-      connectXero: async () => ({ connected: 1, sync: { ...REPORT, synced: 1 } }),
+      connectXero: () => consents[calls++].promise,
     });
     await until(() => expect(t.count("xero_status")).toBe(1));
-    await fireEvent.click(t.byTest("add-from-xero")!);
-    await until(() =>
-      expect(t.toast()).toBe(
-        "Connected 1 client file. Your Xero app's tier adds one organisation per consent: add the next the same way.",
-      ),
-    );
+    const add = t.byTest("add-from-xero")!;
+    expect(add.getAttribute("title")).toContain("once per organisation");
+    await fireEvent.click(add);
+    await until(() => expect(text(t.need("added-so-far"))).toBe("Nothing added yet"));
+    consents[0].resolve({ connected: 1, sync: { ...REPORT, synced: 1 } });
+    await until(() => expect(t.count("connect_xero")).toBe(2));
+    await until(() => expect(text(t.need("added-so-far"))).toBe("1 client file added"));
+    await until(() => expect(t.count("load_client_table")).toBe(1));
+    consents[1].resolve({ connected: 1, sync: { ...REPORT, synced: 1 } });
+    await until(() => expect(text(t.need("added-so-far"))).toBe("2 client files added"));
+    await fireEvent.click(t.byTest("cancel-operation")!);
+    expect(t.count("cancel_connect")).toBe(1);
+    consents[2].resolve({ kind: "sign_in_cancelled", message: "Sign-in was cancelled. Nothing was connected." });
+    await until(() => expect(t.toast()).toBe("Added 2 client files."));
+    expect(t.byTest("toast")!.dataset.level).toBe("ok");
+    expect(t.count("connect_xero")).toBe(3);
+    expect(t.byTest("operation")).toBeNull();
   });
 
   it("a paused queue is offered to resume, or discard", async () => {

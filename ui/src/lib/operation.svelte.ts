@@ -15,11 +15,15 @@ import {
   syncNow,
   toErrorPayload,
 } from "./ipc";
-import { connectSummaryText, queueText, reportHasProblems, syncReportText } from "./xero";
+import { connectSummaryText, filesText, queueText, reportHasProblems, syncReportText } from "./xero";
 import { loadXeroStatus, xero } from "./xero-status.svelte";
 
-/** "reconnect_queue": "Reconnect all" below the Advanced tier, one consent per file. */
-export type OperationKind = "connect" | "sync" | "reconnect_queue";
+/**
+ * Below the Advanced tier each consent reaches one organisation: "add_queue" is "Add client
+ * files from Xero" as consent after consent until the person cancels, "reconnect_queue" is
+ * "Reconnect all" as one consent per file.
+ */
+export type OperationKind = "connect" | "sync" | "add_queue" | "reconnect_queue";
 
 export interface Operation {
   kind: OperationKind;
@@ -29,6 +33,8 @@ export interface Operation {
   progress: SyncProgress | null;
   /** Where a reconnect queue stands (its last `reconnect-queue` event). */
   queue: ReconnectQueue | null;
+  /** Files an add queue has connected so far. */
+  added: number;
   /** The progress bar appears only once the operation has lasted PROGRESS_DELAY_MS. */
   showProgress: boolean;
   cancelling: boolean;
@@ -94,6 +100,7 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
     phase: kind === "sync" ? "syncing" : "waiting",
     progress: null,
     queue: null,
+    added: 0,
     showProgress: false,
     cancelling: false,
   };
@@ -150,12 +157,42 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
  * may bring several organisations. Returns false when another operation is running.
  */
 export function startConnect(): Promise<boolean> {
-  return run("connect", connectXero, (summary) => {
-    const text = connectSummaryText(summary);
-    // Below Advanced Xero's page offered one organisation: the person adds the next the same way.
-    const next = onePerConsent() ? " Your Xero app's tier adds one organisation per consent: add the next the same way." : "";
-    showToast(reportHasProblems(summary.sync) || summary.connected === 0 ? "warn" : "ok", text + next);
-  });
+  return run("connect", connectXero, (summary) =>
+    showToast(reportHasProblems(summary.sync) || summary.connected === 0 ? "warn" : "ok", connectSummaryText(summary)),
+  );
+}
+
+/**
+ * "Add client files from Xero": below the Advanced tier, consent after consent (each adds one
+ * organisation, its row appearing at once) until the person presses Cancel; otherwise one consent.
+ */
+export function startAdd(): Promise<boolean> {
+  if (!onePerConsent()) return startConnect();
+  let problems = false;
+  const addUntilCancelled = async () => {
+    for (;;) {
+      let summary;
+      try {
+        summary = await connectXero();
+      } catch (error) {
+        if (toErrorPayload(error).kind === "sign_in_cancelled") break;
+        throw error;
+      }
+      problems ||= reportHasProblems(summary.sync);
+      const current = operation.current;
+      if (current) {
+        current.added += summary.connected;
+        current.phase = "waiting";
+      }
+      void reload();
+      // Cancel pressed while the organisation was syncing: stop before opening the next consent.
+      if (!current || current.cancelling) break;
+    }
+    return operation.current?.added ?? 0;
+  };
+  return run("add_queue", addUntilCancelled, (added) =>
+    showToast(problems || added === 0 ? "warn" : "ok", added === 0 ? "Nothing was added." : `Added ${filesText(added)}.`),
+  );
 }
 
 /** Whether the practice's Xero app is on a tier below Advanced (one organisation per consent). */

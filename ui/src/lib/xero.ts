@@ -34,7 +34,8 @@ export function formatPorts(ports: readonly number[]): string {
   return ports.join(", ");
 }
 
-const files = (n: number) => (n === 1 ? "1 client file" : `${formatCount(n)} client files`);
+/** "1 client file", "3 client files". */
+export const filesText = (n: number) => (n === 1 ? "1 client file" : `${formatCount(n)} client files`);
 
 /** The parts of a sync report worth telling a person, e.g. "2 failed to sync, 1 needs reconnect". */
 export function syncProblems(report: SyncReport): string[] {
@@ -54,7 +55,7 @@ function withProblems(head: string, report: SyncReport): string {
 /** The toast after "Add client files from Xero" (or a Connect / Reconnect) succeeded. */
 export function connectSummaryText(summary: ConnectSummary): string {
   if (summary.connected === 0) return withProblems("Xero connected no organisations (none were allowed)", summary.sync);
-  return withProblems(`Connected ${files(summary.connected)}`, summary.sync);
+  return withProblems(`Connected ${filesText(summary.connected)}`, summary.sync);
 }
 
 export const TIERS: readonly XeroTier[] = ["starter", "core", "plus", "advanced", "enterprise"];
@@ -97,7 +98,7 @@ export function queueText(queue: ReconnectQueue, ended = false): string {
 
 /** The toast after "Sync now". */
 export function syncReportText(report: SyncReport): string {
-  const head = report.cancelled ? `Sync cancelled after ${files(report.synced)}` : `Synced ${files(report.synced)}`;
+  const head = report.cancelled ? `Sync cancelled after ${filesText(report.synced)}` : `Synced ${filesText(report.synced)}`;
   const problems = syncProblems(report);
   return problems.length ? `${head}; ${problems.join(", ")}.` : `${head}.`;
 }
