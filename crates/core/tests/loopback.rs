@@ -1,4 +1,4 @@
-//! The OAuth loopback listener over real TCP on 127.0.0.1.
+//! The OAuth loopback listener over real TCP on 127.0.0.1 and ::1.
 
 use std::time::Duration;
 
@@ -27,6 +27,25 @@ async fn takes_the_first_free_registered_port() {
     let loopback = Loopback::bind(&[busy_port, free]).await.unwrap();
     assert_eq!(loopback.port(), free);
     assert_eq!(loopback.redirect_uri(), format!("http://localhost:{free}/callback"));
+}
+
+#[tokio::test]
+async fn a_port_taken_on_ipv6_loopback_is_not_free_and_callbacks_come_over_either() {
+    // A computer without an IPv6 loopback has nothing to steal the port on.
+    let Ok(held_on_v6) = std::net::TcpListener::bind("[::1]:0") else { return };
+    let held_port = held_on_v6.local_addr().unwrap().port();
+    let free = free_port();
+    let loopback = Loopback::bind(&[held_port, free]).await.unwrap();
+    assert_eq!(loopback.port(), free);
+    assert_eq!(loopback.redirect_uri(), format!("http://localhost:{free}/callback"));
+
+    let waiting = tokio::spawn(async move {
+        loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(10), never()).await
+    });
+    let (status, _) = browser_get(format!("http://[::1]:{free}/callback?code=over-v6&state=s")).await;
+    assert_eq!(status, 200);
+    assert_eq!(waiting.await.unwrap().unwrap().expose(), "over-v6");
+    assert!(tokio::net::TcpStream::connect(("::1", free)).await.is_err(), "the ::1 listener must close too");
 }
 
 #[tokio::test]

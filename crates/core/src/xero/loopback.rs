@@ -1,11 +1,14 @@
-//! The loopback redirect of RFC 8252: a listener on 127.0.0.1 that takes exactly one OAuth
-//! callback and closes.
+//! The loopback redirect of RFC 8252: a listener on the loopback addresses that takes exactly one
+//! OAuth callback and closes.
 //!
 //! Xero accepts no wildcard and no ephemeral redirect port, so the listener takes the first free
 //! port of a list the practice registered with its Xero app (`http://localhost:<port>/callback`).
+//! Xero compares redirect URIs exactly, so the URI keeps the name `localhost`; as a browser may
+//! resolve it to 127.0.0.1 or to ::1, the port is held on both.
 
 use std::future::Future;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -21,12 +24,15 @@ pub const CALLBACK_PATH: &str = "/callback";
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
 pub struct Loopback {
-    listener: TcpListener,
+    v4: TcpListener,
+    /// `None` only on a computer without an IPv6 loopback, where nobody can listen on ::1.
+    v6: Option<TcpListener>,
     port: u16,
 }
 
 impl Loopback {
-    /// Listens on 127.0.0.1 (never another interface) on the first of `ports` that is free.
+    /// Listens on 127.0.0.1 and ::1 (never another interface) on the first of `ports` that is free
+    /// on both.
     pub async fn bind(ports: &[u16]) -> Result<Loopback> {
         if ports.is_empty() {
             return Err(Error::InvalidInput(
@@ -34,9 +40,15 @@ impl Loopback {
             ));
         }
         for &port in ports {
-            if let Ok(listener) = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await {
-                return Ok(Loopback { listener, port });
-            }
+            let Ok(v4) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await else { continue };
+            // If another process holds the port on ::1, a browser that resolves localhost to ::1
+            // would hand it the code: the port is not free.
+            let v6 = match TcpListener::bind((Ipv6Addr::LOCALHOST, port)).await {
+                Ok(v6) => Some(v6),
+                Err(e) if e.kind() == io::ErrorKind::AddrNotAvailable => None,
+                Err(_) => continue,
+            };
+            return Ok(Loopback { v4, v6, port });
         }
         Err(Error::NoFreePort { ports: ports.to_vec() })
     }
@@ -63,12 +75,24 @@ impl Loopback {
             () = tokio::time::sleep(timeout) => Err(Error::SignInTimedOut { minutes: timeout.as_secs().div_ceil(60) }),
             () = cancelled => Err(Error::SignInCancelled),
         }
-        // The listener is dropped here in every case: the port closes.
+        // The listeners are dropped here in every case: the port closes.
+    }
+
+    /// The next connection, over either address.
+    async fn accept(&self) -> io::Result<TcpStream> {
+        let (stream, _) = match &self.v6 {
+            Some(v6) => tokio::select! {
+                accepted = self.v4.accept() => accepted,
+                accepted = v6.accept() => accepted,
+            },
+            None => self.v4.accept().await,
+        }?;
+        Ok(stream)
     }
 
     async fn accept_callback(&self, expected_state: &Secret) -> Result<Secret> {
         loop {
-            let Ok((mut stream, _)) = self.listener.accept().await else { continue };
+            let Ok(mut stream) = self.accept().await else { continue };
             let Some(target) = read_request_target(&mut stream).await else {
                 respond(&mut stream, "400 Bad Request", "This page expected a sign-in response.").await;
                 continue;
