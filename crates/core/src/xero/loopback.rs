@@ -20,6 +20,11 @@ use crate::secret::Secret;
 /// The path every registered redirect URI ends in.
 pub const CALLBACK_PATH: &str = "/callback";
 
+/// The page for a callback that carries another state: it may be a stale tab of an earlier
+/// sign-in, so the person is told where the live one is.
+const IGNORED_PAGE: &str = "This response does not belong to the sign-in Switchboard is waiting for, so it was ignored. \
+     If you are signing in, finish in the newest tab Switchboard opened.";
+
 /// A request larger than this is not a browser following a redirect.
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
@@ -104,6 +109,12 @@ impl Loopback {
             };
             let outcome = callback_outcome(&query, expected_state);
             let page = match &outcome {
+                // Any web page or local process can send a request here: one without this
+                // sign-in's state is answered and ignored, never allowed to end the sign-in.
+                Err(Error::SignInStateMismatch) => {
+                    respond(&mut stream, "400 Bad Request", IGNORED_PAGE).await;
+                    continue;
+                }
                 Ok(_) => "You are signed in to Xero. You can close this tab and return to Switchboard.",
                 Err(Error::ConsentDenied { .. }) => {
                     "Access was not granted, so nothing was connected. You can close this tab and return to Switchboard."
