@@ -148,3 +148,24 @@ async fn a_garbage_request_does_not_end_the_wait() {
     assert_eq!(status, 200);
     assert_eq!(waiting.await.unwrap().unwrap().expose(), "c");
 }
+
+#[tokio::test]
+async fn an_idle_connection_does_not_hold_up_the_callback_and_is_closed_at_the_end() {
+    use tokio::io::AsyncReadExt;
+    let loopback = Loopback::bind(&[free_port()]).await.unwrap();
+    let port = loopback.port();
+    let waiting = tokio::spawn(async move {
+        loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(30), never()).await
+    });
+    // Opened first and never sent on, like a browser's speculative connection.
+    let mut idle = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let (status, _) = browser_get(format!("http://127.0.0.1:{port}/callback?code=c&state=s")).await;
+    assert_eq!(status, 200);
+    assert_eq!(waiting.await.unwrap().unwrap().expose(), "c");
+
+    // The sign-in is over while the idle socket is still open; its task is aborted, so the
+    // socket is closed without an answer (a read timeout would have sent a 400 page).
+    let mut rest = Vec::new();
+    let _ = idle.read_to_end(&mut rest).await;
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+}

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -27,6 +29,9 @@ const IGNORED_PAGE: &str = "This response does not belong to the sign-in Switchb
 
 /// A request larger than this is not a browser following a redirect.
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
+
+/// How long a connection may take to send its request head.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Loopback {
     v4: TcpListener,
@@ -80,7 +85,7 @@ impl Loopback {
             () = tokio::time::sleep(timeout) => Err(Error::SignInTimedOut { minutes: timeout.as_secs().div_ceil(60) }),
             () = cancelled => Err(Error::SignInCancelled),
         }
-        // The listeners are dropped here in every case: the port closes.
+        // In every case the listeners and the connection tasks are dropped here: the port closes.
     }
 
     /// The next connection, over either address.
@@ -96,36 +101,56 @@ impl Loopback {
     }
 
     async fn accept_callback(&self, expected_state: &Secret) -> Result<Secret> {
+        // Each connection is read in its own task, so one that never sends (a browser's
+        // speculative connection, or another process) cannot hold up the callback. Each task waits
+        // at most READ_TIMEOUT for at most MAX_REQUEST_BYTES. Dropping the set, when the
+        // wait ends for any reason, aborts the tasks and closes their connections.
+        let mut connections = JoinSet::new();
         loop {
-            let Ok(mut stream) = self.accept().await else { continue };
-            let Some(target) = read_request_target(&mut stream).await else {
-                respond(&mut stream, "400 Bad Request", "This page expected a sign-in response.").await;
-                continue;
-            };
-            let Some(query) = callback_query(&target) else {
-                // Browsers also ask for /favicon.ico and the like: not the callback.
-                respond(&mut stream, "404 Not Found", "Nothing here.").await;
-                continue;
-            };
-            let outcome = callback_outcome(&query, expected_state);
-            let page = match &outcome {
-                // Any web page or local process can send a request here: one without this
-                // sign-in's state is answered and ignored, never allowed to end the sign-in.
-                Err(Error::SignInStateMismatch) => {
-                    respond(&mut stream, "400 Bad Request", IGNORED_PAGE).await;
-                    continue;
+            tokio::select! {
+                accepted = self.accept() => {
+                    if let Ok(stream) = accepted {
+                        connections.spawn(answer(stream, expected_state.clone()));
+                    }
                 }
-                Ok(_) => "You are signed in to Xero. You can close this tab and return to Switchboard.",
-                Err(Error::ConsentDenied { .. }) => {
-                    "Access was not granted, so nothing was connected. You can close this tab and return to Switchboard."
+                Some(answered) = connections.join_next() => {
+                    if let Ok(Some(outcome)) = answered {
+                        return outcome;
+                    }
                 }
-                Err(_) => "This sign-in response could not be used. Close this tab and start again from Switchboard.",
-            };
-            let status = if outcome.is_ok() { "200 OK" } else { "400 Bad Request" };
-            respond(&mut stream, status, page).await;
-            return outcome;
+            }
         }
     }
+}
+
+/// Answers one connection. `None` when it is not the callback of this sign-in: the wait goes on.
+async fn answer(mut stream: TcpStream, expected_state: Secret) -> Option<Result<Secret>> {
+    let Some(target) = read_request_target(&mut stream).await else {
+        respond(&mut stream, "400 Bad Request", "This page expected a sign-in response.").await;
+        return None;
+    };
+    let Some(query) = callback_query(&target) else {
+        // Browsers also ask for /favicon.ico and the like: not the callback.
+        respond(&mut stream, "404 Not Found", "Nothing here.").await;
+        return None;
+    };
+    let outcome = callback_outcome(&query, &expected_state);
+    let page = match &outcome {
+        // Any web page or local process can send a request here: one without this sign-in's
+        // state is answered and ignored, never allowed to end the sign-in.
+        Err(Error::SignInStateMismatch) => {
+            respond(&mut stream, "400 Bad Request", IGNORED_PAGE).await;
+            return None;
+        }
+        Ok(_) => "You are signed in to Xero. You can close this tab and return to Switchboard.",
+        Err(Error::ConsentDenied { .. }) => {
+            "Access was not granted, so nothing was connected. You can close this tab and return to Switchboard."
+        }
+        Err(_) => "This sign-in response could not be used. Close this tab and start again from Switchboard.",
+    };
+    let status = if outcome.is_ok() { "200 OK" } else { "400 Bad Request" };
+    respond(&mut stream, status, page).await;
+    Some(outcome)
 }
 
 /// Reads the request head and returns its target (`/callback?code=...`), or `None` for anything
@@ -133,8 +158,11 @@ impl Loopback {
 async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
     let mut buffer = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
+    // One deadline for the whole head: a client sending a byte now and then cannot keep a
+    // connection (and its task) alive.
+    let deadline = Instant::now() + READ_TIMEOUT;
     while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
-        let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk)).await.ok()?.ok()?;
+        let read = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await.ok()?.ok()?;
         if read == 0 || buffer.len() + read > MAX_REQUEST_BYTES {
             return None;
         }
