@@ -40,6 +40,13 @@ pub struct Loopback {
     port: u16,
 }
 
+/// Binding ::1 failed because the computer has no IPv6 loopback (none configured, or IPv6
+/// switched off at boot, EAFNOSUPPORT): then nobody can listen there either.
+fn no_ipv6_loopback(error: &io::Error) -> bool {
+    const EAFNOSUPPORT: i32 = if cfg!(windows) { 10047 } else if cfg!(target_os = "macos") { 47 } else { 97 };
+    error.kind() == io::ErrorKind::AddrNotAvailable || error.raw_os_error() == Some(EAFNOSUPPORT)
+}
+
 impl Loopback {
     /// Listens on 127.0.0.1 and ::1 (never another interface) on the first of `ports` that is free
     /// on both.
@@ -55,7 +62,7 @@ impl Loopback {
             // would hand it the code: the port is not free.
             let v6 = match TcpListener::bind((Ipv6Addr::LOCALHOST, port)).await {
                 Ok(v6) => Some(v6),
-                Err(e) if e.kind() == io::ErrorKind::AddrNotAvailable => None,
+                Err(e) if no_ipv6_loopback(&e) => None,
                 Err(_) => continue,
             };
             return Ok(Loopback { v4, v6, port });
