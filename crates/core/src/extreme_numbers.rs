@@ -51,7 +51,7 @@ fn ms_text(ms: i64) -> String {
 
 fn invoice(amount: &Value, rate: &Value, due_ms: i64, contact: usize) -> Value {
     json!({
-        "Type": if contact % 2 == 0 { "ACCREC" } else { "ACCPAY" },
+        "Type": if contact < 2 { "ACCREC" } else { "ACCPAY" },
         "Status": "AUTHORISED",
         "AmountDue": amount,
         "CurrencyRate": rate,

@@ -109,7 +109,7 @@ fn read_invoice(invoice: &Value) -> Result<Option<Outstanding>, ParseError> {
         Some(v) => v.as_f64().filter(|r| r.is_finite() && *r > 0.0).ok_or_else(|| bad("an invoice's CurrencyRate is not a positive number"))?,
     };
     let cents = (due_cents as f64 / rate).round();
-    if !(cents.abs() <= MAX_CENTS) {
+    if !cents.is_finite() || cents.abs() > MAX_CENTS {
         return Err(bad("an invoice's amount in the base currency is too large to be real (is its CurrencyRate right?)"));
     }
     let contact = invoice.get("Contact");
