@@ -65,7 +65,7 @@ fn main() {
             let invoices = invoices_body(org, &sim::Figures::new(org).invoices(refresh_day), serde_json::Value::Null, "bench", NOW);
             let outstanding = parse_invoice_page(invoices.as_bytes()).unwrap().outstanding;
             let aged = [ReportKind::AgedReceivables, ReportKind::AgedPayables]
-                .map(|kind| (kind, aged_summary(kind, &outstanding, refresh_day, &org.name, UnixMillis(NOW))));
+                .map(|kind| (kind, aged_summary(kind, &outstanding, refresh_day, &org.name, UnixMillis(NOW)).unwrap()));
             for (kind, parsed) in statements.map(|(kind, report)| (kind, parse_report(&body(report)).unwrap())).into_iter().chain(aged) {
                 cache.store_report(*id, kind, &parsed, Some(org.country.currency())).unwrap();
             }

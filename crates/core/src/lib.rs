@@ -26,6 +26,9 @@ pub mod client_settings;
 pub mod dashboard;
 pub mod xpm;
 
+#[cfg(test)]
+mod extreme_numbers;
+
 pub use cache::Cache;
 pub use error::{Error, ErrorKind, ErrorPayload};
 pub use session::Session;

@@ -27,7 +27,7 @@ fn the_cache_keeps_the_last_good_copy_and_the_one_before() {
     let read = |day: &str| {
         let today = d(day);
         let body = invoices_body(org, &Figures::new(org).invoices(today), Value::Null, "test", NOW);
-        aged_summary(ReportKind::AgedReceivables, &parse_invoice_page(body.as_bytes()).unwrap().outstanding, today, &org.name, UnixMillis(NOW))
+        aged_summary(ReportKind::AgedReceivables, &parse_invoice_page(body.as_bytes()).unwrap().outstanding, today, &org.name, UnixMillis(NOW)).unwrap()
     };
 
     // Never fetched: every kind is listed, empty.

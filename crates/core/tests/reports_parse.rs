@@ -75,7 +75,7 @@ fn aged_summaries_from_the_simulators_invoices_match_its_aged_lines() {
             let body = invoices_body(org, &f.invoices(today), Value::Null, "test", NOW);
             let outstanding = parse_invoice_page(body.as_bytes()).unwrap().outstanding;
             for (kind, which) in [(ReportKind::AgedReceivables, Aged::Receivables), (ReportKind::AgedPayables, Aged::Payables)] {
-                let summary = aged_summary(kind, &outstanding, today, &org.name, UnixMillis(NOW));
+                let summary = aged_summary(kind, &outstanding, today, &org.name, UnixMillis(NOW)).unwrap();
                 // Contacts owing nothing have no invoice awaiting payment, so no row.
                 let lines: Vec<AgedLine> = f.aged(which, today).into_iter().filter(|l| l.total() != 0).collect();
                 for line in &lines {

@@ -28,6 +28,10 @@ pub const PAGE_SIZE: usize = 1000;
 pub const MAX_PAGES: usize = 50;
 /// A page of 1,000 summary invoices is about 1 MB.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// The largest amount believed after conversion to the base currency: the largest `parse_amount`
+/// reads (fifteen digits of units). A tiny `CurrencyRate` would otherwise make any amount huge
+/// or infinite, and `as i64` would quietly turn that into i64::MAX.
+const MAX_CENTS: f64 = 1e17;
 
 pub const AGE_COLUMNS: [&str; 6] = ["Current", "< 1 Month", "1 Month", "2 Months", "3 Months", "Older"];
 
@@ -104,6 +108,10 @@ fn read_invoice(invoice: &Value) -> Result<Option<Outstanding>, ParseError> {
         None | Some(Value::Null) => 1.0,
         Some(v) => v.as_f64().filter(|r| r.is_finite() && *r > 0.0).ok_or_else(|| bad("an invoice's CurrencyRate is not a positive number"))?,
     };
+    let cents = (due_cents as f64 / rate).round();
+    if !cents.is_finite() || cents.abs() > MAX_CENTS {
+        return Err(bad("an invoice's amount in the base currency is too large to be real (is its CurrencyRate right?)"));
+    }
     let contact = invoice.get("Contact");
     let contact_name = contact.and_then(|c| c.get("Name")).and_then(Value::as_str).map(text).unwrap_or_default();
     let contact_key = contact.and_then(|c| c.get("ContactID")).and_then(Value::as_str).map(text).unwrap_or_else(|| contact_name.clone());
@@ -112,7 +120,7 @@ fn read_invoice(invoice: &Value) -> Result<Option<Outstanding>, ParseError> {
         contact_key,
         contact_name,
         due: field("DueDateString").and_then(date_of_string).or_else(|| field("DueDate").and_then(date_of_ms)),
-        cents: (due_cents as f64 / rate).round() as i64,
+        cents: cents as i64,
     }))
 }
 
@@ -145,8 +153,20 @@ fn label_cell(text: &str, link_id: Option<&str>) -> Cell {
     Cell { text: text.to_owned(), cents: None, link_id: link_id.map(str::to_owned) }
 }
 
+/// Adds up amounts, refusing a sum past i64 (tens of thousands of invoices near the largest
+/// amount believed get there) rather than wrapping or panicking.
+fn sum(amounts: impl IntoIterator<Item = i64>) -> Result<i64, ParseError> {
+    amounts.into_iter().try_fold(0i64, i64::checked_add).ok_or_else(|| bad("the amounts due are too large to add up"))
+}
+
 /// The summary by contact as of `date`: one row per contact (by name), then the totals.
-pub fn aged_summary(kind: ReportKind, invoices: &[Outstanding], date: NaiveDate, organisation: &str, now: UnixMillis) -> Report {
+pub fn aged_summary(
+    kind: ReportKind,
+    invoices: &[Outstanding],
+    date: NaiveDate,
+    organisation: &str,
+    now: UnixMillis,
+) -> Result<Report, ParseError> {
     let side = Side::of(kind);
     let mut contacts: Vec<(&str, &str, [i64; 6])> = Vec::new();
     // Where each contact's row is: an organisation may have thousands of contacts and invoices.
@@ -156,25 +176,32 @@ pub fn aged_summary(kind: ReportKind, invoices: &[Outstanding], date: NaiveDate,
             contacts.push((&invoice.contact_key, &invoice.contact_name, [0; 6]));
             contacts.len() - 1
         });
-        contacts[at].2[age_column(invoice.due, date)] += invoice.cents;
+        let cell = &mut contacts[at].2[age_column(invoice.due, date)];
+        *cell = sum([*cell, invoice.cents])?;
     }
     contacts.sort_by_cached_key(|c| c.1.to_lowercase());
 
-    let row = |label: Cell, columns: &[i64; 6], link: Option<&str>| {
+    let row = |label: Cell, columns: &[i64; 6], link: Option<&str>| -> Result<Vec<Cell>, ParseError> {
+        let total = sum(columns.iter().copied())?;
         let mut cells = vec![label];
-        cells.extend(columns.iter().chain([columns.iter().sum::<i64>()].iter()).map(|c| amount_cell(*c, link)));
-        cells
+        cells.extend(columns.iter().chain([total].iter()).map(|c| amount_cell(*c, link)));
+        Ok(cells)
     };
-    let mut rows: Vec<ReportRow> =
-        contacts.iter().map(|(key, name, columns)| ReportRow::Row { cells: row(label_cell(name, Some(key)), columns, Some(key)) }).collect();
-    let totals: [i64; 6] = std::array::from_fn(|c| contacts.iter().map(|x| x.2[c]).sum());
-    rows.push(ReportRow::Summary { cells: row(label_cell("Total", None), &totals, None) });
+    let mut rows: Vec<ReportRow> = contacts
+        .iter()
+        .map(|(key, name, columns)| Ok(ReportRow::Row { cells: row(label_cell(name, Some(key)), columns, Some(key))? }))
+        .collect::<Result<_, ParseError>>()?;
+    let mut totals = [0i64; 6];
+    for (c, total) in totals.iter_mut().enumerate() {
+        *total = sum(contacts.iter().map(|x| x.2[c]))?;
+    }
+    rows.push(ReportRow::Summary { cells: row(label_cell("Total", None), &totals, None)? });
 
     let as_at = date.format("%-d %B %Y").to_string();
     let mut columns = vec!["Contact".to_owned()];
     columns.extend(AGE_COLUMNS.iter().map(|c| (*c).to_owned()));
     columns.push("Total".to_owned());
-    Report {
+    Ok(Report {
         report_id: kind.code().to_owned(),
         name: kind.title().to_owned(),
         titles: vec![kind.title().to_owned(), text(organisation), format!("As at {as_at}"), "Ageing by due date".to_owned()],
@@ -182,7 +209,7 @@ pub fn aged_summary(kind: ReportKind, invoices: &[Outstanding], date: NaiveDate,
         updated_at: Some(now),
         columns,
         rows: vec![ReportRow::Section { title: String::new(), rows }],
-    }
+    })
 }
 
 #[cfg(test)]
@@ -242,10 +269,29 @@ mod tests {
             (br#"{"Status":"OK","Reports":[]}"#, "no Invoices"),
             (br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":"lots"}]}"#, "amount due"),
             (br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":5,"CurrencyRate":0}]}"#, "CurrencyRate"),
+            (br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":5,"CurrencyRate":1e-300}]}"#, "too large"),
+            (br#"{"Invoices":[{"Type":"ACCPAY","Status":"AUTHORISED","AmountDue":"-5","CurrencyRate":1e-16}]}"#, "too large"),
         ] {
             let error = parse_invoice_page(body).unwrap_err().to_string();
             assert!(error.contains(says), "{error}");
         }
+    }
+
+    #[test]
+    fn sums_past_i64_are_refused() {
+        let owed = |key: &str, cents| Outstanding {
+            side: Side::Receivable,
+            contact_key: key.into(),
+            contact_name: key.into(),
+            due: None,
+            cents,
+        };
+        let date = d("2026-11-26");
+        let summary = |invoices: &[Outstanding]| aged_summary(ReportKind::AgedReceivables, invoices, date, "Org", UnixMillis(7));
+        let error = summary(&[owed("a", i64::MAX), owed("a", 1)]).unwrap_err().to_string();
+        assert!(error.contains("too large to add up"), "{error}");
+        assert!(summary(&[owed("a", i64::MAX), owed("b", 1)]).is_err(), "the Total row overflows");
+        assert!(summary(&[owed("a", i64::MAX), owed("b", -1)]).is_ok());
     }
 
     #[test]
@@ -263,7 +309,7 @@ mod tests {
             owed("z", "Zebra Co", "2026-06-01", 250),
             Outstanding { side: Side::Payable, ..owed("s", "Supplier", "2026-11-01", 99) },
         ];
-        let r = aged_summary(ReportKind::AgedReceivables, &invoices, d("2026-11-26"), "Demo Org", UnixMillis(7));
+        let r = aged_summary(ReportKind::AgedReceivables, &invoices, d("2026-11-26"), "Demo Org", UnixMillis(7)).unwrap();
         assert_eq!(r.columns, ["Contact", "Current", "< 1 Month", "1 Month", "2 Months", "3 Months", "Older", "Total"]);
         assert_eq!(r.titles[1], "Demo Org");
         assert_eq!(r.report_date.as_deref(), Some("26 November 2026"));

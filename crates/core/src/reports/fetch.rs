@@ -179,7 +179,11 @@ impl XeroContext {
         let organisation_name = org.name.as_deref().unwrap_or(&name);
         let now = crate::model::UnixMillis::now();
         outcomes.extend(aged_kinds.iter().map(|kind| {
-            (*kind, invoices.as_ref().map(|list| aged_summary(*kind, list, today, organisation_name, now)).map_err(Clone::clone))
+            let summary = invoices.as_ref().map_err(Clone::clone).and_then(|list| {
+                aged_summary(*kind, list, today, organisation_name, now)
+                    .map_err(|e| format!("Xero's outstanding invoices could not be summarised: {e}. The cached copy is kept."))
+            });
+            (*kind, summary)
         }));
         for (kind, outcome) in outcomes {
             let mut cache = lock(&self.cache);

@@ -74,7 +74,7 @@ pub fn insights(cache: &Cache) -> Result<Vec<ReportInsight>> {
         .iter()
         .filter_map(|f| f.before.filter(|b| f.now.0 > b.0).map(|b| insight(f, InsightKind::ReceivablesOver90Grew, b)))
         .collect();
-    grew.sort_by_key(|i| std::cmp::Reverse(i.now_cents - i.before_cents));
+    grew.sort_by_key(|i| std::cmp::Reverse(i.now_cents.saturating_sub(i.before_cents)));
     let mut losses: Vec<ReportInsight> = cache
         .report_figures(ReportKind::ProfitAndLossMonths)?
         .iter()

@@ -351,6 +351,13 @@ impl XeroApi {
     }
 }
 
+/// A `Retry-After` of seconds, at most a day: Xero's longest limit resets within a day, and a
+/// larger remote number would only be shown to a person as a wait of billions of minutes.
+pub(crate) fn retry_after(header: &str) -> Option<Duration> {
+    let seconds: u64 = header.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds.min(24 * 60 * 60)))
+}
+
 /// One request; every answer's body is read (a 429's too: Xero counts it as sent) and counted
 /// by `egress`.
 async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressMeter) -> Result<Vec<u8>, CallError> {
@@ -359,7 +366,7 @@ async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressM
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let rate_limited = (status == StatusCode::TOO_MANY_REQUESTS).then(|| CallError::RateLimited {
         problem: header("x-rate-limit-problem").unwrap_or_else(|| "unknown".to_owned()).to_ascii_lowercase(),
-        retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()).map(Duration::from_secs),
+        retry_after: header("retry-after").as_deref().and_then(retry_after),
     });
     let web_page = header("content-type").is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
     let body = response.bytes().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
@@ -402,5 +409,19 @@ fn without_url(error: &reqwest::Error) -> String {
         "the answer was cut off".to_owned()
     } else {
         "the connection was lost".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_seconds_at_most_a_day() {
+        assert_eq!(retry_after(" 30 "), Some(Duration::from_secs(30)));
+        assert_eq!(retry_after("18446744073709551615"), Some(Duration::from_secs(86_400)));
+        for not_seconds in ["", "-1", "1e9", "99999999999999999999999", "Wed, 21 Oct 2026 07:28:00 GMT"] {
+            assert_eq!(retry_after(not_seconds), None, "{not_seconds}");
+        }
     }
 }

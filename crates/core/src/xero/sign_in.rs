@@ -157,21 +157,34 @@ fn client(app: &XeroApp, endpoints: &XeroEndpoints, client_secret: Option<&Secre
     }
 }
 
-fn grant(response: &oauth2::basic::BasicTokenResponse) -> Result<TokenGrant> {
+pub(crate) fn grant(response: &oauth2::basic::BasicTokenResponse) -> Result<TokenGrant> {
     let refresh_token = response.refresh_token().ok_or_else(|| {
         Error::SignInFailed("Xero returned no refresh token (was offline_access granted?).".to_owned())
     })?;
-    let lifetime = response.expires_in().unwrap_or(Duration::from_secs(30 * 60));
+    let lifetime = response.expires_in().unwrap_or(DEFAULT_LIFETIME);
     let claims = jwt_claims(response.access_token().secret());
     let claim = |name: &str| claims.as_ref().and_then(|c| c.get(name)).and_then(|v| v.as_str()).map(str::to_owned);
     Ok(TokenGrant {
         access_token: Secret::new(response.access_token().secret().clone()),
         refresh_token: Secret::new(refresh_token.secret().clone()),
-        access_expires_at: UnixMillis(UnixMillis::now().0 + lifetime.as_millis() as i64),
+        access_expires_at: expires_at(UnixMillis::now(), lifetime),
         scopes: response.scopes().map(|s| s.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
         xero_user_id: claim("xero_userid"),
         auth_event_id: claim("authentication_event_id"),
     })
+}
+
+/// Xero's access tokens last 30 minutes; a token response without `expires_in` is taken as that.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
+/// The longest lifetime believed. `expires_in` is remote and untrusted (u64::MAX seconds once
+/// overflowed the sum below); a shorter lifetime only means an earlier refresh, while a longer
+/// one would keep using a token Xero has already expired.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// When an access token given at `now` for `lifetime` expires, the lifetime clamped to a day.
+pub(crate) fn expires_at(now: UnixMillis, lifetime: Duration) -> UnixMillis {
+    let ms = i64::try_from(lifetime.min(MAX_LIFETIME).as_millis()).expect("a day in milliseconds fits");
+    UnixMillis(now.0.saturating_add(ms))
 }
 
 /// The claims of a JWT, read without verifying it: it came straight from the token endpoint over
@@ -228,5 +241,20 @@ mod tests {
         assert_eq!(claims["authentication_event_id"], "event-9");
         assert!(jwt_claims("not-a-jwt").is_none());
         assert!(jwt_claims("a.!!!.c").is_none());
+    }
+
+    #[test]
+    fn a_token_lifetime_is_clamped_to_a_day() {
+        let now = UnixMillis(1_800_000_000_000);
+        assert_eq!(expires_at(now, Duration::from_secs(1800)), UnixMillis(now.0 + 1_800_000));
+        let day = UnixMillis(now.0 + 86_400_000);
+        assert_eq!(expires_at(now, Duration::from_secs(u64::MAX)), day);
+        assert_eq!(expires_at(UnixMillis(i64::MAX - 5), Duration::from_secs(60)), UnixMillis(i64::MAX));
+        let response: oauth2::basic::BasicTokenResponse = serde_json::from_str(
+            r#"{"access_token":"a","token_type":"Bearer","refresh_token":"r","expires_in":18446744073709551615}"#,
+        )
+        .unwrap();
+        let expires = grant(&response).unwrap().access_expires_at.0 - UnixMillis::now().0;
+        assert!((86_000_000..=86_400_000).contains(&expires), "{expires}");
     }
 }

@@ -120,7 +120,7 @@ impl TokenVault {
             }
             Err(other) => return Err(other),
         };
-        let fresh = info.access_expires_at.0 - UnixMillis::now().0 > EXPIRY_MARGIN_MS;
+        let fresh = info.access_expires_at.0.saturating_sub(UnixMillis::now().0) > EXPIRY_MARGIN_MS;
         // A rejected token that another caller has already replaced needs no second refresh; a
         // missing (or torn) access token always does.
         if let Some(access) = pair.access_token.filter(|a| fresh && rejected.is_none_or(|r| r != a)) {
