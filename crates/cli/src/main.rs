@@ -10,6 +10,7 @@ use switchboard_core::model::ClientFile;
 use switchboard_core::{Cache, csv_export, paths};
 
 mod report;
+mod terminal;
 mod xero;
 
 #[derive(Parser)]
@@ -182,10 +183,10 @@ fn xpm_link(file: &ClientFile, width: usize) -> String {
     }
 }
 
-/// Cuts a name to `width` characters for the table; control characters (untrusted remote names)
-/// become spaces so they cannot move the terminal's cursor.
+/// Cuts a name to `width` characters for the table, its control and direction characters shown
+/// as escapes (see [`terminal::shown`]).
 fn fit(text: &str, width: usize) -> String {
-    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean = terminal::shown(text);
     if clean.chars().count() <= width {
         clean
     } else {

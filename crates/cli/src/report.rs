@@ -73,7 +73,7 @@ pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, output: 
 }
 
 fn print_table(report: &Report, cached: &CachedReport, mut out: impl Write) -> std::io::Result<()> {
-    let clean = |t: &str| t.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
+    let clean = crate::terminal::shown;
     for title in &report.titles {
         writeln!(out, "{}", clean(title))?;
     }

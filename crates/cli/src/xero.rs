@@ -20,6 +20,8 @@ use switchboard_core::model::{ClientFile, ConnectionState, UnixMillis};
 use switchboard_core::xpm::XPM_SCOPES;
 use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
 
+use crate::terminal::shown;
+
 /// Some files need a person (failed, disconnected or needing reconnect).
 const NEEDS_ATTENTION: u8 = 3;
 
@@ -122,7 +124,7 @@ pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
     if reports.clients > 0 {
         println!("Reports: refreshed {} of {} clients ({} reports).", reports.clients - reports.failed.len() as u32, reports.clients, reports.fetched);
         for f in &reports.failed {
-            println!("  {}: {}", f.display_name, f.reason);
+            println!("  {}: {}", shown(&f.display_name), shown(&f.reason));
         }
         attention(reports.failed.is_empty());
     }
@@ -203,7 +205,7 @@ fn needing_attention(files: &[ClientFile], started: UnixMillis) -> Vec<String> {
         })
         .collect();
     lines.sort_by_cached_key(|(name, _)| name.to_lowercase());
-    lines.into_iter().map(|(name, why)| format!("{name}: {why}")).collect()
+    lines.into_iter().map(|(name, why)| format!("{}: {}", shown(&name), shown(&why))).collect()
 }
 
 fn summary(report: SyncReport) -> ExitCode {

@@ -45,11 +45,25 @@ fn list_prints_a_table_sorted_by_name_without_terminal_escapes() {
     let lines: Vec<_> = text.lines().collect();
     assert!(lines[0].starts_with("CLIENT"));
     assert!(lines[1].starts_with("Alpha Ōtautahi"));
-    assert!(lines[2].starts_with("Bell  [2JRinger"), "{:?}", lines[2]);
+    assert!(lines[2].starts_with("Bell\\u{7}\\u{1b}[2JRinger"), "{:?}", lines[2]);
     assert!(lines[3].starts_with("Zed, \"Quoted\" & Sons"));
     assert!(lines[3].contains("Needs reconnect"));
     assert_eq!(lines[4], "3 client files");
     assert!(!text.contains('\u{1b}'));
+}
+
+/// A name with a direction override would read as another name ("exe.png"); the table shows the
+/// override instead, and `--json` keeps the name exact.
+#[test]
+fn list_shows_direction_overrides_instead_of_obeying_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    Cache::open(&path).unwrap().upsert_files(&[ClientFileDraft::named("\u{202E}gnp.exe Ltd")]).unwrap();
+    let text = stdout(&switchboard(&path, &["list"]));
+    assert!(text.lines().nth(1).unwrap().starts_with("\\u{202e}gnp.exe Ltd"), "{text}");
+    assert!(!text.contains('\u{202E}'));
+    let files: Vec<serde_json::Value> = serde_json::from_str(&stdout(&switchboard(&path, &["list", "--json"]))).unwrap();
+    assert_eq!(files[0]["display_name"], "\u{202E}gnp.exe Ltd", "--json stays exact");
 }
 
 #[test]
