@@ -46,9 +46,13 @@ enum Command {
         /// The ports of the http://localhost:<port>/callback redirect URIs registered with the app.
         #[arg(long, value_name = "PORT,PORT,...")]
         ports: Option<String>,
-        /// A "Web app" type app: read its client secret from standard input.
-        #[arg(long)]
+        /// A "Web app" type app: read its client secret from standard input. Without it (or
+        /// --no-client-secret) a stored secret is kept.
+        #[arg(long, conflicts_with = "no_client_secret")]
         client_secret_stdin: bool,
+        /// A PKCE app after all: remove the stored client secret.
+        #[arg(long)]
+        no_client_secret: bool,
         /// The app's tier at Xero (starter, core, plus, advanced, enterprise): it caps connections
         /// and decides whether one consent may add several organisations. Alone, it changes just
         /// the tier.
@@ -103,8 +107,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let cache_path = cli.cache.clone().unwrap_or_else(paths::cache_path);
     let cache = Cache::open(&cache_path).map_err(|e| e.to_string())?;
     match cli.command {
-        Command::XeroApp { client_id, ports, client_secret_stdin, tier } => {
-            return xero::set_up_app(cache, client_id, ports, client_secret_stdin, tier);
+        Command::XeroApp { client_id, ports, client_secret_stdin, no_client_secret, tier } => {
+            let secret = match (client_secret_stdin, no_client_secret) {
+                (true, _) => xero::SecretChange::ReadStdin,
+                (false, true) => xero::SecretChange::Remove,
+                (false, false) => xero::SecretChange::Keep,
+            };
+            return xero::set_up_app(cache, client_id, ports, secret, tier);
         }
         Command::Connect { timeout_secs, xpm: true } => return xero::connect_xpm(cache, &cache_path, timeout_secs),
         Command::Connect { timeout_secs, xpm: false } => return xero::connect(cache, &cache_path, timeout_secs),

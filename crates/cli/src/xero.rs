@@ -25,11 +25,19 @@ use crate::terminal::shown;
 /// Some files need a person (failed, disconnected or needing reconnect).
 const NEEDS_ATTENTION: u8 = 3;
 
+/// What `switchboard xero-app` does with the client secret.
+pub enum SecretChange {
+    /// Keep what is stored (a "Web app" keeps its secret when only the ports or tier change).
+    Keep,
+    ReadStdin,
+    Remove,
+}
+
 pub fn set_up_app(
     mut cache: Cache,
     client_id: Option<String>,
     ports: Option<String>,
-    secret_stdin: bool,
+    secret_change: SecretChange,
     tier: Option<String>,
 ) -> Result<ExitCode, String> {
     let mut settings = XeroAppSettings::load(&cache).map_err(|e| e.to_string())?;
@@ -62,17 +70,32 @@ pub fn set_up_app(
     if let Some(ports) = ports {
         settings.redirect_ports = parse_ports(&ports).map_err(|e| e.to_string())?;
     }
-    settings.has_client_secret = secret_stdin;
-    let secret = if secret_stdin {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("Could not read the client secret: {e}"))?;
-        Some(Secret::new(text.trim()))
-    } else {
-        None
+    let had_secret = settings.has_client_secret;
+    let secret = match secret_change {
+        SecretChange::Keep => None,
+        SecretChange::Remove => {
+            settings.has_client_secret = false;
+            None
+        }
+        SecretChange::ReadStdin => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| format!("Could not read the client secret: {e}"))?;
+            settings.has_client_secret = true;
+            Some(Secret::new(text.trim()))
+        }
     };
     settings.save(&mut cache, &store, secret.as_ref()).map_err(|e| e.to_string())?;
     let ports: Vec<_> = settings.redirect_ports.iter().map(|p| format!("http://localhost:{p}/callback")).collect();
     eprintln!("Saved. Register these redirect URIs with the Xero app: {}", ports.join(", "));
+    eprintln!(
+        "{}",
+        match (secret.is_some(), had_secret, settings.has_client_secret) {
+            (true, _, _) => "The client secret is stored in this computer's credential store.",
+            (false, _, true) => "The client secret already in the credential store is kept.",
+            (false, true, false) => "The stored client secret was removed (a PKCE app).",
+            (false, false, false) => "No client secret (a PKCE app).",
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -233,3 +233,37 @@ fn sync_names_every_file_that_failed_and_why() {
     assert!(!printed.contains(&format!("  {}:", orgs[6].name)), "the synced file is not listed:\n{printed}");
     p.forget_secrets();
 }
+
+/// Changing only the ports keeps a "Web app"'s client secret (before, leaving out
+/// --client-secret-stdin silently deleted it); --no-client-secret removes it. Each says which.
+#[test]
+fn xero_app_keeps_the_client_secret_unless_asked_to_remove_it() {
+    use std::io::Write;
+    use switchboard_core::credential_store::CredentialStore;
+    let practice = Practice::new(SimConfig::default().orgs(1), "secret");
+    let shown = |practice: &Practice| stdout(&practice.run(&["xero-app"]));
+    let mut child = practice
+        .command(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--client-secret-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"s3cret-of-a-web-app\n").unwrap();
+    let stored = child.wait_with_output().unwrap();
+    assert!(stored.status.success(), "{}", String::from_utf8_lossy(&stored.stderr));
+    assert!(String::from_utf8_lossy(&stored.stderr).contains("The client secret is stored"));
+    assert!(shown(&practice).contains("client secret: in the credential store"));
+
+    let kept = practice.run(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", "53690"]);
+    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    assert!(String::from_utf8_lossy(&kept.stderr).contains("The client secret already in the credential store is kept."));
+    assert!(shown(&practice).contains("client secret: in the credential store"));
+
+    let removed = practice.run(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--no-client-secret"]);
+    assert!(removed.status.success(), "{}", String::from_utf8_lossy(&removed.stderr));
+    assert!(String::from_utf8_lossy(&removed.stderr).contains("The stored client secret was removed"));
+    assert!(shown(&practice).contains("client secret: none (PKCE app)"));
+    let cache = Cache::open(&practice.cache_path()).unwrap();
+    let key = switchboard_core::xero::app_settings::client_secret_key(&cache);
+    assert_eq!(os_store(&practice.service).get(&key).unwrap(), None, "gone from the credential store");
+}
