@@ -56,6 +56,7 @@ const status = (): XeroStatus => ({
     connection_cap: xeroSettings.tier === "core" ? 50 : null,
     daily_calls_per_organisation: xeroSettings.tier === null ? null : 5000,
     monthly_egress_allowance_bytes: xeroSettings.tier === "core" ? 10_000_000_000 : null,
+    one_organisation_per_consent: xeroSettings.tier === "core",
   },
   reconnect_queue: null,
 });

@@ -447,7 +447,7 @@ describe("Settings", () => {
 
   it("records the app's tier and shows the connections in use against its cap", async () => {
     let saved: unknown = null;
-    const usage = { tier: "core" as const, connections_in_use: 23, connection_cap: 50, daily_calls_per_organisation: 5000, monthly_egress_allowance_bytes: 10_000_000_000 };
+    const usage = { tier: "core" as const, connections_in_use: 23, connection_cap: 50, daily_calls_per_organisation: 5000, monthly_egress_allowance_bytes: 10_000_000_000, one_organisation_per_consent: true };
     const t = await openSettings({
       xeroStatus: stored,
       saveXeroSettings: (settings) => {

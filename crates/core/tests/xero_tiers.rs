@@ -10,7 +10,7 @@ use switchboard_core::model::{AccountingSoftware, ClientFileDraft, ConnectionSta
 use switchboard_core::xero::app_settings::XeroAppSettings;
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::reconnect_queue::{ReconnectQueue, one_organisation_per_consent, paused};
+use switchboard_core::xero::reconnect_queue::{ReconnectQueue, paused};
 use switchboard_core::xero::tier::XeroTier;
 use switchboard_core::xero::tier_usage::{check_room_for_a_connection, check_tier_includes_practice_manager, tier_usage};
 use switchboard_core::{Cache, ErrorKind};
@@ -44,8 +44,9 @@ fn at_the_cap_a_consent_that_could_only_add_is_refused_before_the_browser_opens(
     drafts.push(ClientFileDraft::named("Paper only"));
     let ids = cache.upsert_files(&drafts).unwrap();
 
-    // No tier recorded: nothing is capped.
-    assert_eq!(tier_usage(&cache).unwrap().connections_in_use, 5);
+    // No tier recorded: nothing is capped, and one consent may reach several organisations.
+    let usage = tier_usage(&cache).unwrap();
+    assert_eq!((usage.connections_in_use, usage.one_organisation_per_consent), (5, false));
     check_room_for_a_connection(&cache).unwrap();
 
     record_tier(&mut cache, Some(XeroTier::Starter));
@@ -64,6 +65,8 @@ fn at_the_cap_a_consent_that_could_only_add_is_refused_before_the_browser_opens(
     record_tier(&mut cache, Some(XeroTier::Core));
     let usage = tier_usage(&cache).unwrap();
     assert_eq!((usage.connection_cap, usage.monthly_egress_allowance_bytes), (Some(50), Some(10_000_000_000)));
+    record_tier(&mut cache, Some(XeroTier::Advanced));
+    assert!(!tier_usage(&cache).unwrap().one_organisation_per_consent);
 }
 
 #[test]
@@ -97,7 +100,7 @@ async fn reconnect_all_below_advanced_is_a_queue_that_pauses_and_resumes_across_
         let (ids, _) = ctx.connect_from_grant(grant, |_| {}).await.unwrap();
         let mut cache = ctx.cache.lock().unwrap();
         record_tier(&mut cache, Some(XeroTier::Core));
-        assert!(one_organisation_per_consent(&cache).unwrap());
+        assert!(tier_usage(&cache).unwrap().one_organisation_per_consent);
         let set = cache.token_set_of(ids[0]).unwrap().unwrap().id;
         cache.mark_token_set_needs_reconnect(set, "Xero no longer accepts this connection's sign-in").unwrap();
         let mut by_name: Vec<(String, String)> = ids

@@ -8,4 +8,9 @@ export type TierUsage = { tier: XeroTier | null,
 /**
  * Organisations connected to the app through this practice, XPM's included.
  */
-connections_in_use: number, connection_cap: number | null, daily_calls_per_organisation: number | null, monthly_egress_allowance_bytes: number | null, };
+connections_in_use: number, connection_cap: number | null, daily_calls_per_organisation: number | null, monthly_egress_allowance_bytes: number | null, 
+/**
+ * Below Advanced each consent reaches one organisation, so adding and reconnecting are
+ * consent after consent. `false` with no tier recorded: one consent, reaching what Xero lets it.
+ */
+one_organisation_per_consent: boolean, };

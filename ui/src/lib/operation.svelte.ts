@@ -197,8 +197,7 @@ export function startAdd(): Promise<boolean> {
 
 /** Whether the practice's Xero app is on a tier below Advanced (one organisation per consent). */
 export function onePerConsent(): boolean {
-  const tier = xero.status?.usage.tier;
-  return tier != null && tier !== "advanced" && tier !== "enterprise";
+  return xero.status?.usage.one_organisation_per_consent ?? false;
 }
 
 /**

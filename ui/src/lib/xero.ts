@@ -74,7 +74,7 @@ export function tierUsageText(usage: TierUsage): string {
   if (usage.tier === null) return `${inUse}. Record the tier to see them against its cap.`;
   const cap = usage.connection_cap === null ? " (no cap)" : ` of ${formatCount(usage.connection_cap)}`;
   const calls = usage.daily_calls_per_organisation === null ? "" : ` · ${formatCount(usage.daily_calls_per_organisation)} calls per organisation a day`;
-  const bulk = usage.tier === "advanced" || usage.tier === "enterprise" ? "several organisations per consent" : "one organisation per consent";
+  const bulk = usage.one_organisation_per_consent ? "one organisation per consent" : "several organisations per consent";
   const allowance = usage.monthly_egress_allowance_bytes;
   const data =
     allowance !== null

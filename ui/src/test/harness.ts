@@ -49,6 +49,7 @@ export function xeroStatusOf(settings: Partial<XeroAppSettings> = {}, rest: Part
       connection_cap: null,
       daily_calls_per_organisation: null,
       monthly_egress_allowance_bytes: null,
+      one_organisation_per_consent: settings.tier != null && settings.tier !== "advanced" && settings.tier !== "enterprise",
     },
     reconnect_queue: null,
     ...rest,

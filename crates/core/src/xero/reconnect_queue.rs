@@ -1,4 +1,5 @@
-//! "Reconnect all that need it" below the Advanced tier: there each consent reaches one
+//! "Reconnect all that need it" below the Advanced tier (`TierUsage::one_organisation_per_consent`
+//! says when): there each consent reaches one
 //! organisation, so reconnecting sixteen files takes sixteen consents, one after the other. The
 //! queue is the list of files that needed reconnecting when it started, kept in the cache, so it
 //! can be cancelled (between consents or while one waits for the browser) and resumed, also after
@@ -9,7 +10,6 @@ use std::future::Future;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::app_settings::XeroAppSettings;
 use super::config::CONNECT_SCOPES;
 use super::sign_in::TokenGrant;
 use super::sync::{Cancel, XeroContext};
@@ -33,12 +33,6 @@ pub struct ReconnectQueue {
 #[derive(Deserialize)]
 struct Kept {
     files: Vec<i64>,
-}
-
-/// Whether "Reconnect all" needs a queue: below Advanced (or with the tier not recorded, which
-/// keeps one consent for all, as Xero decides what it reaches).
-pub fn one_organisation_per_consent(cache: &Cache) -> Result<bool> {
-    Ok(XeroAppSettings::load(cache)?.tier.is_some_and(|t| !t.connects_several_per_consent()))
 }
 
 /// A queue paused by Cancel or by closing the app, if any.

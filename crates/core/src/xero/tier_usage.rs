@@ -20,6 +20,9 @@ pub struct TierUsage {
     pub daily_calls_per_organisation: Option<u32>,
     #[ts(type = "number | null")]
     pub monthly_egress_allowance_bytes: Option<u64>,
+    /// Below Advanced each consent reaches one organisation, so adding and reconnecting are
+    /// consent after consent. `false` with no tier recorded: one consent, reaching what Xero lets it.
+    pub one_organisation_per_consent: bool,
 }
 
 pub fn tier_usage(cache: &Cache) -> Result<TierUsage> {
@@ -30,6 +33,7 @@ pub fn tier_usage(cache: &Cache) -> Result<TierUsage> {
         connection_cap: tier.and_then(XeroTier::connection_cap),
         daily_calls_per_organisation: tier.map(XeroTier::daily_calls_per_organisation),
         monthly_egress_allowance_bytes: tier.and_then(XeroTier::monthly_egress_allowance_bytes),
+        one_organisation_per_consent: tier.is_some_and(|t| !t.connects_several_per_consent()),
     })
 }
 
