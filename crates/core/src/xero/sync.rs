@@ -84,11 +84,6 @@ pub struct Cancel {
 }
 
 impl Cancel {
-    /// Resolves when a person cancels a sign-in waiting for the browser.
-    pub(crate) fn sign_in_cancelled(&self) -> tokio::sync::futures::Notified<'_> {
-        self.sign_in.notified()
-    }
-
     pub fn request(&self) {
         self.sync.store(true, Ordering::Relaxed);
         self.sign_in.notify_waiters();

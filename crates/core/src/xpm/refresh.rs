@@ -15,7 +15,7 @@ use crate::cache::TokenSetId;
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;
 use crate::secret::Secret;
-use crate::xero::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, refresh, start_sign_in};
+use crate::xero::sign_in::{TokenGrant, refresh};
 use crate::xero::sync::{Cancel, XeroContext};
 use crate::xero::token_vault::lock;
 
@@ -92,9 +92,7 @@ impl XeroContext {
     /// Signs in through the system browser asking for XPM's scopes, then connects the practice.
     pub async fn connect_xpm_in_browser(&self, cancel: &Cancel) -> Result<XpmRefreshReport> {
         crate::xero::tier_usage::check_tier_includes_practice_manager(&lock(&self.cache))?;
-        let pending = start_sign_in(&self.app, &self.endpoints, XPM_SCOPES, self.client_secret.as_ref()).await?;
-        crate::browser::open_url_under(&pending.authorize_url, &self.endpoints.authorize)?;
-        let grant = pending.finish(&self.http, SIGN_IN_TIMEOUT, cancel.sign_in_cancelled()).await?;
+        let grant = self.sign_in_in_browser(XPM_SCOPES, cancel).await?;
         self.connect_xpm_from_grant(grant).await
     }
 
