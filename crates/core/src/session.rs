@@ -191,11 +191,11 @@ impl Session {
     /// What Xero sent this month and in recent months, by API (Xero bills egress beyond the
     /// tier's allowance). Counts not yet saved by a running sync are saved first.
     pub fn egress_usage(&self) -> std::result::Result<crate::xero::egress::EgressUsage, ErrorPayload> {
-        if let Some(ctx) = &self.xero {
-            ctx.api.egress().save();
-        }
-        let usage = crate::xero::egress::usage(&*self.cache()?, chrono::Utc::now(), crate::xero::egress::USAGE_MONTHS)?;
-        Ok(usage)
+        use crate::xero::egress::{USAGE_MONTHS, usage};
+        Ok(match &self.xero {
+            Some(ctx) => ctx.egress_usage()?,
+            None => usage(&*self.cache()?, chrono::Utc::now(), USAGE_MONTHS)?,
+        })
     }
 }
 

@@ -131,13 +131,19 @@ pub async fn revoke(
         Some(secret) => request = request.basic_auth(form_encode(&app.client_id), Some(form_encode(secret.expose()))),
         None => form.push(("client_id", &app.client_id)),
     }
-    let response = request.form(&form).send().await.map_err(|e| match super::http::certificate_problem(&e) {
-        Some(sentence) => Error::CertificateNotTrusted(sentence),
-        None => Error::XeroUnreachable(e.without_url().to_string()),
-    })?;
+    let response = request.form(&form).send().await.map_err(|e| request_failed(e, |e| e.without_url().to_string()))?;
     match response.status() {
         status if status.is_success() => Ok(()),
         status => Err(Error::XeroRefused(format!("Xero answered {status} to the revocation."))),
+    }
+}
+
+/// A request to Xero's identity service that got no answer: the certificate sentence when TLS
+/// refused the server, otherwise unreachable, in the words `detail` makes of the error.
+fn request_failed(error: reqwest::Error, detail: impl FnOnce(reqwest::Error) -> String) -> Error {
+    match super::http::certificate_problem(&error) {
+        Some(sentence) => Error::CertificateNotTrusted(sentence),
+        None => Error::XeroUnreachable(detail(error)),
     }
 }
 
@@ -212,10 +218,7 @@ fn token_error(error: RequestTokenError<HttpClientError<reqwest::Error>, oauth2:
                     .unwrap_or_default()
             )),
         },
-        RequestTokenError::Request(HttpClientError::Reqwest(e)) => match super::http::certificate_problem(&e) {
-            Some(sentence) => Error::CertificateNotTrusted(sentence),
-            None => Error::XeroUnreachable(e.to_string()),
-        },
+        RequestTokenError::Request(HttpClientError::Reqwest(e)) => request_failed(*e, |e| e.to_string()),
         RequestTokenError::Request(e) => Error::XeroUnreachable(e.to_string()),
         RequestTokenError::Parse(e, _) => {
             Error::SignInFailed(format!("Xero's token response could not be read ({e})."))
