@@ -241,6 +241,8 @@ fn excel_files_with_bom_crlf_semicolons_and_quoted_separators_quotes_and_newline
         let plan = csv_import::plan(&cache, file.as_bytes()).unwrap();
         assert_eq!(plan.preview.separator, separator);
         assert_eq!((plan.preview.lines, plan.preview.with_errors), (2, 0), "{:?}", plan.preview.problems);
+        let lines: Vec<_> = plan.preview.first_rows.iter().map(|l| l.line).collect();
+        assert_eq!(lines, [2, 3], "lines are counted in CRLF files too");
         assert_eq!(csv_import::import(&mut cache, file.as_bytes()).unwrap().added, 2);
         let files = cache.list_files().unwrap();
         assert!(files[0].display_name.starts_with("Dupont") && files[0].display_name.ends_with(" Fils"));

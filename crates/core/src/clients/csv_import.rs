@@ -136,10 +136,22 @@ pub fn plan(cache: &Cache, bytes: &[u8]) -> Result<CsvImportPlan> {
     let mut seen_xpm: HashMap<String, u64> = HashMap::new();
     let mut seen_names: HashMap<String, u64> = HashMap::new();
 
+    // The line a record starts on, counted from the bytes themselves (a quoted cell may hold
+    // line breaks; CRLF and LF count once each).
+    let (mut counted_to, mut line_at) = (0usize, 1u64);
     for record in records {
         let record = record.map_err(unreadable)?;
         if is_blank(&record) {
             continue;
+        }
+        // After a CRLF the reader's position is the LF: the record itself starts past it.
+        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            line_at += bytes[counted_to..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            counted_to = start;
         }
         preview.lines += 1;
         if preview.lines as usize > MAX_ROWS {
@@ -147,7 +159,7 @@ pub fn plan(cache: &Cache, bytes: &[u8]) -> Result<CsvImportPlan> {
                 "The file has more than {MAX_ROWS} client lines. Split it into smaller files and import each."
             )));
         }
-        let line_no = record.position().map_or(0, |p| p.line());
+        let line_no = line_at;
         let cell = |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or(b"");
         let mut line = CsvLine {
             line: line_no,
