@@ -60,7 +60,8 @@ impl Cache {
 /// Says which file of the batch could not be written, so a person knows where to look.
 fn insert_failed(index: usize, name: &str, e: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
-        if f.code == rusqlite::ErrorCode::ConstraintViolation {
+        // SQLITE_CONSTRAINT_FOREIGNKEY: the only foreign key a new file sets is its XPM link.
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY {
             return Error::InvalidInput(format!(
                 "Client {} of the batch ({name:?}) could not be written: the XPM client it names is no longer in the cache. Nothing was imported; refresh XPM and preview again.",
                 index + 1
