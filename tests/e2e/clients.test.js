@@ -1,13 +1,15 @@
 // Client files staff bring in themselves, in the real app window: Add client through its dialog
 // (the new row shows the Connect icon: it is not connected), a name already in the list asked
-// about before it is added, and Import from XPM (a preview with what is skipped, then the rows).
+// about before it is added, Import from XPM (a preview with what is skipped, then the rows), and
+// Import from a CSV file picked with the file input (a bad line blocks it; a clean file imports).
 // The cache holds a few files and an XPM practice from the simulator's generator
 // (crates/core/examples/seed_xpm.rs).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { debugBinary, eventually, launchApp, tempWorkspace } from './lib/harness.js';
 
 const FILES = 4;
@@ -57,7 +59,7 @@ describe('Add client and Import (real window)', () => {
       el.value = '';
       el.dispatchEvent(new Event('input', { bubbles: true }));
     }, input);
-    await input.addValue(text);
+    if (text) await input.addValue(text);
   }
   async function selectValue(selector, value) {
     const select = await browser.$(selector);
@@ -126,5 +128,36 @@ describe('Add client and Import (real window)', () => {
     await (await browser.$('[data-testid="import-nothing"]')).waitForExist({ timeout: 10000 });
     assert.equal(await (await browser.$('[data-testid="import-run"]')).isEnabled(), false);
     await (await browser.$('[data-testid="dialog-close"]')).click();
+  });
+
+  test('Import from a CSV file: a bad line blocks the import; the corrected file imports every line', async () => {
+    const before = await fileCount();
+    const csv = join(ws.root, 'clients.csv');
+    // Excel's "CSV UTF-8" with semicolons: a byte-order mark, CRLF, a quoted name holding the separator.
+    writeFileSync(csv, '\ufeffName;Software;Notes\r\n"Dupont; Fils";MYOB;x\r\nSage Co;Sage 50;\r\n=SUM(A1);None;\r\n');
+    await (await browser.$('[data-testid="import-menu"]')).click();
+    await (await browser.$('[data-testid="import-csv"]')).click();
+    await (await browser.$('[data-testid="import-csv-file"]')).addValue(csv);
+    const problems = await browser.$('[data-testid="import-problems"]');
+    await problems.waitForExist({ timeout: 10000 });
+    assert.match(await problems.getProperty('textContent'), /Unknown accounting software "Sage 50"/);
+    assert.equal(await (await browser.$('[data-testid="import-run"]')).isEnabled(), false);
+
+    writeFileSync(csv, '\ufeffName;Software;Notes\r\n"Dupont; Fils";MYOB;x\r\nSage Co;Other: Sage 50;\r\n=SUM(A1);None;\r\n');
+    await (await browser.$('[data-testid="import-csv-file"]')).addValue(csv);
+    await eventually(async () => !(await (await browser.$('[data-testid="import-problems"]')).isExisting()), {
+      message: 'the corrected file to preview clean',
+    });
+    const run = await browser.$('[data-testid="import-run"]');
+    await eventually(() => run.isEnabled(), { message: 'Import to be enabled' });
+    await run.click();
+    await waitGone('[data-testid="import-dialog"]');
+    await eventually(async () => (await fileCount()) === before + 3, { message: 'three imported rows' });
+    // The grid draws only the rows in view: search for each.
+    for (const name of ['Dupont; Fils', 'Sage Co', '=SUM(A1)']) {
+      await typeInto('input[aria-label="Search client names"]', name);
+      await eventually(async () => (await rows(name)).length === 1, { message: `a row for ${name}` });
+    }
+    await typeInto('input[aria-label="Search client names"]', '');
   });
 });
