@@ -131,6 +131,16 @@ pub fn import_csv(mut cache: Cache, path: &Path, yes: bool) -> Result<ExitCode, 
 /// The file's bytes, refusing one over the import's size cap without reading all of it.
 fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("Could not open {}: {e}.", path.display()))?;
+    // Said with the file's real size; the core's own check would only see the capped read.
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > csv_import::MAX_BYTES as u64 {
+        return Err(format!(
+            "{} is {:.1} MB; Switchboard imports client lists of up to {} MB. Split it into smaller files.",
+            path.display(),
+            size as f64 / 1_048_576.0,
+            csv_import::MAX_BYTES / 1_048_576
+        ));
+    }
     let mut bytes = Vec::new();
     file.take(csv_import::MAX_BYTES as u64 + 1)
         .read_to_end(&mut bytes)

@@ -122,4 +122,9 @@ fn import_csv_lists_bad_lines_and_imports_nothing_until_the_file_is_clean() {
     assert!(ok && out.contains("Imported 2 client files"), "{out}");
     let names: Vec<_> = files(&path).into_iter().map(|f| f.display_name).collect();
     assert_eq!(names, ["Good", "=1+1"]);
+
+    let big = dir.path().join("big.csv");
+    std::fs::write(&big, vec![b'a'; 21 * 1024 * 1024]).unwrap();
+    let (ok, _, err) = text(&switchboard(&path, &["import", "--csv", big.to_str().unwrap()]));
+    assert!(!ok && err.contains("is 21.0 MB; Switchboard imports client lists of up to 20 MB"), "{err}");
 }

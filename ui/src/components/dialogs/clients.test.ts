@@ -241,6 +241,21 @@ describe("Import from a CSV file", () => {
   });
 });
 
+describe("a file over the size cap", () => {
+  it("is refused before it is read or sent", async () => {
+    core({});
+    render(ImportDialog, { source: "csv", onclose: () => {} });
+    const input = byTestId("import-csv-file") as HTMLInputElement;
+    const file = new File(["x"], "huge.csv");
+    Object.defineProperty(file, "size", { value: 25 * 1024 * 1024 });
+    Object.defineProperty(input, "files", { value: [file], configurable: true });
+    await fireEvent.change(input);
+    const error = await until(() => present("dialog-error"));
+    expect(error.textContent).toContain("huge.csv is 25.0 MB");
+    expect(calls).toHaveLength(0);
+  });
+});
+
 describe("the action bar", () => {
   it("Add client opens its dialog; Import… offers XPM and a CSV file", async () => {
     core({ xpm_clients: () => [], preview_xpm_import: () => xpmPreview() });
