@@ -68,7 +68,10 @@ fn print_xpm_preview(p: &XpmImportPreview) {
         p.already_linked, p.archived, p.deleted, p.prospects, p.unusable_names
     );
     if p.names_in_list > 0 {
-        println!("{} of them take a name the list already has.", p.names_in_list);
+        println!(
+            "{} of them take a name a client file already has. If it is the same client, link that file to its XPM client first (Settings > Link XPM clients in the app) and preview again: otherwise the import adds a second file.",
+            p.names_in_list
+        );
     }
     if !p.first_rows.is_empty() {
         println!("First to add:");
