@@ -169,7 +169,7 @@ pub fn plan(cache: &Cache, bytes: &[u8]) -> Result<CsvImportPlan> {
             error: None,
             warning: None,
         };
-        let checked = check_line(&record, &columns, &xpm, line_no);
+        let checked = check_line(&record, &columns, &xpm);
         match checked {
             Err(message) => line.error = Some(message),
             Ok(file) => {
@@ -299,11 +299,11 @@ impl Columns {
 }
 
 /// One line's file, or the sentence that says what is wrong with it.
-fn check_line(record: &csv::ByteRecord, columns: &Columns, xpm: &XpmIndex, line: u64) -> std::result::Result<NewFile, String> {
+fn check_line(record: &csv::ByteRecord, columns: &Columns, xpm: &XpmIndex) -> std::result::Result<NewFile, String> {
     if record.iter().any(|field| std::str::from_utf8(field).is_err()) {
-        return Err(format!(
-            "Line {line} is not UTF-8 text (bad encoding). Save the file as \"CSV UTF-8\" and import it again."
-        ));
+        return Err(
+            "This line is not UTF-8 text (bad encoding). Save the file as \"CSV UTF-8\" and import it again.".to_owned(),
+        );
     }
     let text = |index: Option<usize>| {
         index.and_then(|i| record.get(i)).map(|f| std::str::from_utf8(f).unwrap_or("")).unwrap_or("")
