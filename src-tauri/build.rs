@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "cancel_sync",
     "egress_usage",
+    "practice_history",
     // The Settings menu and one-click links (issue 5).
     "open_xero_dashboard",
     "open_xpm_dashboard",
@@ -46,6 +47,7 @@ const COMMANDS: &[&str] = &[
     "confirm_xpm_links",
     "connect_xpm",
     "refresh_xpm",
+    "disconnect_xpm",
     "client_reports",
     "report_insights",
     "refresh_reports",

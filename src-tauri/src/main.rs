@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use switchboard_core::cache::AuditEntry;
 use switchboard_core::model::FileId;
 use switchboard_core::session::{CacheStatus, ClientDetails, CsvExport, FreshCache};
 use switchboard_core::{ErrorKind, ErrorPayload, Session};
@@ -86,6 +87,12 @@ async fn export_csv(state: State<'_, Shared>, ids: Vec<FileId>) -> Result<CsvExp
     state.run("export_csv", move |s| s.export_csv(&ids)).await
 }
 
+/// The latest changes to the practice as a whole, for Settings.
+#[tauri::command]
+async fn practice_history(state: State<'_, Shared>) -> Result<Vec<AuditEntry>, ErrorPayload> {
+    state.run("practice_history", |s| s.practice_history()).await
+}
+
 #[tauri::command]
 async fn start_fresh_cache(state: State<'_, Shared>) -> Result<FreshCache, ErrorPayload> {
     state.run("start_fresh_cache", |s| s.start_fresh()).await
@@ -150,6 +157,7 @@ fn main() {
             client_details,
             export_csv,
             start_fresh_cache,
+            practice_history,
             table_painted,
             xero::xero_status,
             xero::save_xero_settings,
@@ -185,6 +193,7 @@ fn main() {
             xpm::confirm_xpm_links,
             xpm::connect_xpm,
             xpm::refresh_xpm,
+            xpm::disconnect_xpm,
             reports::client_reports,
             reports::report_insights,
             reports::refresh_reports,

@@ -142,6 +142,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::List { .. } => print_table(&files, &mut stdout),
         Command::Export { csv } => {
             csv_export::export_csv_file(&files, &csv).map_err(|e| e.to_string())?;
+            let mut cache = cache;
+            let exported = format!("{} client file(s) to {}", files.len(), csv.display());
+            cache.record_practice_change("export_csv", None, Some(&exported)).map_err(|e| e.to_string())?;
             eprintln!("Wrote {} client files to {}", files.len(), csv.display());
             Ok(())
         }

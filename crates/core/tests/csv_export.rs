@@ -118,4 +118,9 @@ fn the_session_exports_the_given_rows_into_the_export_folder() {
     assert!(first.path.starts_with(&out_dir.display().to_string()));
     let names: Vec<_> = read_back(&std::fs::read(&first.path).unwrap()).into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(names, ["C third", "A first"]);
+
+    let exports: Vec<_> = session.practice_history().unwrap().into_iter().filter(|e| e.action == "export_csv").collect();
+    assert_eq!(exports.len(), 2, "each export is in the audit log");
+    assert_eq!(exports[0].new_value.as_deref(), Some(format!("2 client file(s) to {}", second.path).as_str()));
+    assert_eq!(exports[0].actor.as_deref(), Some(switchboard_core::cache::os_user().as_str()));
 }

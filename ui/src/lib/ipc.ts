@@ -3,6 +3,7 @@
 // is written for people and is what the UI shows.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AuditEntry } from "../bindings/AuditEntry";
 import type { CacheStatus } from "../bindings/CacheStatus";
 import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ClientTable } from "../bindings/ClientTable";
@@ -59,6 +60,7 @@ export const COMMANDS = {
   syncNow: "sync_now",
   cancelSync: "cancel_sync",
   egressUsage: "egress_usage",
+  practiceHistory: "practice_history",
   // The Settings menu and one-click links (issue 5).
   openXeroDashboard: "open_xero_dashboard",
   openXpmDashboard: "open_xpm_dashboard",
@@ -86,6 +88,7 @@ export const COMMANDS = {
   confirmXpmLinks: "confirm_xpm_links",
   connectXpm: "connect_xpm",
   refreshXpm: "refresh_xpm",
+  disconnectXpm: "disconnect_xpm",
   clientReports: "client_reports",
   reportInsights: "report_insights",
   refreshReports: "refresh_reports",
@@ -186,6 +189,11 @@ export function xeroStatus(): Promise<XeroStatus> {
 /** What Xero sent this month and in recent months, by API (Xero bills egress over the tier's allowance). */
 export function egressUsage(): Promise<EgressUsage> {
   return call<EgressUsage>(COMMANDS.egressUsage);
+}
+
+/** The latest changes to the practice as a whole (Xero app, XPM, exports, a fresh cache). */
+export function practiceHistory(): Promise<AuditEntry[]> {
+  return call<AuditEntry[]>(COMMANDS.practiceHistory);
 }
 
 /**
@@ -388,6 +396,11 @@ export function connectXpm(): Promise<XpmRefreshReport> {
 
 export function refreshXpm(): Promise<XpmRefreshReport> {
   return call<XpmRefreshReport>(COMMANDS.refreshXpm);
+}
+
+/** Forgets XPM's sign-in; the cached XPM clients and the files' links stay. Audited. */
+export function disconnectXpm(): Promise<XpmStatus> {
+  return call<XpmStatus>(COMMANDS.disconnectXpm);
 }
 
 let paintReported: "nothing" | "first rows" | "all rows" = "nothing";
