@@ -8,6 +8,7 @@ import type { SyncProgress } from "../bindings/SyncProgress";
 import {
   cancelConnect,
   cancelSync,
+  connectFile,
   connectXero,
   onReconnectQueue,
   onSyncProgress,
@@ -15,7 +16,8 @@ import {
   syncNow,
   toErrorPayload,
 } from "./ipc";
-import { connectSummaryText, filesText, queueText, reportHasProblems, syncReportText } from "./xero";
+import type { ClientFile } from "../bindings/ClientFile";
+import { connectSummaryText, fileConnectText, filesText, queueText, reportHasProblems, syncReportText, type MergeOffer } from "./xero";
 import { loadXeroStatus, xero } from "./xero-status.svelte";
 
 /**
@@ -162,6 +164,25 @@ export function startConnect(): Promise<boolean> {
   );
 }
 
+let offerMerge: (file: ClientFile, offer: MergeOffer) => void = () => {};
+
+/** App gives the function that asks whether to merge (the Connect icon found a twin). */
+export function configureMergeOffer(open: (file: ClientFile, offer: MergeOffer) => void): void {
+  offerMerge = open;
+}
+
+/**
+ * The Connect icon of a Xero file not yet linked to an organisation: one consent for that file.
+ * The organisation picked becomes it; one that already is another file brings the merge question.
+ */
+export function startConnectFile(file: ClientFile): Promise<boolean> {
+  return run("connect", () => connectFile(file.id), (outcome) => {
+    const said = fileConnectText(outcome, file.display_name);
+    if (said) showToast(said.level, said.text);
+    else if (outcome.outcome === "already_another_file") offerMerge(file, outcome);
+  });
+}
+
 /**
  * "Add client files from Xero": below the Advanced tier, consent after consent (each adds one
  * organisation, its row appearing at once) until the person presses Cancel; otherwise one consent.
@@ -236,4 +257,5 @@ export function resetOperationForTests(): void {
   operation.current = null;
   operation.toast = null;
   reload = async () => {};
+  offerMerge = () => {};
 }
