@@ -3,25 +3,28 @@
 // Online file's Connect icon saying Switchboard connects Xero files). Run under Xvfb:
 //   xvfb-run -a -s "-screen 0 1440x900x24" dbus-run-session -- env NO_AT_BRIDGE=1 node shoot-connect-file.js
 // (after `cd ui && npm run build` and the debug builds the end-to-end tests use). Not a test.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually, repoRoot } from './lib/harness.js';
 import { consentInBrowser, openAppOnSimulatedXero } from './lib/simulated-xero.js';
 
+// The page as WebDriver renders it: a native tooltip window left by a click (which xwd captures
+// as a black box under Xvfb) is not part of it.
+let browser;
 const shoot = async (file) => {
-  // Let the window repaint before the root window is captured (xwd reads the X server, not the page).
-  await new Promise((r) => setTimeout(r, 2000));
+  await new Promise((r) => setTimeout(r, 1000));
   const out = join(repoRoot, 'docs', file);
-  execFileSync('bash', ['-c', `xwd -root -silent | convert xwd:- -trim +repage '${out}'`]);
+  await browser.saveScreenshot(out);
   console.log(`wrote ${out}`);
 };
 
-const { browser, base, openedUrls, close } = await openAppOnSimulatedXero({
+const opened = await openAppOnSimulatedXero({
   orgs: 3,
   seed: 9,
   name: 'shot-connect-file',
   add: ['Harbour Physio=xero', 'Harbour Physiotherapy Ltd=xero', 'Books Co=quickbooks_online', 'Ember & Co=myob', 'Kauri Builders=xero'],
 });
+const { base, openedUrls, close } = opened;
+browser = opened.browser;
 try {
   const [org] = await (await fetch(`${base}/_sim/orgs`)).json();
   const connectIcon = async (name) => {
@@ -40,9 +43,7 @@ try {
   await shoot('connect-merge.png');
   await (await browser.$('[data-testid="merge-decline"]')).click();
   await eventually(async () => !(await (await browser.$('[data-testid="merge-dialog"]')).isExisting()), { timeout: 10000 });
-  const books = await connectIcon('Books Co');
-  await books.moveTo();
-  await books.click();
+  await (await connectIcon('Books Co')).click();
   await eventually(async () => (await (await browser.$('[data-testid="toast-text"]')).getText()).startsWith('Switchboard connects'), { timeout: 10000 });
   await shoot('connect-other-software.png');
 } finally {
