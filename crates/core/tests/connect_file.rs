@@ -217,6 +217,9 @@ async fn files_on_other_software_are_never_signed_in_for() {
         assert!(message.contains(&format!("{name} is a {} file", software.label())), "{message}");
         assert!(message.contains("Switchboard connects Xero files"), "{message}");
     }
+    let paper = w.add_unconnected("Paper Only", AccountingSoftware::None);
+    let refused = w.ctx.connect_file_in_browser(paper, &Cancel::default(), |_| {}).await.unwrap_err().to_string();
+    assert!(refused.contains("Paper Only has no accounting software recorded. Switchboard connects Xero files only"), "{refused}");
     assert_eq!(w.sim.stats().token_requests, 0);
     assert_eq!(w.cache().token_set_count().unwrap(), 0);
 }

@@ -158,11 +158,19 @@ impl Cache {
 /// Switchboard connects Xero files; a file on other software, or already linked to an
 /// organisation, is not connected this way.
 fn check_connectable(name: &str, software: &AccountingSoftware, tenant: Option<&str>) -> Result<()> {
-    if *software != AccountingSoftware::Xero {
-        return Err(Error::InvalidInput(format!(
-            "{name} is a {} file. Switchboard connects Xero files only; nothing was changed.",
-            software.label()
-        )));
+    match software {
+        AccountingSoftware::Xero => {}
+        AccountingSoftware::None => {
+            return Err(Error::InvalidInput(format!(
+                "{name} has no accounting software recorded. Switchboard connects Xero files only; nothing was changed."
+            )));
+        }
+        other => {
+            return Err(Error::InvalidInput(format!(
+                "{name} is a {} file. Switchboard connects Xero files only; nothing was changed.",
+                other.label()
+            )));
+        }
     }
     if tenant.is_some() {
         return Err(Error::InvalidInput(format!(
