@@ -140,19 +140,20 @@ async fn an_organisation_already_another_file_changes_neither_until_they_are_mer
     assert_eq!((merged.id, merged.display_name.as_str()), (other, "Bright Bakery Ltd"));
     assert_eq!(merged.xero.as_ref().unwrap().tenant_id, w.sim.orgs()[0].organisation_id.to_string());
     assert_eq!(merged.xpm.as_ref().unwrap().uuid, "xpm-a", "the practice's own file's XPM link wins");
-    let cache = w.cache();
-    assert!(cache.token_set_of(other).unwrap().is_some());
-    assert!(cache.console_settings(other).unwrap().enabled);
-    let mut emails: Vec<_> = cache.console_users(other).unwrap().into_iter().map(|u| u.email.to_lowercase()).collect();
-    emails.sort();
-    assert_eq!(emails, ["ann@bakery.test", "bob@bakery.test"]);
-    let history: Vec<_> = cache.audit_entries(other).unwrap().into_iter().map(|e| e.action).collect();
-    for action in ["merge", "rename", "connect"] {
-        assert!(history.contains(&action.to_owned()), "{action} in {history:?}");
+    {
+        let cache = w.cache();
+        assert!(cache.token_set_of(other).unwrap().is_some());
+        assert!(cache.console_settings(other).unwrap().enabled);
+        let mut emails: Vec<_> = cache.console_users(other).unwrap().into_iter().map(|u| u.email.to_lowercase()).collect();
+        emails.sort();
+        assert_eq!(emails, ["ann@bakery.test", "bob@bakery.test"]);
+        let history: Vec<_> = cache.audit_entries(other).unwrap().into_iter().map(|e| e.action).collect();
+        for action in ["merge", "rename", "connect"] {
+            assert!(history.contains(&action.to_owned()), "{action} in {history:?}");
+        }
+        assert!(cache.audit_entries(hand_made).unwrap().is_empty(), "the absorbed file's history moved");
+        assert_eq!(cache.file(hand_made).unwrap_err().kind(), ErrorKind::NotFound);
     }
-    assert!(cache.audit_entries(hand_made).unwrap().is_empty(), "the absorbed file's history moved");
-    assert_eq!(cache.file(hand_made).unwrap_err().kind(), ErrorKind::NotFound);
-    drop(cache);
 
     // A later sync keeps the merged file's name.
     w.ctx.sync(None, &Default::default(), |_| {}).await.unwrap();
