@@ -175,7 +175,7 @@ async fn a_merge_refuses_two_organisations_and_a_file_with_itself() {
 }
 
 #[tokio::test]
-async fn picking_nothing_or_cancelling_leaves_the_file_as_it_was() {
+async fn picking_nothing_leaves_the_file_as_it_was() {
     let w = world().await;
     let file = w.add_unconnected("Corner Shop", AccountingSoftware::Xero);
     let before = w.files();
@@ -185,18 +185,8 @@ async fn picking_nothing_or_cancelling_leaves_the_file_as_it_was() {
     assert_eq!(w.files(), before);
     assert_eq!(w.cache().token_set_count().unwrap(), 0, "the unused token set is not kept");
 
-    // Cancel while the consent page is open in the browser (here a browser that never comes back).
-    w.sim.set_auto_consent(None);
-    // SAFETY: no other thread of this test binary reads the environment meanwhile.
-    unsafe { std::env::set_var("SWITCHBOARD_BROWSER", "true") };
-    let cancel = Cancel::default();
-    let (outcome, ()) = tokio::join!(w.ctx.connect_file_in_browser(file, &cancel, |_| {}), async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        cancel.request();
-    });
-    assert_eq!(outcome.unwrap_err().kind(), ErrorKind::SignInCancelled);
-    assert_eq!(w.files(), before);
-    assert_eq!(w.cache().audit_entries(file).unwrap(), []);
+    // Cancelling while the consent page is open: tests/connect_file_cancel.rs (it sets the
+    // environment, so it runs alone in its test program).
 }
 
 #[tokio::test]
