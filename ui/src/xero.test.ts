@@ -412,7 +412,8 @@ describe("the Connect icon of a file not yet linked to an organisation", () => {
     await fireEvent.click(connect);
     await until(() => expect(t.count("connect_file")).toBe(1));
     expect(t.calls.find((c) => c.cmd === "connect_file")!.args).toEqual({ id: 6 });
-    await until(() => t.need("waiting"));
+    const waiting = await until(() => t.need("waiting"));
+    expect(text(waiting)).toBe("Xero is open in your browser: choose the one organisation that is Hand Made Ltd, then come back here.");
     answer.resolve({ outcome: "connected", file: 6, sync: { ...REPORT, synced: 1 } });
     await until(() => expect(t.toast()).toBe("Connected Hand Made Ltd to Xero."));
     expect(t.count("connect_xero")).toBe(0);

@@ -37,6 +37,8 @@ export interface Operation {
   queue: ReconnectQueue | null;
   /** Files an add queue has connected so far. */
   added: number;
+  /** The client file a Connect icon is connecting (its name), when it is one file. */
+  file: string | null;
   /** The progress bar appears only once the operation has lasted PROGRESS_DELAY_MS. */
   showProgress: boolean;
   cancelling: boolean;
@@ -94,7 +96,12 @@ function errorToast(error: ErrorPayload): void {
   showToast(CALM_KINDS.includes(error.kind) ? "warn" : "error", error.message, SETTINGS_KINDS.includes(error.kind));
 }
 
-async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (result: T) => void): Promise<boolean> {
+async function run<T>(
+  kind: OperationKind,
+  command: () => Promise<T>,
+  report: (result: T) => void,
+  file: string | null = null,
+): Promise<boolean> {
   if (operation.current) return false;
   dismissToast();
   operation.current = {
@@ -103,6 +110,7 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
     progress: null,
     queue: null,
     added: 0,
+    file,
     showProgress: false,
     cancelling: false,
   };
@@ -176,11 +184,16 @@ export function configureMergeOffer(open: (file: ClientFile, offer: MergeOffer) 
  * The organisation picked becomes it; one that already is another file brings the merge question.
  */
 export function startConnectFile(file: ClientFile): Promise<boolean> {
-  return run("connect", () => connectFile(file.id), (outcome) => {
-    const said = fileConnectText(outcome, file.display_name);
-    if (said) showToast(said.level, said.text);
-    else if (outcome.outcome === "already_another_file") offerMerge(file, outcome);
-  });
+  return run(
+    "connect",
+    () => connectFile(file.id),
+    (outcome) => {
+      const said = fileConnectText(outcome, file.display_name);
+      if (said) showToast(said.level, said.text);
+      else if (outcome.outcome === "already_another_file") offerMerge(file, outcome);
+    },
+    file.display_name,
+  );
 }
 
 /**
