@@ -45,6 +45,9 @@ describe('Connecting one client file (real window, simulated Xero)', () => {
     const [org] = await (await fetch(`${base}/_sim/orgs`)).json();
     assert.deepEqual((await rows()).map((r) => r.connection), ['not_connected', 'not_connected', 'not_connected']);
     await (await connectIcon('Hand Made Ltd')).click();
+    const waiting = await browser.$('[data-testid="waiting"]');
+    await waiting.waitForExist({ timeout: 15000 });
+    assert.match(await waiting.getText(), /choose the one organisation that is Hand Made Ltd/);
     await consentInBrowser(openedUrls, 0, [org.tenantId]);
     const after = await eventually(
       async () => {
