@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use switchboard_core::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::credential_store::MemoryCredentialStore;
+use switchboard_core::reports::model::ReportKind;
 use switchboard_core::model::{AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, XpmClient};
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::connect_file::FileConnectOutcome;
@@ -112,6 +113,11 @@ async fn an_organisation_already_another_file_changes_neither_until_they_are_mer
         cache.add_console_user(hand_made, &user("Ann", "ann@bakery.test")).unwrap();
         cache.add_console_user(other, &user("Bob", "bob@bakery.test")).unwrap();
         cache.add_console_user(other, &user("Ann B", "ANN@bakery.test")).unwrap();
+        // Cached report rows (a failed refresh is enough to make one): the organisation's own
+        // copy wins where both files have one of a kind.
+        cache.record_report_failure(other, ReportKind::BalanceSheet, "the organisation's").unwrap();
+        cache.record_report_failure(hand_made, ReportKind::BalanceSheet, "the hand-made file's").unwrap();
+        cache.record_report_failure(hand_made, ReportKind::BankSummary, "moved over").unwrap();
     }
     let before = w.files();
     let sets_before = w.cache().token_set_count().unwrap();
@@ -147,6 +153,10 @@ async fn an_organisation_already_another_file_changes_neither_until_they_are_mer
         let mut emails: Vec<_> = cache.console_users(other).unwrap().into_iter().map(|u| u.email.to_lowercase()).collect();
         emails.sort();
         assert_eq!(emails, ["ann@bakery.test", "bob@bakery.test"]);
+        let reports = cache.cached_reports(other).unwrap();
+        let error_of = |kind| reports.iter().find(|r| r.kind == kind).unwrap().last_error.clone();
+        assert_eq!(error_of(ReportKind::BalanceSheet).as_deref(), Some("the organisation's"));
+        assert_eq!(error_of(ReportKind::BankSummary).as_deref(), Some("moved over"));
         let history: Vec<_> = cache.audit_entries(other).unwrap().into_iter().map(|e| e.action).collect();
         for action in ["merge", "rename", "connect"] {
             assert!(history.contains(&action.to_owned()), "{action} in {history:?}");
