@@ -1,7 +1,7 @@
 // The Connect icon of a file the practice had before it was connected, in the real window against
 // the simulator: one consent, and the organisation picked becomes that file (the practice's name
-// kept); the same organisation picked for a second file brings the merge question, and merging
-// leaves one file; a QuickBooks Online file's Connect icon says Switchboard connects Xero files
+// kept); the same organisation picked for a second file brings the merge question, declining it
+// keeps both files as they were, and merging leaves one file; a QuickBooks Online file's Connect icon says Switchboard connects Xero files
 // and opens no consent.
 
 import { after, before, describe, test } from 'node:test';
@@ -60,19 +60,29 @@ describe('Connecting one client file (real window, simulated Xero)', () => {
     assert.equal(await toastText(), 'Connected Hand Made Ltd to Xero.');
   });
 
-  test('the same organisation for another file offers to merge them, and merging leaves one file', async () => {
+  const threeRows = [['Books Co', 'not_connected'], ['Hand Made Ltd', 'connected'], ['Twin Ltd', 'not_connected']];
+
+  test('the same organisation for another file offers to merge them; declining keeps both', async () => {
     const [org] = await (await fetch(`${base}/_sim/orgs`)).json();
     await (await connectIcon('Twin Ltd')).click();
     await consentInBrowser(openedUrls, 1, [org.tenantId]);
     const dialog = await browser.$('[data-testid="merge-dialog"]');
     await dialog.waitForExist({ timeout: 30000 });
+    await (await browser.$('[data-testid="merge-decline"]')).click();
+    await dialog.waitForExist({ timeout: 10000, reverse: true });
+    assert.equal(await toastText(), 'Kept both files as they were; Twin Ltd is still not connected.');
+    assert.deepEqual((await rows()).map((r) => [r.name, r.connection]).sort(), threeRows);
+  });
+
+  test('asked again, merging leaves one file', async () => {
+    const [org] = await (await fetch(`${base}/_sim/orgs`)).json();
+    await (await connectIcon('Twin Ltd')).click();
+    await consentInBrowser(openedUrls, 2, [org.tenantId]);
+    const dialog = await browser.$('[data-testid="merge-dialog"]');
+    await dialog.waitForExist({ timeout: 30000 });
     const explained = await (await browser.$('[data-testid="merge-explained"]')).getText();
     assert.equal(explained, `The Xero organisation you picked, ${org.name}, is already the client file Hand Made Ltd. Nothing was changed.`);
-    assert.deepEqual(
-      (await rows()).map((r) => [r.name, r.connection]).sort(),
-      [['Books Co', 'not_connected'], ['Hand Made Ltd', 'connected'], ['Twin Ltd', 'not_connected']],
-      'nothing changed while the question is open',
-    );
+    assert.deepEqual((await rows()).map((r) => [r.name, r.connection]).sort(), threeRows, 'nothing changed while the question is open');
     await (await browser.$('[data-testid="merge-confirm"]')).click();
     const merged = await eventually(
       async () => {
