@@ -249,6 +249,7 @@ const AUDIT_ACTIONS: Record<string, string> = {
   console_user_edit: "Edited a Client Console user",
   console_user_remove: "Removed a Client Console user",
   delete: "Deleted the client",
+  merge: "Merged with another client file",
 };
 
 /** A history entry's action for people; unknown actions are shown as recorded. */
