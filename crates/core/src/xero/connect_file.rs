@@ -79,29 +79,29 @@ impl XeroContext {
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<FileConnectOutcome> {
         let token_set = self.vault.save_new(&self.cache, &grant)?;
-        let attached = self.attach_from_grant(file, &grant, token_set).await;
-        if !matches!(attached, Ok(Some(Ok(())))) {
+        let picked = self.attach_from_grant(file, &grant, token_set).await;
+        if !matches!(picked, Ok(Picked::Attached)) {
             // Nothing uses the new set: picked nothing, another file, several, or a failure.
             self.retire_unused([token_set]).await;
         }
-        match attached? {
-            Some(Ok(())) => {
+        match picked? {
+            Picked::Attached => {
                 let sync = self.sync(Some(&[file]), cancel, progress).await?;
                 Ok(FileConnectOutcome::Connected { file, sync })
             }
-            Some(Err(other)) => Ok(other),
-            None => Ok(FileConnectOutcome::NothingPicked { file }),
+            Picked::AnotherFile(outcome) => Ok(outcome),
+            Picked::Nothing => Ok(FileConnectOutcome::NothingPicked { file }),
         }
     }
 
-    /// `None`: the consent reached no organisation. `Some(Err(outcome))`: the organisation already
-    /// is another file (the outcome says which); the new set then stays unused.
+    /// Attaches the one organisation the consent reached to `file`, when it is not already
+    /// another file.
     async fn attach_from_grant(
         &self,
         file: FileId,
         grant: &TokenGrant,
         token_set: crate::cache::TokenSetId,
-    ) -> Result<Option<std::result::Result<(), FileConnectOutcome>>> {
+    ) -> Result<Picked> {
         let connections = self
             .api
             .connections(&grant.access_token, grant.auth_event_id.as_deref())
@@ -109,7 +109,7 @@ impl XeroContext {
             .map_err(|e| e.unreachable())?;
         let organisations: Vec<_> = connections.iter().filter(|c| c.is_organisation()).collect();
         let organisation = match organisations.as_slice() {
-            [] => return Ok(None),
+            [] => return Ok(Picked::Nothing),
             [one] => *one,
             several => {
                 return Err(Error::InvalidInput(format!(
@@ -128,12 +128,22 @@ impl XeroContext {
             organisation_name.as_deref(),
             token_set,
         )?;
-        Ok(Some(match attached {
-            Attached::Connected => Ok(()),
+        Ok(match attached {
+            Attached::Connected => Picked::Attached,
             Attached::AlreadyAnotherFile { other, other_name } => {
                 let file_name = cache.file(file)?.display_name;
-                Err(FileConnectOutcome::AlreadyAnotherFile { file, file_name, other, other_name, organisation_name })
+                Picked::AnotherFile(FileConnectOutcome::AlreadyAnotherFile { file, file_name, other, other_name, organisation_name })
             }
-        }))
+        })
     }
+}
+
+/// What the consent's organisation came to for the file.
+enum Picked {
+    /// The consent reached no organisation.
+    Nothing,
+    /// The organisation is now the file, connected through the consent's token set.
+    Attached,
+    /// The organisation already is another file (the outcome says which); nothing changed.
+    AnotherFile(FileConnectOutcome),
 }
