@@ -256,6 +256,7 @@ const AUDIT_ACTIONS: Record<string, string> = {
   allow_reports: "Allowed reports",
   export_csv: "Exported the client list",
   start_fresh: "Started a fresh cache",
+  merge: "Merged with another client file",
 };
 
 /** A history entry's action for people; unknown actions are shown as recorded. */

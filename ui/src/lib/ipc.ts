@@ -41,6 +41,7 @@ import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
 import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
 import type { ReconnectQueue } from "../bindings/ReconnectQueue";
+import type { FileConnectOutcome } from "../bindings/FileConnectOutcome";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -54,6 +55,7 @@ export const COMMANDS = {
   xeroStatus: "xero_status",
   saveXeroSettings: "save_xero_settings",
   connectXero: "connect_xero",
+  connectFile: "connect_file",
   cancelConnect: "cancel_connect",
   reconnectInQueue: "reconnect_in_queue",
   discardReconnectQueue: "discard_reconnect_queue",
@@ -66,6 +68,7 @@ export const COMMANDS = {
   openXpmDashboard: "open_xpm_dashboard",
   openXeroUsersPage: "open_xero_users_page",
   renameClient: "rename_client",
+  mergeClientFiles: "merge_client_files",
   setPayrollDisconnected: "set_payroll_disconnected",
   consoleSettings: "console_settings",
   saveConsoleSettings: "save_console_settings",
@@ -211,6 +214,16 @@ export function saveXeroSettings(settings: XeroAppSettings, clientSecret: string
  */
 export function connectXero(): Promise<ConnectSummary> {
   return call<ConnectSummary>(COMMANDS.connectXero);
+}
+
+/** The Connect icon of a file not yet linked to an organisation: one consent, for that file. */
+export function connectFile(id: FileId): Promise<FileConnectOutcome> {
+  return call<FileConnectOutcome>(COMMANDS.connectFile, { id });
+}
+
+/** Folds `absorbed` (never connected) into `kept` (already its organisation); returns `kept`. */
+export function mergeClientFiles(kept: FileId, absorbed: FileId): Promise<ClientFile> {
+  return call<ClientFile>(COMMANDS.mergeClientFiles, { kept, absorbed });
 }
 
 /** Ends a waiting `connectXero` (it rejects with `sign_in_cancelled`). */

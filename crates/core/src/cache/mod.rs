@@ -8,6 +8,8 @@ mod audit;
 mod checkpoint;
 mod client_files;
 mod egress;
+// Connecting a file that existed before it was connected, and merging it with its twin.
+mod file_connect;
 mod reports;
 pub mod migrations;
 mod settings;
@@ -30,6 +32,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub use audit::{AuditEntry, os_user};
 pub use client_deletion::DeletionTarget;
 pub use egress::EgressRow;
+pub use file_connect::{Attached, ConnectableFile, MergeReport};
 pub use migrations::LATEST_VERSION;
 pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
