@@ -28,6 +28,12 @@ pub async fn open_xero_users_page(state: State<'_, Shared>, id: FileId) -> Resul
     state.run("open_xero_users_page", move |s| s.open_xero_users_page(id)).await
 }
 
+/// Merges a file never connected into the file that already is its organisation.
+#[tauri::command]
+pub async fn merge_client_files(state: State<'_, Shared>, kept: FileId, absorbed: FileId) -> Result<ClientFile, ErrorPayload> {
+    state.run("merge_client_files", move |s| s.merge_client_files(kept, absorbed)).await
+}
+
 #[tauri::command]
 pub async fn rename_client(state: State<'_, Shared>, id: FileId, name: String) -> Result<ClientFile, ErrorPayload> {
     state.run("rename_client", move |s| s.rename_client(id, &name)).await

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use switchboard_core::cache::AuditEntry;
 use switchboard_core::model::FileId;
 use switchboard_core::session::{CacheStatus, ClientDetails, CsvExport, FreshCache};
 use switchboard_core::{ErrorKind, ErrorPayload, Session};
@@ -87,6 +88,12 @@ async fn export_csv(state: State<'_, Shared>, ids: Vec<FileId>) -> Result<CsvExp
     state.run("export_csv", move |s| s.export_csv(&ids)).await
 }
 
+/// The latest changes to the practice as a whole, for Settings.
+#[tauri::command]
+async fn practice_history(state: State<'_, Shared>) -> Result<Vec<AuditEntry>, ErrorPayload> {
+    state.run("practice_history", |s| s.practice_history()).await
+}
+
 #[tauri::command]
 async fn start_fresh_cache(state: State<'_, Shared>) -> Result<FreshCache, ErrorPayload> {
     state.run("start_fresh_cache", |s| s.start_fresh()).await
@@ -151,10 +158,12 @@ fn main() {
             client_details,
             export_csv,
             start_fresh_cache,
+            practice_history,
             table_painted,
             xero::xero_status,
             xero::save_xero_settings,
             xero::connect_xero,
+            xero::connect_file,
             xero::cancel_connect,
             xero::reconnect_in_queue,
             xero::discard_reconnect_queue,
@@ -165,6 +174,7 @@ fn main() {
             client_actions::open_xpm_dashboard,
             client_actions::open_xero_users_page,
             client_actions::rename_client,
+            client_actions::merge_client_files,
             client_actions::set_payroll_disconnected,
             client_actions::console_settings,
             client_actions::save_console_settings,
@@ -186,6 +196,7 @@ fn main() {
             xpm::confirm_xpm_links,
             xpm::connect_xpm,
             xpm::refresh_xpm,
+            xpm::disconnect_xpm,
             reports::client_reports,
             reports::report_insights,
             reports::refresh_reports,

@@ -2,6 +2,8 @@
 //! take what they need from the session and run without holding it, so the table stays usable.
 
 use switchboard_core::ErrorPayload;
+use switchboard_core::model::FileId;
+use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::session::XeroStatus;
 use switchboard_core::xero::app_settings::XeroAppSettings;
 use switchboard_core::xero::reconnect_queue::ReconnectQueue;
@@ -45,6 +47,13 @@ pub async fn save_xero_settings(
 pub async fn connect_xero(app: AppHandle, state: State<'_, Shared>) -> Result<ConnectSummary, ErrorPayload> {
     let (xero, cancel) = state.run("connect_xero", |s| s.xero()).await?;
     Ok(xero.connect_in_browser(&cancel, progress(app)).await?)
+}
+
+/// The Connect icon of a file not yet linked to an organisation: one consent, for that file.
+#[tauri::command]
+pub async fn connect_file(app: AppHandle, state: State<'_, Shared>, id: FileId) -> Result<FileConnectOutcome, ErrorPayload> {
+    let (xero, cancel) = state.run("connect_file", |s| s.xero()).await?;
+    Ok(xero.connect_file_in_browser(id, &cancel, progress(app)).await?)
 }
 
 /// "Reconnect all" below the Advanced tier: one consent per file, resumed where it was paused.

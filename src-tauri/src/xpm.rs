@@ -48,6 +48,12 @@ pub async fn connect_xpm(state: State<'_, Shared>) -> Result<XpmRefreshReport, E
 }
 
 #[tauri::command]
+pub async fn disconnect_xpm(state: State<'_, Shared>) -> Result<XpmStatus, ErrorPayload> {
+    let (xero, _) = state.run("disconnect_xpm", |s| s.xero()).await?;
+    Ok(xero.disconnect_xpm().await?)
+}
+
+#[tauri::command]
 pub async fn refresh_xpm(state: State<'_, Shared>) -> Result<XpmRefreshReport, ErrorPayload> {
     let (xero, _) = state.run("refresh_xpm", |s| s.xero()).await?;
     Ok(xero.refresh_xpm().await?)

@@ -168,5 +168,15 @@ describe('Client reports (real window, simulated Xero, then offline)', () => {
     assert.match(message, /could not be refreshed .*could not be reached.*cached copies are shown/);
     const after = await figure('net-profit-this-month');
     assert.equal(Number(after.cents), cents(expected.net_profit_this_month));
+
+    // Allowing reports is in the practice's history in Settings, with who did it.
+    await browser.execute(() => { location.hash = '#/settings'; });
+    const allowed = await eventually(async () => browser.execute(() => {
+      const row = document.querySelector('[data-testid="practice-history-row"][data-action="allow_reports"]');
+      return row ? [...row.querySelectorAll('td')].map((td) => td.textContent.trim()) : null;
+    }), { message: 'Allow reports in the practice history' });
+    assert.equal(allowed[1], 'Allowed reports');
+    assert.ok(allowed[2] !== '' && allowed[2] !== '—', `an actor: ${allowed}`);
+    assert.match(allowed[3], /report scopes .* granted for 2 organisation\(s\)/);
   });
 });

@@ -49,7 +49,7 @@ function details(id: number): ClientDetails | ErrorPayload {
       { problem: "needs_reconnect", severity: "critical", summary: "The connection to the accounting software has lapsed. Reconnect it.", detail: "Consent was revoked in Xero" },
       { problem: "last_sync_failed", severity: "high", summary: "The last sync failed; the row shows the last good data.", detail: "Xero answered 503" },
     ],
-    [{ at: NOW - 2 * 3_600_000, file_id: 2, file_name: "Alpha", action: "rename", old_value: "Alpha", new_value: "<img src=x onerror=alert(1)>" }],
+    [{ at: NOW - 2 * 3_600_000, file_id: 2, file_name: "Alpha", action: "rename", old_value: "Alpha", new_value: "<img src=x onerror=alert(1)>", actor: null }],
   );
 }
 

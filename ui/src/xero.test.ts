@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { ClientFile } from "./bindings/ClientFile";
 import type { ConnectSummary } from "./bindings/ConnectSummary";
+import type { FileConnectOutcome } from "./bindings/FileConnectOutcome";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { SyncProgress } from "./bindings/SyncProgress";
@@ -394,6 +395,92 @@ describe("the Connect icon", () => {
     connect.resolve({ connected: 1, sync: { ...REPORT, synced: 1 } });
     await until(() => expect(t.toast()).toBe("Connected 1 client file."));
     expect(other.getAttribute("aria-disabled")).toBeNull();
+  });
+});
+
+describe("the Connect icon of a file not yet linked to an organisation", () => {
+  const handMade = makeFile({ id: 6, display_name: "Hand Made Ltd", connection: { state: "not_connected" }, xero: null, xpm: null, sync: { last_success_at: null, last_attempt_at: null, last_error: null } });
+  const twin = makeFile({ id: 1, display_name: "Bravo Bakery" });
+  const files = [twin, handMade, before[3], makeFile({ id: 7, display_name: "Myob Pty", software: { kind: "myob" }, connection: { state: "not_connected" }, xero: null })];
+  const row = (t: { container: HTMLElement }, id: number) => t.container.querySelector<HTMLElement>(`[data-id="${id}"] [data-action="connect"]`)!;
+
+  it("connects that one file through connect_file, never connect_xero", async () => {
+    const answer = deferred<FileConnectOutcome | ErrorPayload>();
+    const t = await start({ table: makeTable(files), connectFile: () => answer.promise });
+    const connect = row(t, 6);
+    expect(connect.getAttribute("title")).toContain("pick this client's organisation");
+    await fireEvent.click(connect);
+    await until(() => expect(t.count("connect_file")).toBe(1));
+    expect(t.calls.find((c) => c.cmd === "connect_file")!.args).toEqual({ id: 6 });
+    const waiting = await until(() => t.need("waiting"));
+    expect(text(waiting)).toBe("Xero is open in your browser: choose the one organisation that is Hand Made Ltd, then come back here.");
+    answer.resolve({ outcome: "connected", file: 6, sync: { ...REPORT, synced: 1 } });
+    await until(() => expect(t.toast()).toBe("Connected Hand Made Ltd to Xero."));
+    expect(t.count("connect_xero")).toBe(0);
+    expect(t.byTest("merge-dialog")).toBeNull();
+  });
+
+  it("says so when nothing was picked, or the sign-in was cancelled", async () => {
+    const answers: (FileConnectOutcome | ErrorPayload)[] = [
+      { outcome: "nothing_picked", file: 6 },
+      { kind: "sign_in_cancelled", message: "Sign-in was cancelled. Nothing was connected." },
+    ];
+    const t = await start({ table: makeTable(files), connectFile: async () => answers.shift()! });
+    await fireEvent.click(row(t, 6));
+    await until(() => expect(t.toast()).toBe("No organisation was picked in Xero, so Hand Made Ltd was not connected. Nothing changed."));
+    await fireEvent.click(row(t, 6));
+    await until(() => expect(t.toast()).toBe("Sign-in was cancelled. Nothing was connected."));
+    expect(t.count("merge_client_files")).toBe(0);
+  });
+
+  const already: FileConnectOutcome = {
+    outcome: "already_another_file",
+    file: 6,
+    file_name: "Hand Made Ltd",
+    other: 1,
+    other_name: "Bravo Bakery",
+    organisation_name: "<b>Bravo</b> Bakery Pty",
+  };
+
+  it("offers to merge when the organisation already is another file, and merges on request", async () => {
+    const t = await start({ table: makeTable(files), connectFile: async () => already, mergeClientFiles: () => ({ ...twin, display_name: "Hand Made Ltd" }) });
+    await fireEvent.click(row(t, 6));
+    const dialog = await until(() => t.need("merge-dialog"));
+    // Xero's name is shown as text, never as markup.
+    expect(text(t.need("merge-explained"))).toBe(
+      "The Xero organisation you picked, <b>Bravo</b> Bakery Pty, is already the client file Bravo Bakery. Nothing was changed.",
+    );
+    expect(dialog.querySelector("b")).toBeNull();
+    expect(t.count("merge_client_files")).toBe(0);
+    await fireEvent.click(t.need("merge-confirm"));
+    await until(() => expect(t.count("merge_client_files")).toBe(1));
+    expect(t.calls.find((c) => c.cmd === "merge_client_files")!.args).toEqual({ kept: 1, absorbed: 6 });
+    await until(() => expect(t.toast()).toBe("Merged into one client file: Hand Made Ltd, connected to Xero."));
+    expect(t.byTest("merge-dialog")).toBeNull();
+  });
+
+  it("keeps both files when the person declines the merge", async () => {
+    const t = await start({ table: makeTable(files), connectFile: async () => already, mergeClientFiles: () => twin });
+    await fireEvent.click(row(t, 6));
+    await until(() => t.need("merge-dialog"));
+    await fireEvent.click(t.need("merge-decline"));
+    await until(() => expect(t.byTest("merge-dialog")).toBeNull());
+    expect(t.toast()).toBe("Kept both files as they were; Hand Made Ltd is still not connected.");
+    expect(t.count("merge_client_files")).toBe(0);
+  });
+
+  it("on QuickBooks Online and MYOB files says Switchboard connects Xero files, and starts nothing", async () => {
+    const t = await start({ table: makeTable(files), connectFile: async () => already });
+    for (const [id, software] of [[4, "QuickBooks Online"], [7, "MYOB"]] as const) {
+      const connect = row(t, id);
+      expect(connect.getAttribute("aria-disabled")).toBe("true");
+      expect(connect.getAttribute("title")).toContain(`Switchboard connects Xero organisations only; connecting ${software} files is not supported`);
+      await fireEvent.click(connect);
+      await until(() => expect(t.toast()).toBe(`Switchboard connects Xero organisations only; connecting ${software} files is not supported.`));
+    }
+    await tick();
+    expect(t.count("connect_file") + t.count("connect_xero")).toBe(0);
+    expect(t.byTest("operation")).toBeNull();
   });
 });
 

@@ -85,6 +85,9 @@ function install(fake: Fake) {
         return fake.status;
       case "refresh_xpm":
         return { full: false, received: 3, cached: 1200 };
+      case "disconnect_xpm":
+        fake.status = { ...fake.status!, connected: false };
+        return fake.status;
       case "xpm_review":
         return fake.review;
       case "confirm_xpm_links":
@@ -254,6 +257,21 @@ describe("XPM in Settings", () => {
     await fireEvent.click(t.q('[data-testid="xpm-refresh"]')!);
     await until(() => expect(t.count("refresh_xpm")).toBe(1));
     await until(() => expect(t.count("xpm_status")).toBe(2));
+  });
+
+  it("disconnects only once confirmed, and says the cached clients stay", async () => {
+    go("#/settings");
+    const status: XpmStatus = { connected: true, needs_reconnect: false, clients: 1200, last_refresh_at: NOW, last_attempt_at: NOW, last_error: null };
+    const t = await start([], { status });
+    await until(() => expect(t.q('[data-testid="xpm-disconnect"]')).not.toBeNull());
+    await fireEvent.click(t.q('[data-testid="xpm-disconnect"]')!);
+    expect(text(t.q('[data-testid="xpm-disconnect-confirm"]'))).toContain("the cached clients and links stay");
+    expect(t.count("disconnect_xpm")).toBe(0);
+    await fireEvent.click(t.q('[data-testid="xpm-disconnect-yes"]')!);
+    await until(() => expect(t.count("disconnect_xpm")).toBe(1));
+    await until(() => expect(text(t.q('[data-testid="xpm-state"]'))).toMatch(/^Not connected/));
+    expect(t.q('[data-testid="xpm-disconnect"]')).toBeNull();
+    expect(t.q('[data-testid="xpm-disconnect-confirm"]')).toBeNull();
   });
 
   it("offers Connect XPM when not connected", async () => {

@@ -66,8 +66,16 @@ enum Command {
         #[arg(long, default_value_t = 600)]
         timeout_secs: u64,
         /// Connect the practice's Xero Practice Manager instead, and load its clients.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "file")]
         xpm: bool,
+        /// Connect this one client file (its id, or its exact name), not yet linked to a Xero
+        /// organisation: the organisation picked in the consent becomes it.
+        #[arg(long, value_name = "ID|NAME")]
+        file: Option<String>,
+        /// With --file: when the organisation picked already is another client file, merge the
+        /// two into one (without it, nothing changes and the command says so).
+        #[arg(long, requires = "file")]
+        merge: bool,
     },
     /// Sync every connected client file with Xero, refresh the reports of every client whose
     /// connection allows them, and the XPM clients when XPM is connected (for a nightly scheduled
@@ -141,8 +149,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             return xero::set_up_app(cache, client_id, ports, secret, tier);
         }
-        Command::Connect { timeout_secs, xpm: true } => return xero::connect_xpm(cache, &cache_path, timeout_secs),
-        Command::Connect { timeout_secs, xpm: false } => return xero::connect(cache, &cache_path, timeout_secs),
+        Command::Connect { timeout_secs, xpm: true, .. } => return xero::connect_xpm(cache, &cache_path, timeout_secs),
+        Command::Connect { timeout_secs, file: Some(file), merge, .. } => {
+            return xero::connect_file(cache, &cache_path, timeout_secs, &file, merge);
+        }
+        Command::Connect { timeout_secs, .. } => return xero::connect(cache, &cache_path, timeout_secs),
         Command::Sync => return xero::sync(cache, &cache_path),
         Command::Report { client, report, csv, save, refresh } => {
             let output = match (csv, save) {
@@ -173,6 +184,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::List { .. } => print_table(&files, &mut stdout),
         Command::Export { csv } => {
             csv_export::export_csv_file(&files, &csv).map_err(|e| e.to_string())?;
+            let mut cache = cache;
+            let exported = format!("{} client file(s) to {}", files.len(), csv.display());
+            cache.record_practice_change("export_csv", None, Some(&exported)).map_err(|e| e.to_string())?;
             eprintln!("Wrote {} client files to {}", files.len(), csv.display());
             Ok(())
         }

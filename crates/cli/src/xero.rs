@@ -16,7 +16,9 @@ use switchboard_core::xero::tier::XeroTier;
 use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::{SyncProgress, SyncReport, XeroContext};
 use switchboard_core::Cache;
-use switchboard_core::model::{ClientFile, ConnectionState, UnixMillis};
+use switchboard_core::model::{ClientFile, ConnectionState, FileId, UnixMillis};
+use switchboard_core::xero::connect_file::FileConnectOutcome;
+use switchboard_core::xero::tier_usage::check_room_for_a_connection;
 use switchboard_core::xpm::XPM_SCOPES;
 use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
 
@@ -108,6 +110,74 @@ pub fn connect(cache: Cache, cache_path: &Path, timeout_secs: u64) -> Result<Exi
         println!("Connected {} client files.", files.len());
         Ok(summary(report))
     })
+}
+
+/// `switchboard connect --file`: one consent for one file not yet linked to an organisation.
+/// Exits 3 when nothing was connected (no organisation picked, or it already is another file and
+/// `--merge` was not given).
+pub fn connect_file(cache: Cache, cache_path: &Path, timeout_secs: u64, file: &str, merge: bool) -> Result<ExitCode, String> {
+    let id = find_file(&cache, file)?;
+    // Refused before any address is printed: other software, or already linked.
+    let target = cache.connectable_file(id).map_err(|e| e.to_string())?;
+    check_room_for_a_connection(&cache).map_err(|e| e.to_string())?;
+    let name = shown(&target.name);
+    let ctx = context(cache, cache_path)?;
+    runtime()?.block_on(async {
+        let grant = sign_in(&ctx, CONNECT_SCOPES, &format!("connect {name} (pick its organisation)"), timeout_secs).await?;
+        let outcome = ctx.connect_file_from_grant(id, grant, show_progress).await.map_err(|e| e.to_string())?;
+        eprintln!();
+        match outcome {
+            FileConnectOutcome::Connected { sync, .. } => {
+                println!("Connected {name} to Xero.");
+                Ok(summary(sync))
+            }
+            FileConnectOutcome::NothingPicked { .. } => {
+                println!("No organisation was picked in Xero, so {name} was not connected. Nothing changed.");
+                Ok(ExitCode::from(NEEDS_ATTENTION))
+            }
+            FileConnectOutcome::AlreadyAnotherFile { other, other_name, organisation_name, .. } => {
+                let organisation = organisation_name.map(|n| format!(", {},", shown(&n))).unwrap_or_default();
+                println!(
+                    "The organisation picked{organisation} is already the client file {} (id {}).",
+                    shown(&other_name),
+                    other.0
+                );
+                if !merge {
+                    println!("Nothing changed. To make them one file, run: switchboard connect --file {} --merge", id.0);
+                    return Ok(ExitCode::from(NEEDS_ATTENTION));
+                }
+                let merged = ctx.cache.lock().unwrap_or_else(|e| e.into_inner()).merge_files(other, id).map_err(|e| e.to_string())?;
+                println!(
+                    "Merged: {name} and {} are now one client file, {} (id {}), connected to Xero.",
+                    shown(&other_name),
+                    shown(&merged.name),
+                    merged.kept.0
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    })
+}
+
+/// The file named on the command line: its id, or a name that exactly one file has.
+fn find_file(cache: &Cache, given: &str) -> Result<FileId, String> {
+    let files = cache.list_files().map_err(|e| e.to_string())?;
+    if let Ok(id) = given.trim().parse::<i64>()
+        && let Some(file) = files.iter().find(|f| f.id.0 == id)
+    {
+        return Ok(file.id);
+    }
+    let named: Vec<&ClientFile> = files.iter().filter(|f| f.display_name == given.trim()).collect();
+    match named.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(format!("No client file has the id or the exact name {}. `switchboard list` shows them.", shown(given))),
+        several => Err(format!(
+            "{} client files are named {} (ids {}); give the id instead.",
+            several.len(),
+            shown(given),
+            several.iter().map(|f| f.id.0.to_string()).collect::<Vec<_>>().join(", ")
+        )),
+    }
 }
 
 /// Prints the consent address for a person to open (a headless CLI opens no browser itself) and

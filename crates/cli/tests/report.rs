@@ -217,4 +217,9 @@ fn a_saved_report_is_a_file_named_after_the_client_whatever_the_name() {
             assert_eq!(&net[2], net_assets.as_str(), "{}", path.display());
         }
     }
+    let cache = Cache::open(&cache_path).unwrap();
+    for id in &ids {
+        let saves = cache.audit_entries(*id).unwrap().into_iter().filter(|e| e.action == "export_report").count();
+        assert_eq!(saves, 2, "each saved report is in the file's audit log");
+    }
 }

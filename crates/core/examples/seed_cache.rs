@@ -2,8 +2,11 @@
 //! benchmarks and screenshots:
 //!
 //!     cargo run -p switchboard-core --example seed_cache -- CACHE_FILE [--files N] [--seed S] [--e2e]
+//!         [--add NAME=SOFTWARE]...
 //!
-//! `--e2e` adds the hand-made files the end-to-end tests look for (see `e2e_files`).
+//! `--e2e` adds the hand-made files the end-to-end tests look for (see `e2e_files`). `--add` adds
+//! a file that is not connected yet, as a practice adds one by hand, on SOFTWARE (`xero`,
+//! `quickbooks_online`, `myob`, `none`, or another product's name).
 
 use std::path::PathBuf;
 
@@ -14,11 +17,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = PathBuf::from(args.next().ok_or("usage: seed_cache CACHE_FILE [--files N] [--seed S] [--e2e]")?);
     let (mut count, mut seed, mut e2e) = (0usize, 1u64, false);
+    let mut added = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--files" => count = args.next().ok_or("--files needs a number")?.parse()?,
             "--seed" => seed = args.next().ok_or("--seed needs a number")?.parse()?,
             "--e2e" => e2e = true,
+            "--add" => {
+                let given = args.next().ok_or("--add needs NAME=SOFTWARE")?;
+                let (name, software) = given.rsplit_once('=').ok_or("--add needs NAME=SOFTWARE")?;
+                added.push(ClientFileDraft { software: AccountingSoftware::from_code(software), ..ClientFileDraft::named(name) });
+            }
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -29,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         xpm.extend(e2e_xpm);
         files.extend(e2e_files);
     }
+    files.extend(added);
     cache.upsert_xpm_clients(&xpm)?;
     cache.upsert_files(&files)?;
     println!("{} client files in {}", cache.list_files()?.len(), path.display());

@@ -21,6 +21,7 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::xero::sync::ConnectSummary::export_all(&cfg)?;
     crate::xero::sync::SyncProgress::export_all(&cfg)?;
     crate::xero::reconnect_queue::ReconnectQueue::export_all(&cfg)?;
+    crate::xero::connect_file::FileConnectOutcome::export_all(&cfg)?;
     // The Settings menu and one-click links (issue 5).
     crate::client_actions::OpenedLink::export_all(&cfg)?;
     crate::client_settings::console::ConsoleSettings::export_all(&cfg)?;

@@ -88,6 +88,15 @@ impl Session {
         Ok(OpenedLink { url: url.to_string() })
     }
 
+    /// Folds `absorbed`, a file never connected, into `kept`, the file that already is its Xero
+    /// organisation (offered when Connect picked that organisation); audited. Returns the file
+    /// that remains.
+    pub fn merge_client_files(&self, kept: FileId, absorbed: FileId) -> IpcResult<ClientFile> {
+        let mut cache = self.cache()?;
+        cache.merge_files(kept, absorbed)?;
+        Ok(cache.file(kept)?)
+    }
+
     pub fn rename_client(&self, id: FileId, name: &str) -> IpcResult<ClientFile> {
         Ok(self.cache()?.rename_file(id, name)?)
     }

@@ -63,6 +63,13 @@ pub struct CsvExport {
     pub rows: u32,
 }
 
+impl CsvExport {
+    /// What the audit log says of it.
+    pub fn describe(&self) -> String {
+        format!("{} client file(s) to {}", self.rows, self.path)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FreshCache {
     /// Where the unusable cache was kept (renamed, not deleted).
@@ -166,10 +173,20 @@ impl Session {
     /// Exports these files, in this order (what is on screen), to a new CSV file in the
     /// Downloads folder, and says where.
     pub fn export_csv(&self, ids: &[FileId]) -> std::result::Result<CsvExport, ErrorPayload> {
-        let files = self.cache()?.files_by_ids(ids)?;
+        let mut cache = self.cache()?;
+        let files = cache.files_by_ids(ids)?;
         let path = unused_csv_path(&export_dir(), "Switchboard clients")?;
         crate::csv_export::export_csv_file(&files, &path)?;
-        Ok(CsvExport { path: path.display().to_string(), rows: files.len() as u32 })
+        let export = CsvExport { path: path.display().to_string(), rows: files.len() as u32 };
+        cache.record_practice_change("export_csv", None, Some(&export.describe()))?;
+        Ok(export)
+    }
+
+    /// The latest changes to the practice as a whole (Xero app settings, XPM, exports, a fresh
+    /// cache), newest first, for Settings.
+    pub fn practice_history(&self) -> std::result::Result<Vec<AuditEntry>, ErrorPayload> {
+        const SHOWN: u32 = 50;
+        Ok(self.cache()?.practice_audit_entries(SHOWN)?)
     }
 
     /// Keeps the unusable cache under a new name and starts an empty one in its place.

@@ -59,6 +59,7 @@ fn a_file_added_by_hand_is_not_connected_has_its_software_and_link_and_is_audite
     assert_eq!(file.xero, None);
     assert_eq!(file.xpm.as_ref().map(|x| x.uuid.as_str()), Some("x-1"));
     assert_eq!(actions(&cache, file.id), [("add".to_owned(), Some("MYOB (XPM client x-1)".to_owned()))]);
+    assert_eq!(cache.audit_entries(file.id).unwrap()[0].actor.as_deref(), Some(cache.actor()), "the entry names who added it");
 
     let other = new_client("Paper & Co", AccountingSoftware::Other(" Reckon One ".into()));
     let (file, _) = added(add_client(&mut cache, &other, false).unwrap());

@@ -172,3 +172,30 @@ async fn link_change_unlink_flags_conflicts_and_audit() {
     let err = link(&mut cache(&w), ids[0], Some(&b.uuid)).unwrap_err();
     assert!(err.to_string().contains("deleted in XPM"), "{err}");
 }
+
+/// Connecting and disconnecting XPM are in the practice's audit log. Disconnecting forgets (and
+/// retires) XPM's sign-in but keeps the cached clients for offline review.
+#[tokio::test]
+async fn connecting_and_disconnecting_xpm_are_audited_and_disconnect_forgets_the_sign_in() {
+    let w = world(SimConfig::default().orgs(3).xpm_clients(20)).await;
+    let grant = consent(&w.ctx, XPM_SCOPES).await;
+    w.ctx.connect_xpm_from_grant(grant).await.unwrap();
+    let cached = cache(&w).xpm_records().unwrap().len();
+    assert!(cached > 0);
+    assert_eq!(cache(&w).token_set_count().unwrap(), 1);
+
+    let after = w.ctx.disconnect_xpm().await.unwrap();
+    assert!(!after.connected);
+    assert_eq!(cache(&w).token_set_count().unwrap(), 0, "XPM's sign-in is retired");
+    assert_eq!(cache(&w).xpm_records().unwrap().len(), cached, "the cached clients stay");
+    let err = w.ctx.refresh_xpm().await.unwrap_err();
+    assert!(err.to_string().contains("not connected"), "{err}");
+    assert!(w.ctx.disconnect_xpm().await.is_err(), "nothing left to disconnect");
+
+    let history = cache(&w).practice_audit_entries(10).unwrap();
+    let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["xpm_disconnect", "xpm_connect"]);
+    assert_eq!(history[1].old_value, None, "the first connection replaced no practice");
+    assert_eq!(history[0].old_value, history[1].new_value, "the practice disconnected is the one connected");
+    assert!(history.iter().all(|e| e.actor.as_deref() == Some(switchboard_core::cache::os_user().as_str())));
+}

@@ -96,10 +96,11 @@ export async function consentInBrowser(openedUrls, urlIndex, tenantIds) {
 /**
  * The app in its real window against a fresh simulator: a temporary workspace, the recording
  * browser, the practice's Xero app set up (simulator and app on `tier` when given), and the window
- * showing "Add client files from Xero".
+ * showing "Add client files from Xero". `add` lists files the practice has before any is
+ * connected (`NAME=SOFTWARE`, e.g. `Acme Ltd=xero`), as if added by hand.
  * `close()` stops the app and the simulator and removes the workspace.
  */
-export async function openAppOnSimulatedXero({ orgs, seed, name, tier }) {
+export async function openAppOnSimulatedXero({ orgs, seed, name, tier, add = [] }) {
   const { sim, base } = await startSimulator({ orgs, seed, tier });
   let ws, app;
   // Also on a failed start: a simulator left running keeps the test process (and CI) waiting.
@@ -113,6 +114,10 @@ export async function openAppOnSimulatedXero({ orgs, seed, name, tier }) {
     const { recorder, openedUrls } = recordingBrowser(ws);
     const env = simulatedXeroEnv(base, recorder, name);
     setUpXeroApp(ws.cachePath, env, tier);
+    if (add.length > 0) {
+      const args = [ws.cachePath, ...add.flatMap((file) => ['--add', file])];
+      execFileSync(debugBinary('examples/seed_cache'), args, { stdio: 'inherit' });
+    }
     app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env });
     await app.browser.$('[data-testid="add-from-xero"]').waitForExist({ timeout: 30000 });
     return { sim, base, ws, env, openedUrls, browser: app.browser, close };

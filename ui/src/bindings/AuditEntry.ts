@@ -2,12 +2,23 @@
 import type { FileId } from "./FileId";
 import type { UnixMillis } from "./UnixMillis";
 
-export type AuditEntry = { at: UnixMillis, file_id: FileId | null, 
+export type AuditEntry = { at: UnixMillis, 
 /**
- * The file's name when the change was made (it outlives a deleted file).
+ * `None` for a change to the practice as a whole (Xero app settings, XPM, an export of the
+ * list, a fresh cache).
+ */
+file_id: FileId | null, 
+/**
+ * The file's name when the change was made (it outlives a deleted file); empty for a change
+ * to the practice as a whole.
  */
 file_name: string, 
 /**
  * What was done, e.g. `rename`, `link_xpm`.
  */
-action: string, old_value: string | null, new_value: string | null, };
+action: string, old_value: string | null, new_value: string | null, 
+/**
+ * Who made the change: the OS user in Solo mode. `None` for entries recorded before the
+ * log kept it.
+ */
+actor: string | null, };

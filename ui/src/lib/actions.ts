@@ -5,8 +5,8 @@
 // has a handler here, its control is rendered aria-disabled with a tooltip that says so honestly.
 // A later issue wires an action by giving it a `run` function; no component needs to change.
 import type { ClientFile } from "../bindings/ClientFile";
-import { busyReason, startConnect } from "./operation.svelte";
-import { connectUnsupported } from "./xero";
+import { busyReason, showToast, startConnect, startConnectFile } from "./operation.svelte";
+import { connectsThisFile, connectUnsupported } from "./xero";
 import { openDashboard, openDialog } from "./dialogs.svelte";
 import { xpmDashboardAvailable } from "./format";
 import { openXpmPicker } from "./xpm.svelte";
@@ -39,17 +39,28 @@ export interface RowAction {
   blockedFor?: (file: ClientFile) => string | null;
   /** What a click will do, added to an enabled control's tooltip. */
   hint?: (file: ClientFile) => string;
+  /**
+   * When a click on the blocked control deserves an answer (a tooltip is not seen on touch or
+   * by a quick click): the words of a toast, or null for no answer.
+   */
+  explainClick?: (file: ClientFile) => string | null;
 }
 
 export const ROW_ACTIONS: Record<ActionId, RowAction> = {
   connect: {
     label: "Connect",
     pendingOn: "Xero sign-in is set up",
-    // One consent can bring back several organisations; the sync that follows updates this row.
-    run: () => startConnect(),
+    // A file not yet linked to an organisation: one consent, and the organisation picked becomes
+    // it. Otherwise a reconnect: one consent can bring back several organisations; the sync that
+    // follows updates this row.
+    run: (file) => (connectsThisFile(file) ? startConnectFile(file) : startConnect()),
     blockedFor: (file) => connectUnsupported(file) ?? busyReason(),
+    // Other software: say why nothing happens, and start nothing.
+    explainClick: (file) => connectUnsupported(file),
     hint: (file) =>
-      `Click to ${file.connection.state === "not_connected" ? "connect" : "reconnect"} it: Xero opens in your browser and asks which organisations to allow`,
+      connectsThisFile(file)
+        ? "Click to connect it: Xero opens in your browser; pick this client's organisation"
+        : `Click to ${file.connection.state === "not_connected" ? "connect" : "reconnect"} it: Xero opens in your browser and asks which organisations to allow`,
   },
   // Issue 5: the one-click links and the Settings menu. The core builds and checks every link.
   open_xero_dashboard: {
@@ -154,7 +165,11 @@ export function pendingNote(id: ActionId): string {
 /** Runs an action if it is wired; returns whether it ran. */
 export function runAction(id: ActionId, file: ClientFile): boolean {
   const action = ROW_ACTIONS[id];
-  if (!action.run || blockedReason(id, file) !== null) return false;
+  if (!action.run || blockedReason(id, file) !== null) {
+    const said = action.run ? action.explainClick?.(file) : null;
+    if (said) showToast("warn", `${said}.`);
+    return false;
+  }
   void action.run(file);
   return true;
 }

@@ -3,7 +3,8 @@
 // `changed()` so the table (and any open page) shows the new state.
 import type { ClientFile } from "../bindings/ClientFile";
 import { openXeroDashboard, openXpmDashboard } from "./ipc";
-import { showToast } from "./operation.svelte";
+import { configureMergeOffer, showToast } from "./operation.svelte";
+import type { MergeOffer } from "./xero";
 
 export type DialogKind =
   | "user_access"
@@ -11,9 +12,10 @@ export type DialogKind =
   | "console_users"
   | "rename_client"
   | "disconnect_payroll"
-  | "delete_client";
+  | "delete_client"
+  | "merge_files";
 
-export const dialogs = $state<{ open: { kind: DialogKind; file: ClientFile } | null; version: number }>({
+export const dialogs = $state<{ open: { kind: DialogKind; file: ClientFile; merge?: MergeOffer } | null; version: number }>({
   open: null,
   version: 0,
 });
@@ -23,10 +25,16 @@ let reload: () => Promise<void> = async () => {};
 /** App gives the function that reloads the table after a change. */
 export function configureDialogs(options: { reload: () => Promise<void> }): void {
   reload = options.reload;
+  configureMergeOffer(openMergeOffer);
 }
 
 export function openDialog(kind: DialogKind, file: ClientFile): void {
   dialogs.open = { kind, file };
+}
+
+/** The Connect icon picked an organisation that already is another file: ask whether to merge. */
+export function openMergeOffer(file: ClientFile, merge: MergeOffer): void {
+  dialogs.open = { kind: "merge_files", file, merge };
 }
 
 export function closeDialog(): void {

@@ -28,6 +28,7 @@ describe("labels", () => {
     expect(softwareLabel({ kind: "other", name: "" })).toBe("Other");
     expect(unavailableExplanation({ kind: "other", detail: "" })).toBe("no reason recorded");
     expect(auditActionLabel("link_xpm")).toBe("Linked to an XPM client");
+    expect(auditActionLabel("merge")).toBe("Merged with another client file");
     expect(auditActionLabel("some_new_thing")).toBe("some new thing");
   });
   it("a failed sync with no attempt time still says it failed", () => {

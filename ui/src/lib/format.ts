@@ -249,6 +249,14 @@ const AUDIT_ACTIONS: Record<string, string> = {
   console_user_edit: "Edited a Client Console user",
   console_user_remove: "Removed a Client Console user",
   delete: "Deleted the client",
+  export_report: "Saved a report to a file",
+  xero_app_settings: "Changed the Xero app settings",
+  xpm_connect: "Connected XPM",
+  xpm_disconnect: "Disconnected XPM",
+  allow_reports: "Allowed reports",
+  export_csv: "Exported the client list",
+  start_fresh: "Started a fresh cache",
+  merge: "Merged with another client file",
 };
 
 /** A history entry's action for people; unknown actions are shown as recorded. */

@@ -3,6 +3,7 @@
 // is written for people and is what the UI shows.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AuditEntry } from "../bindings/AuditEntry";
 import type { CacheStatus } from "../bindings/CacheStatus";
 import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ClientTable } from "../bindings/ClientTable";
@@ -45,6 +46,7 @@ import type { AddClientOutcome } from "../bindings/AddClientOutcome";
 import type { XpmImportPreview } from "../bindings/XpmImportPreview";
 import type { CsvImportPreview } from "../bindings/CsvImportPreview";
 import type { ImportOutcome } from "../bindings/ImportOutcome";
+import type { FileConnectOutcome } from "../bindings/FileConnectOutcome";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -58,17 +60,20 @@ export const COMMANDS = {
   xeroStatus: "xero_status",
   saveXeroSettings: "save_xero_settings",
   connectXero: "connect_xero",
+  connectFile: "connect_file",
   cancelConnect: "cancel_connect",
   reconnectInQueue: "reconnect_in_queue",
   discardReconnectQueue: "discard_reconnect_queue",
   syncNow: "sync_now",
   cancelSync: "cancel_sync",
   egressUsage: "egress_usage",
+  practiceHistory: "practice_history",
   // The Settings menu and one-click links (issue 5).
   openXeroDashboard: "open_xero_dashboard",
   openXpmDashboard: "open_xpm_dashboard",
   openXeroUsersPage: "open_xero_users_page",
   renameClient: "rename_client",
+  mergeClientFiles: "merge_client_files",
   setPayrollDisconnected: "set_payroll_disconnected",
   consoleSettings: "console_settings",
   saveConsoleSettings: "save_console_settings",
@@ -91,6 +96,7 @@ export const COMMANDS = {
   confirmXpmLinks: "confirm_xpm_links",
   connectXpm: "connect_xpm",
   refreshXpm: "refresh_xpm",
+  disconnectXpm: "disconnect_xpm",
   clientReports: "client_reports",
   reportInsights: "report_insights",
   refreshReports: "refresh_reports",
@@ -199,6 +205,11 @@ export function egressUsage(): Promise<EgressUsage> {
   return call<EgressUsage>(COMMANDS.egressUsage);
 }
 
+/** The latest changes to the practice as a whole (Xero app, XPM, exports, a fresh cache). */
+export function practiceHistory(): Promise<AuditEntry[]> {
+  return call<AuditEntry[]>(COMMANDS.practiceHistory);
+}
+
 /**
  * Saves the Xero app settings. `clientSecret` is a newly typed secret for a "Web app" type app;
  * `null` keeps the stored one. A validation failure rejects with kind `invalid_input`.
@@ -214,6 +225,16 @@ export function saveXeroSettings(settings: XeroAppSettings, clientSecret: string
  */
 export function connectXero(): Promise<ConnectSummary> {
   return call<ConnectSummary>(COMMANDS.connectXero);
+}
+
+/** The Connect icon of a file not yet linked to an organisation: one consent, for that file. */
+export function connectFile(id: FileId): Promise<FileConnectOutcome> {
+  return call<FileConnectOutcome>(COMMANDS.connectFile, { id });
+}
+
+/** Folds `absorbed` (never connected) into `kept` (already its organisation); returns `kept`. */
+export function mergeClientFiles(kept: FileId, absorbed: FileId): Promise<ClientFile> {
+  return call<ClientFile>(COMMANDS.mergeClientFiles, { kept, absorbed });
 }
 
 /** Ends a waiting `connectXero` (it rejects with `sign_in_cancelled`). */
@@ -399,6 +420,11 @@ export function connectXpm(): Promise<XpmRefreshReport> {
 
 export function refreshXpm(): Promise<XpmRefreshReport> {
   return call<XpmRefreshReport>(COMMANDS.refreshXpm);
+}
+
+/** Forgets XPM's sign-in; the cached XPM clients and the files' links stay. Audited. */
+export function disconnectXpm(): Promise<XpmStatus> {
+  return call<XpmStatus>(COMMANDS.disconnectXpm);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { SyncProgress } from "../bindings/SyncProgress";
 import {
   cancelConnect,
   cancelSync,
+  connectFile,
   connectXero,
   onReconnectQueue,
   onSyncProgress,
@@ -15,7 +16,8 @@ import {
   syncNow,
   toErrorPayload,
 } from "./ipc";
-import { connectSummaryText, filesText, queueText, reportHasProblems, syncReportText } from "./xero";
+import type { ClientFile } from "../bindings/ClientFile";
+import { connectSummaryText, fileConnectText, filesText, queueText, reportHasProblems, syncReportText, type MergeOffer } from "./xero";
 import { loadXeroStatus, xero } from "./xero-status.svelte";
 
 /**
@@ -35,6 +37,8 @@ export interface Operation {
   queue: ReconnectQueue | null;
   /** Files an add queue has connected so far. */
   added: number;
+  /** The client file a Connect icon is connecting (its name), when it is one file. */
+  file: string | null;
   /** The progress bar appears only once the operation has lasted PROGRESS_DELAY_MS. */
   showProgress: boolean;
   cancelling: boolean;
@@ -92,7 +96,12 @@ function errorToast(error: ErrorPayload): void {
   showToast(CALM_KINDS.includes(error.kind) ? "warn" : "error", error.message, SETTINGS_KINDS.includes(error.kind));
 }
 
-async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (result: T) => void): Promise<boolean> {
+async function run<T>(
+  kind: OperationKind,
+  command: () => Promise<T>,
+  report: (result: T) => void,
+  file: string | null = null,
+): Promise<boolean> {
   if (operation.current) return false;
   dismissToast();
   operation.current = {
@@ -101,6 +110,7 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
     progress: null,
     queue: null,
     added: 0,
+    file,
     showProgress: false,
     cancelling: false,
   };
@@ -159,6 +169,30 @@ async function run<T>(kind: OperationKind, command: () => Promise<T>, report: (r
 export function startConnect(): Promise<boolean> {
   return run("connect", connectXero, (summary) =>
     showToast(reportHasProblems(summary.sync) || summary.connected === 0 ? "warn" : "ok", connectSummaryText(summary)),
+  );
+}
+
+let offerMerge: (file: ClientFile, offer: MergeOffer) => void = () => {};
+
+/** App gives the function that asks whether to merge (the Connect icon found a twin). */
+export function configureMergeOffer(open: (file: ClientFile, offer: MergeOffer) => void): void {
+  offerMerge = open;
+}
+
+/**
+ * The Connect icon of a Xero file not yet linked to an organisation: one consent for that file.
+ * The organisation picked becomes it; one that already is another file brings the merge question.
+ */
+export function startConnectFile(file: ClientFile): Promise<boolean> {
+  return run(
+    "connect",
+    () => connectFile(file.id),
+    (outcome) => {
+      const said = fileConnectText(outcome, file.display_name);
+      if (said) showToast(said.level, said.text);
+      else if (outcome.outcome === "already_another_file") offerMerge(file, outcome);
+    },
+    file.display_name,
   );
 }
 
@@ -236,4 +270,5 @@ export function resetOperationForTests(): void {
   operation.current = null;
   operation.toast = null;
   reload = async () => {};
+  offerMerge = () => {};
 }

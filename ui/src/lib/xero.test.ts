@@ -3,7 +3,9 @@ import type { TokenSetInfo } from "../bindings/TokenSetInfo";
 import { makeFile, NOW } from "../test/fixtures";
 import {
   connectSummaryText,
+  connectsThisFile,
   connectUnsupported,
+  fileConnectText,
   lapseText,
   needsReconnectCount,
   parsePorts,
@@ -65,6 +67,30 @@ describe("files", () => {
     expect(connectUnsupported(makeFile({ id: 1 }))).toBeNull();
     expect(connectUnsupported(makeFile({ id: 2, software: { kind: "myob" } }))).toContain("Xero organisations only");
     expect(connectUnsupported(makeFile({ id: 3, software: { kind: "other", name: "Sage" } }))).toContain("connecting Sage files");
+  });
+});
+
+describe("the Connect icon of one file", () => {
+  it("connects that file only for a Xero file not yet linked to an organisation", () => {
+    expect(connectsThisFile(makeFile({ id: 1, connection: { state: "not_connected" }, xero: null }))).toBe(true);
+    // Linked to an organisation already: a reconnect, whichever organisations the consent reaches.
+    expect(connectsThisFile(makeFile({ id: 2, connection: { state: "needs_reconnect", reason: "x" } }))).toBe(false);
+    expect(connectsThisFile(makeFile({ id: 3, connection: { state: "disconnected", reason: "y" } }))).toBe(false);
+    for (const software of [{ kind: "quickbooks_online" }, { kind: "myob" }, { kind: "none" }, { kind: "other", name: "Sage" }] as const) {
+      expect(connectsThisFile(makeFile({ id: 4, software, connection: { state: "not_connected" }, xero: null }))).toBe(false);
+    }
+  });
+  it("says what happened; a twin is a question for the dialog, not a toast", () => {
+    expect(fileConnectText({ outcome: "connected", file: 1, sync: { ...REPORT, synced: 1 } }, "Acme")).toEqual({ level: "ok", text: "Connected Acme to Xero." });
+    expect(fileConnectText({ outcome: "connected", file: 1, sync: { ...REPORT, failed: 1 } }, "Acme")).toEqual({
+      level: "warn",
+      text: "Connected Acme to Xero; 1 failed to sync.",
+    });
+    expect(fileConnectText({ outcome: "nothing_picked", file: 1 }, "Acme")?.text).toBe(
+      "No organisation was picked in Xero, so Acme was not connected. Nothing changed.",
+    );
+    const twin = { outcome: "already_another_file", file: 1, file_name: "Acme", other: 2, other_name: "Acme Ltd", organisation_name: null } as const;
+    expect(fileConnectText(twin, "Acme")).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@
 // the Connect icon can (re)connect. Pure functions, no DOM, no IPC.
 import type { ClientFile } from "../bindings/ClientFile";
 import type { ConnectSummary } from "../bindings/ConnectSummary";
+import type { FileConnectOutcome } from "../bindings/FileConnectOutcome";
 import type { ReconnectQueue } from "../bindings/ReconnectQueue";
 import type { TierUsage } from "../bindings/TierUsage";
 import type { XeroTier } from "../bindings/XeroTier";
@@ -133,6 +134,34 @@ export function connectUnsupported(file: ClientFile): string | null {
       return "No accounting software syncs this file, so there is nothing to connect";
     default:
       return `Switchboard connects Xero organisations only; connecting ${softwareLabel(file.software)} files is not supported`;
+  }
+}
+
+/**
+ * Whether the Connect icon connects this one file (a Xero file not yet linked to an organisation:
+ * the organisation picked becomes it) rather than reconnecting what a consent reaches.
+ */
+export function connectsThisFile(file: ClientFile): boolean {
+  return file.software.kind === "xero" && file.xero === null && connectUnsupported(file) === null;
+}
+
+/** An "already another file" answer: the merge question's facts. */
+export type MergeOffer = Extract<FileConnectOutcome, { outcome: "already_another_file" }>;
+
+/**
+ * The toast after the Connect icon of one file, or null when the answer is a merge question
+ * (a dialog asks it).
+ */
+export function fileConnectText(outcome: FileConnectOutcome, name: string): { level: "ok" | "warn"; text: string } | null {
+  switch (outcome.outcome) {
+    case "connected": {
+      const head = `Connected ${name} to Xero`;
+      return { level: reportHasProblems(outcome.sync) ? "warn" : "ok", text: withProblems(head, outcome.sync) };
+    }
+    case "nothing_picked":
+      return { level: "warn", text: `No organisation was picked in Xero, so ${name} was not connected. Nothing changed.` };
+    case "already_another_file":
+      return null;
   }
 }
 

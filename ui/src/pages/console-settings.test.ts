@@ -32,7 +32,7 @@ it("shows the console settings and users, and a rename from the page shows up in
       case "console_users":
         return [{ id: 1, file_id: 4, name: "Aroha Ngata", email: "aroha@maple.example", role: "owner", updated_at: 0 }];
       case "rename_client":
-        history.unshift({ at: NOW, file_id: 4, file_name: name, action: "rename", old_value: name, new_value: String(a.name) });
+        history.unshift({ at: NOW, file_id: 4, file_name: name, action: "rename", old_value: name, new_value: String(a.name), actor: "Zoë Ñandú-O'Brien" });
         name = String(a.name);
         return makeFile({ id: 4, display_name: name });
     }
@@ -49,6 +49,7 @@ it("shows the console settings and users, and a rename from the page shows up in
   await fireEvent.input(input, { target: { value: "Maple (Auckland)" } });
   await fireEvent.click(document.querySelector('[data-testid="rename-save"]')!);
   await until(() => expect(page.getAllByTestId("history-row")).toHaveLength(1));
+  expect(page.getByTestId("history-actor").textContent).toBe("Zoë Ñandú-O'Brien");
   expect(page.container.querySelector("h1")!.textContent).toBe("Maple (Auckland)");
   expect(detailCalls).toEqual([4, 4]);
 });

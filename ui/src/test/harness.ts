@@ -5,6 +5,8 @@ import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ClientTable } from "../bindings/ClientTable";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { ConnectSummary } from "../bindings/ConnectSummary";
+import type { ClientFile } from "../bindings/ClientFile";
+import type { FileConnectOutcome } from "../bindings/FileConnectOutcome";
 import type { FileId } from "../bindings/FileId";
 import type { ReconnectQueue } from "../bindings/ReconnectQueue";
 import type { SyncReport } from "../bindings/SyncReport";
@@ -36,6 +38,9 @@ export interface FakeCore {
   connectXero?: () => Promise<ConnectSummary | ErrorPayload>;
   syncNow?: () => Promise<SyncReport | ErrorPayload>;
   reconnectInQueue?: () => Promise<ReconnectQueue | ErrorPayload>;
+  /** The Connect icon of a file not yet linked to an organisation. */
+  connectFile?: (id: FileId) => Promise<FileConnectOutcome | ErrorPayload>;
+  mergeClientFiles?: (kept: FileId, absorbed: FileId) => ClientFile | ErrorPayload;
 }
 
 /** A Xero status as the core sends it: no tier recorded, nothing connected, no paused queue. */
@@ -115,6 +120,12 @@ export function installCore(core: FakeCore): Call[] {
       case "connect_xero":
         if (!core.connectXero) break;
         return core.connectXero().then((v) => answer(v));
+      case "connect_file":
+        if (!core.connectFile) break;
+        return core.connectFile(a.id as FileId).then((v) => answer(v));
+      case "merge_client_files":
+        if (!core.mergeClientFiles) break;
+        return answer(core.mergeClientFiles(a.kept as FileId, a.absorbed as FileId));
       case "sync_now":
         if (!core.syncNow) break;
         return core.syncNow().then((v) => answer(v));

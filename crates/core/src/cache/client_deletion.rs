@@ -49,7 +49,7 @@ impl Cache {
         if deleted == 0 {
             return Err(Error::NotFound { what: format!("Client file {}", target.file.0) });
         }
-        super::audit::record(&tx, target.file, &target.name, "delete", Some(&target.name), Some(note))?;
+        super::audit::record(&tx, &self.actor, target.file, &target.name, "delete", Some(&target.name), Some(note))?;
         // Another file, or the practice's XPM connection, may sign in with the same token set.
         let retired = match &target.token_set {
             Some(set) => super::token_sets::retire_if_unused(&tx, set.id)?,

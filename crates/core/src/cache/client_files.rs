@@ -172,7 +172,7 @@ impl Cache {
             "UPDATE client_files SET display_name = ?2, renamed_by_staff = 1, updated_at = ?3 WHERE id = ?1",
             params![id.0, new_name, now()],
         )?;
-        super::audit::record(&tx, id, &old, "rename", Some(&old), Some(&new_name))?;
+        super::audit::record(&tx, &self.actor, id, &old, "rename", Some(&old), Some(&new_name))?;
         tx.commit()?;
         self.file(id)
     }
@@ -201,7 +201,7 @@ impl Cache {
             params![id.0, xpm_uuid, now()],
         )?;
         let action = if xpm_uuid.is_some() { "link_xpm" } else { "unlink_xpm" };
-        super::audit::record(&tx, id, &name, action, old.as_deref(), xpm_uuid)?;
+        super::audit::record(&tx, &self.actor, id, &name, action, old.as_deref(), xpm_uuid)?;
         tx.commit()?;
         self.file(id)
     }

@@ -103,7 +103,7 @@ impl Cache {
             ],
         )?;
         if old != *settings {
-            super::audit::record(&tx, file, &name, "console_settings", Some(&old.summary()), Some(&settings.summary()))?;
+            super::audit::record(&tx, &self.actor, file, &name, "console_settings", Some(&old.summary()), Some(&settings.summary()))?;
         }
         tx.commit()?;
         Ok(*settings)
@@ -129,7 +129,7 @@ impl Cache {
             params![file.0, user.name, user.email, email_key(&user.email), user.role.code(), at],
         )?;
         let id = tx.last_insert_rowid();
-        super::audit::record(&tx, file, &client, "console_user_add", None, Some(&describe(&user)))?;
+        super::audit::record(&tx, &self.actor, file, &client, "console_user_add", None, Some(&describe(&user)))?;
         let added = user_in(&tx, file, id)?;
         tx.commit()?;
         Ok(added)
@@ -148,7 +148,7 @@ impl Cache {
         )?;
         let before = ConsoleUserDraft { name: old.name, email: old.email, role: old.role };
         if before != user {
-            super::audit::record(&tx, file, &client, "console_user_edit", Some(&describe(&before)), Some(&describe(&user)))?;
+            super::audit::record(&tx, &self.actor, file, &client, "console_user_edit", Some(&describe(&before)), Some(&describe(&user)))?;
         }
         let updated = user_in(&tx, file, user_id)?;
         tx.commit()?;
@@ -161,7 +161,7 @@ impl Cache {
         let old = user_in(&tx, file, user_id)?;
         tx.execute("DELETE FROM console_users WHERE id = ?1 AND file_id = ?2", params![user_id, file.0])?;
         let before = ConsoleUserDraft { name: old.name, email: old.email, role: old.role };
-        super::audit::record(&tx, file, &client, "console_user_remove", Some(&describe(&before)), None)?;
+        super::audit::record(&tx, &self.actor, file, &client, "console_user_remove", Some(&describe(&before)), None)?;
         tx.commit()?;
         Ok(())
     }

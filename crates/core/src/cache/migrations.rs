@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/008_cache_id_and_unique_ids.sql"),
     include_str!("../../migrations/009_xero_egress.sql"),
     include_str!("../../migrations/010_xero_users_changes.sql"),
+    include_str!("../../migrations/014_audit_actor.sql"),
 ];
 
 /// Every migration ends with `PRAGMA foreign_key_check`: one that rebuilds a table (as 008 does)

@@ -8,6 +8,8 @@ mod audit;
 mod checkpoint;
 mod client_files;
 mod egress;
+// Connecting a file that existed before it was connected, and merging it with its twin.
+mod file_connect;
 mod reports;
 pub mod migrations;
 mod settings;
@@ -29,9 +31,10 @@ use std::sync::Mutex;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, os_user};
 pub use client_deletion::DeletionTarget;
 pub use egress::EgressRow;
+pub use file_connect::{Attached, ConnectableFile, MergeReport};
 pub use migrations::LATEST_VERSION;
 pub use client_files::validate_name;
 pub use new_files::NewFile;
@@ -54,6 +57,8 @@ pub struct Cache {
     path: PathBuf,
     /// Random, made when the cache was created; keys this cache's secrets in the credential store.
     id: String,
+    /// Who changes made through this cache are recorded as in the audit log.
+    actor: String,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -115,7 +120,7 @@ impl Cache {
         })?.ok_or_else(|| Error::CacheCorrupt { path: path.to_owned(), detail: "the cache has no id".to_owned() })?;
         let checkpointer = checkpoint::Checkpointer::start(path).map_err(|e| classify(path, e))?;
         let reader = open_reader(path).map_err(|e| classify(path, e))?;
-        Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned(), id })
+        Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned(), id, actor: audit::os_user() })
     }
 
     /// Moves an unusable cache aside — renamed, never deleted or overwritten — and opens a new,
@@ -140,7 +145,9 @@ impl Cache {
                 std::fs::rename(&side, &target).map_err(|e| Error::Write { path: target, source: e })?;
             }
         }
-        Ok((Cache::open(path)?, kept))
+        let mut cache = Cache::open(path)?;
+        cache.record_practice_change("start_fresh", None, Some(&format!("the unusable cache was kept at {}", kept.display())))?;
+        Ok((cache, kept))
     }
 
     pub fn path(&self) -> &Path {

@@ -40,7 +40,7 @@ impl Cache {
                     Some(uuid) => format!("{} (XPM client {uuid})", f.software.label()),
                     None => f.software.label().to_owned(),
                 };
-                super::audit::record(&tx, id, &f.name, action, None, Some(&what))?;
+                super::audit::record(&tx, &self.actor, id, &f.name, action, None, Some(&what))?;
                 ids.push(id);
             }
         }

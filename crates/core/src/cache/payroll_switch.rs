@@ -35,7 +35,7 @@ impl Cache {
             params![file.0, new.code(), now()],
         )?;
         let action = if disconnect { "disconnect_payroll" } else { "reconnect_payroll" };
-        super::audit::record(&tx, file, &name, action, Some(&old.label()), Some(&new.label()))?;
+        super::audit::record(&tx, &self.actor, file, &name, action, Some(&old.label()), Some(&new.label()))?;
         tx.commit()?;
         self.file(file)
     }

@@ -23,6 +23,31 @@ impl Cache {
         };
         Ok(())
     }
+
+    /// Sets (or with `None` removes) several settings and records the change to the practice in
+    /// the audit log, all in one transaction: a half-saved configuration would be worse than none.
+    pub fn set_settings_recorded(
+        &mut self,
+        values: &[(&str, Option<&str>)],
+        action: &str,
+        old_value: Option<&str>,
+        new_value: Option<&str>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (key, value) in values {
+            match value {
+                Some(value) => tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, value],
+                )?,
+                None => tx.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+            };
+        }
+        super::audit::record_practice(&tx, &self.actor, action, old_value, new_value)?;
+        tx.commit()?;
+        Ok(())
+    }
 }
 
 /// The cache's id, written once by the migration that introduced it (see `Cache::id`).

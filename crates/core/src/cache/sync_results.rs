@@ -148,7 +148,7 @@ impl Cache {
                 (tx.last_insert_rowid(), name.to_owned(), "connect")
             }
         };
-        super::audit::record(&tx, FileId(id), &name, action, None, Some(tenant_id))?;
+        super::audit::record(&tx, &self.actor, FileId(id), &name, action, None, Some(tenant_id))?;
         tx.commit()?;
         Ok(FileId(id))
     }

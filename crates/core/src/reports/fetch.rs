@@ -283,7 +283,14 @@ impl XeroContext {
         progress: impl Fn(SyncProgress) + Send + Sync,
     ) -> Result<ConnectSummary> {
         let scopes: Vec<&str> = CONNECT_SCOPES.iter().chain(super::model::REPORT_SCOPES).copied().collect();
-        self.connect_in_browser_with_scopes(&scopes, cancel, progress).await
+        let summary = self.connect_in_browser_with_scopes(&scopes, cancel, progress).await?;
+        let granted = format!(
+            "report scopes ({}) granted for {} organisation(s)",
+            super::model::REPORT_SCOPES.join(" "),
+            summary.connected
+        );
+        lock(&self.cache).record_practice_change("allow_reports", None, Some(&granted))?;
+        Ok(summary)
     }
 }
 

@@ -60,28 +60,59 @@ impl XeroAppSettings {
         })
     }
 
-    /// Validates and saves. `client_secret`: `Some` stores a new secret, `None` keeps what is
-    /// there (`has_client_secret: false` forgets it).
+    /// Validates and saves, and records the change in the audit log. `client_secret`: `Some`
+    /// stores a new secret, `None` keeps what is there (`has_client_secret: false` forgets it).
     pub fn save(&self, cache: &mut Cache, store: &dyn CredentialStore, client_secret: Option<&Secret>) -> Result<()> {
         let client_id = self.client_id.as_deref().map(validate_client_id).transpose()?;
         validate_ports(&self.redirect_ports)?;
+        let before = XeroAppSettings::load(cache)?;
         let key = client_secret_key(cache);
-        match (self.has_client_secret, client_secret) {
+        let secret_change = match (self.has_client_secret, client_secret) {
             (true, Some(secret)) if !secret.expose().trim().is_empty() => {
-                store.set(&key, &Secret::new(secret.expose().trim()))?
+                store.set(&key, &Secret::new(secret.expose().trim()))?;
+                Some("client secret replaced")
             }
             (true, _) if stored_client_secret(cache, store)?.is_none() => {
                 return Err(Error::InvalidInput("Enter the Xero app's client secret, or untick \"Web app\".".to_owned()));
             }
-            (true, _) => {}
-            (false, _) => store.delete(&key)?,
+            (true, _) => None,
+            (false, _) => {
+                store.delete(&key)?;
+                before.has_client_secret.then_some("client secret removed")
+            }
+        };
+        let after = XeroAppSettings { client_id, ..self.clone() };
+        let (old, mut new) = (before.summary(), after.summary());
+        if old == new && secret_change.is_none() {
+            return Ok(());
         }
-        let ports = self.redirect_ports.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
-        cache.set_setting("xero.client_id", client_id.as_deref())?;
-        cache.set_setting("xero.redirect_ports", Some(&ports))?;
-        cache.set_setting("xero.has_client_secret", Some(if self.has_client_secret { "true" } else { "false" }))?;
-        cache.set_setting("xero.tier", self.tier.map(XeroTier::code))?;
-        Ok(())
+        if let Some(change) = secret_change {
+            new = format!("{new}; {change}");
+        }
+        let ports = after.redirect_ports.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
+        cache.set_settings_recorded(
+            &[
+                ("xero.client_id", after.client_id.as_deref()),
+                ("xero.redirect_ports", Some(&ports)),
+                ("xero.has_client_secret", Some(if after.has_client_secret { "true" } else { "false" })),
+                ("xero.tier", after.tier.map(XeroTier::code)),
+            ],
+            "xero_app_settings",
+            Some(&old),
+            Some(&new),
+        )
+    }
+
+    /// The settings as the audit log shows them. The client id is not a secret (Xero puts it in
+    /// every sign-in address); the secret itself never appears, only whether there is one.
+    fn summary(&self) -> String {
+        let ports = self.redirect_ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+        format!(
+            "client id {}; redirect ports {ports}; {}; tier {}",
+            self.client_id.as_deref().unwrap_or("none"),
+            if self.has_client_secret { "web app" } else { "no client secret" },
+            self.tier.map_or("not recorded", XeroTier::label),
+        )
     }
 
     /// The app to sign in as, or a clear error when none is set up.

@@ -17,6 +17,7 @@ pub mod tier;
 pub mod tier_usage;
 pub mod reconnect_queue;
 pub mod remote_actions;
+pub mod connect_file;
 
 /// Remote text (error descriptions and details) is untrusted: keep at most `max` characters and
 /// no control characters before it reaches a message a person reads.

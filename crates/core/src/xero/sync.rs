@@ -79,7 +79,7 @@ impl XeroContext {
 /// waiting for the browser.
 #[derive(Default)]
 pub struct Cancel {
-    sync: AtomicBool,
+    pub(crate) sync: AtomicBool,
     sign_in: tokio::sync::Notify,
 }
 

@@ -111,16 +111,46 @@ impl XeroContext {
         let old = {
             let mut cache = lock(&self.cache);
             let old = xpm_token_set(&cache)?;
-            if cache.setting(TENANT_KEY)?.as_deref() != Some(practice.as_str()) {
+            let old_practice = cache.setting(TENANT_KEY)?;
+            let token_set_value = token_set.0.to_string();
+            let mut values = vec![(TOKEN_SET_KEY, Some(token_set_value.as_str())), (TENANT_KEY, Some(practice.as_str()))];
+            if old_practice.as_deref() != Some(practice.as_str()) {
                 // Another practice (or the first one): load everything again.
-                cache.set_setting(LAST_REFRESH_KEY, None)?;
+                values.push((LAST_REFRESH_KEY, None));
             }
-            cache.set_setting(TOKEN_SET_KEY, Some(&token_set.0.to_string()))?;
-            cache.set_setting(TENANT_KEY, Some(&practice))?;
+            let described = |tenant: Option<&str>| tenant.map(|t| format!("XPM practice {t}"));
+            cache.set_settings_recorded(
+                &values,
+                "xpm_connect",
+                described(old_practice.as_deref()).as_deref(),
+                described(Some(&practice)).as_deref(),
+            )?;
             old
         };
         self.retire_unused(old.filter(|o| *o != token_set)).await;
         self.refresh_xpm().await
+    }
+
+    /// Disconnects XPM: forgets its sign-in (revoking it at Xero unless a Xero connection uses
+    /// the same sign-in) and records who did it. The cached XPM clients and the files' links stay,
+    /// so the practice can still review them offline; Settings offers to remove them.
+    pub async fn disconnect_xpm(&self) -> Result<XpmStatus> {
+        let old = {
+            let mut cache = lock(&self.cache);
+            let Some(old) = xpm_token_set(&cache)? else {
+                return Err(not_connected());
+            };
+            let practice = cache.setting(TENANT_KEY)?;
+            cache.set_settings_recorded(
+                &[(TOKEN_SET_KEY, None), (TENANT_KEY, None), (LAST_ERROR_KEY, None)],
+                "xpm_disconnect",
+                Some(&format!("XPM practice {}", practice.as_deref().unwrap_or("unknown"))),
+                None,
+            )?;
+            old
+        };
+        self.retire_unused([old]).await;
+        status(&lock(&self.cache))
     }
 
     /// The `PRACTICEMANAGER` tenant the consent connected.
