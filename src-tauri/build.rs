@@ -56,6 +56,12 @@ const COMMANDS: &[&str] = &[
     "refresh_all_reports",
     "allow_reports",
     "open_reports_in_xero",
+    // Client files added by hand or imported from XPM or a CSV file.
+    "add_client",
+    "preview_xpm_import",
+    "import_from_xpm",
+    "preview_csv_import",
+    "import_csv",
 ];
 
 fn main() {

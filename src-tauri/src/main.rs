@@ -16,6 +16,7 @@ use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
 
 mod client_actions;
+mod clients;
 mod reports;
 mod xero;
 mod xpm;
@@ -202,6 +203,11 @@ fn main() {
             reports::refresh_all_reports,
             reports::allow_reports,
             reports::open_reports_in_xero,
+            clients::add_client,
+            clients::preview_xpm_import,
+            clients::import_from_xpm,
+            clients::preview_csv_import,
+            clients::import_csv,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use switchboard_core::model::ClientFile;
 use switchboard_core::{Cache, csv_export, paths};
 
+mod clients;
 mod report;
 mod terminal;
 mod xero;
@@ -81,6 +82,31 @@ enum Command {
     /// task). Exits 0 when everything synced, 3 when something needs attention (the summary says
     /// what).
     Sync,
+    /// Add a client file by hand (not connected). A name the list already has is added too, with
+    /// a warning.
+    Add {
+        /// The client's name.
+        name: String,
+        /// xero, quickbooks-online (or qbo), myob, none, or "other: <name>".
+        #[arg(long, default_value = "none")]
+        software: String,
+        /// Link it to the cached XPM client with this client code (or uuid).
+        #[arg(long, value_name = "CODE")]
+        xpm_client: Option<String>,
+    },
+    /// Import client files from the cached XPM clients or a CSV list. Prints a preview; nothing is
+    /// imported without --yes.
+    Import {
+        /// Every current XPM client no file links to yet.
+        #[arg(long, conflicts_with = "csv", required_unless_present = "csv")]
+        xpm: bool,
+        /// A CSV file with the columns name, software and optionally xpm client code or email.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Import (all or nothing) instead of previewing.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Print one of a client's key reports from the cache (readable offline).
     Report {
         /// The client's name (or part of it) or id.
@@ -137,6 +163,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             return report::run(cache, &cache_path, &client, &report, output, refresh);
         }
+        Command::Add { name, software, xpm_client } => {
+            return clients::add(cache, &name, &software, xpm_client.as_deref());
+        }
+        Command::Import { csv: Some(path), yes, .. } => return clients::import_csv(cache, &path, yes),
+        Command::Import { csv: None, yes, .. } => return clients::import_xpm(cache, yes),
         Command::List { .. } | Command::Export { .. } => {}
     }
     let mut files = cache.list_files().map_err(|e| e.to_string())?;
@@ -159,7 +190,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             eprintln!("Wrote {} client files to {}", files.len(), csv.display());
             Ok(())
         }
-        Command::XeroApp { .. } | Command::Connect { .. } | Command::Sync | Command::Report { .. } => {
+        Command::XeroApp { .. }
+        | Command::Connect { .. }
+        | Command::Sync
+        | Command::Report { .. }
+        | Command::Add { .. }
+        | Command::Import { .. } => {
             unreachable!("handled above")
         }
     };

@@ -43,5 +43,11 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::reports::model::AllReportsRefresh::export_all(&cfg)?;
     crate::reports::model::ReportInsight::export_all(&cfg)?;
     crate::xero::egress::EgressUsage::export_all(&cfg)?;
+    // Files added by hand or imported from XPM or a CSV list.
+    crate::clients::add::NewClient::export_all(&cfg)?;
+    crate::clients::add::AddClientOutcome::export_all(&cfg)?;
+    crate::clients::xpm_import::XpmImportPreview::export_all(&cfg)?;
+    crate::clients::xpm_import::ImportOutcome::export_all(&cfg)?;
+    crate::clients::csv_import::CsvImportPreview::export_all(&cfg)?;
     Ok(())
 }

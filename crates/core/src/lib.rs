@@ -23,6 +23,8 @@ pub mod xero;
 // The Settings menu and one-click links (issue 5).
 pub mod client_actions;
 pub mod client_settings;
+// Files added by hand or imported from XPM or a CSV list.
+pub mod clients;
 pub mod dashboard;
 pub mod xpm;
 

@@ -41,6 +41,11 @@ import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
 import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
 import type { ReconnectQueue } from "../bindings/ReconnectQueue";
+import type { NewClient } from "../bindings/NewClient";
+import type { AddClientOutcome } from "../bindings/AddClientOutcome";
+import type { XpmImportPreview } from "../bindings/XpmImportPreview";
+import type { CsvImportPreview } from "../bindings/CsvImportPreview";
+import type { ImportOutcome } from "../bindings/ImportOutcome";
 import type { FileConnectOutcome } from "../bindings/FileConnectOutcome";
 
 /** The exact command names the shell registers. */
@@ -98,6 +103,12 @@ export const COMMANDS = {
   refreshAllReports: "refresh_all_reports",
   allowReports: "allow_reports",
   openReportsInXero: "open_reports_in_xero",
+  // Client files added by hand or imported from XPM or a CSV file.
+  addClient: "add_client",
+  previewXpmImport: "preview_xpm_import",
+  importFromXpm: "import_from_xpm",
+  previewCsvImport: "preview_csv_import",
+  importCsv: "import_csv",
 } as const;
 
 /** The events the shell emits. */
@@ -147,7 +158,7 @@ export function toErrorPayload(error: unknown): ErrorPayload {
   return { kind: "storage", message: message || "Something went wrong. Try again." };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
@@ -414,6 +425,33 @@ export function refreshXpm(): Promise<XpmRefreshReport> {
 /** Forgets XPM's sign-in; the cached XPM clients and the files' links stay. Audited. */
 export function disconnectXpm(): Promise<XpmStatus> {
   return call<XpmStatus>(COMMANDS.disconnectXpm);
+}
+
+/**
+ * Adds a not-connected client file. A name the list already has resolves with
+ * `needs_confirmation` and writes nothing; ask the person, then call again with `confirmed`.
+ */
+export function addClient(client: NewClient, confirmed: boolean): Promise<AddClientOutcome> {
+  return call<AddClientOutcome>(COMMANDS.addClient, { client, confirmed });
+}
+
+/** What importing the cached XPM clients would add and skip; writes nothing. */
+export function previewXpmImport(): Promise<XpmImportPreview> {
+  return call<XpmImportPreview>(COMMANDS.previewXpmImport);
+}
+
+export function importFromXpm(): Promise<ImportOutcome> {
+  return call<ImportOutcome>(COMMANDS.importFromXpm);
+}
+
+/** Checks a CSV file's bytes (sent as the raw request body) line by line; writes nothing. */
+export function previewCsvImport(bytes: Uint8Array): Promise<CsvImportPreview> {
+  return call<CsvImportPreview>(COMMANDS.previewCsvImport, bytes);
+}
+
+/** Imports the file if every line is fine (all or nothing). */
+export function importCsv(bytes: Uint8Array): Promise<ImportOutcome> {
+  return call<ImportOutcome>(COMMANDS.importCsv, bytes);
 }
 
 let paintReported: "nothing" | "first rows" | "all rows" = "nothing";

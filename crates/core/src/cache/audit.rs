@@ -66,11 +66,12 @@ fn insert(
     old_value: Option<&str>,
     new_value: Option<&str>,
 ) -> Result<()> {
-    tx.execute(
+    // Cached: an import records one entry per new file, thousands in one transaction.
+    tx.prepare_cached(
         "INSERT INTO audit_log (at, file_id, file_name, action, old_value, new_value, actor)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![now(), file.map(|f| f.0), file_name, action, old_value, new_value, actor],
-    )?;
+    )?
+    .execute(params![now(), file.map(|f| f.0), file_name, action, old_value, new_value, actor])?;
     Ok(())
 }
 

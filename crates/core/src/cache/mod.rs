@@ -22,6 +22,8 @@ mod console;
 mod payroll_switch;
 mod xero_users;
 mod xpm_records;
+// Files staff add by hand or import from XPM or a CSV list.
+mod new_files;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,8 @@ pub use client_deletion::DeletionTarget;
 pub use egress::EgressRow;
 pub use file_connect::{Attached, ConnectableFile, MergeReport};
 pub use migrations::LATEST_VERSION;
+pub use client_files::validate_name;
+pub use new_files::NewFile;
 pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, RetiredTokenSet, TokenSetId, TokenSetInfo};
