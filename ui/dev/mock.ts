@@ -175,7 +175,7 @@ mockIPC((cmd, args) => {
       const details: ClientDetails = makeDetails(
         file,
         workList(file),
-        file.id % 2 ? [] : [{ at: now - 86_400_000, file_id: file.id, file_name: file.display_name, action: "rename", old_value: "Old name Ltd", new_value: file.display_name }],
+        file.id % 2 ? [] : [{ at: now - 86_400_000, file_id: file.id, file_name: file.display_name, action: "rename", old_value: "Old name Ltd", new_value: file.display_name, actor: "Demo staff" }],
       );
       if (file.software.kind === "xero" && file.connection.state !== "not_connected") {
         details.xero_connection = {
