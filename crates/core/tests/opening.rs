@@ -318,3 +318,30 @@ fn every_cache_gets_its_own_id_a_fresh_one_included() {
     let (fresh, _kept) = Cache::start_fresh(&dir.path().join("a.sqlite3")).unwrap();
     assert_ne!(fresh.id(), a_id);
 }
+
+/// Several connections (as two copies of Switchboard, or the app and `switchboard sync`) opening
+/// the same fresh cache at the same moment: each one succeeds, and the schema is made once.
+#[test]
+fn connections_migrating_a_fresh_cache_at_once_all_succeed() {
+    const AT_ONCE: usize = 4;
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let start = std::sync::Barrier::new(AT_ONCE);
+        let ids: Vec<String> = std::thread::scope(|scope| {
+            let opening: Vec<_> = (0..AT_ONCE)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        let cache = Cache::open(&path).unwrap_or_else(|e| panic!("round {round}: {e}"));
+                        assert_eq!(cache.schema_version().unwrap(), LATEST_VERSION);
+                        cache.id().to_owned()
+                    })
+                })
+                .collect();
+            opening.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(ids.windows(2).all(|w| w[0] == w[1]), "round {round}: one cache, one id: {ids:?}");
+        assert_eq!(pragma(&path, "integrity_check"), "ok");
+    }
+}

@@ -40,7 +40,7 @@ impl Cache {
     /// transaction, with an audit entry that outlives it). Returns the file's token set when no
     /// other file uses it any more (its row is deleted here; its tokens by the caller).
     pub fn delete_client_file(&mut self, target: &DeletionTarget, note: &str) -> Result<Option<RetiredTokenSet>> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         // The related rows go explicitly, not only by cascade: the intent is plain to a reader.
         for table in ["console_users", "console_settings", "xero_users", "xero_users_fetched"] {
             tx.execute(&format!("DELETE FROM {table} WHERE file_id = ?1"), [target.file.0])?;

@@ -25,7 +25,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 pub use audit::AuditEntry;
 pub use client_deletion::DeletionTarget;
@@ -70,6 +70,9 @@ impl Cache {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| classify(path, e))?;
+        // Before any statement: another process (a `switchboard sync`, or a second copy opening
+        // a fresh cache) may hold the lock for a moment, and SQLite then waits instead of failing.
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(path, e))?;
         // Only reads until the file is known to be sound and of a version we understand.
         check_integrity(&conn, path)?;
         let found: i64 = conn
@@ -83,7 +86,6 @@ impl Cache {
             });
         }
         let mut conn = conn;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // A new cache gets 16 KiB pages instead of SQLite's 4 KiB: a full practice write then
         // logs a quarter as many pages, each written with system calls of its own (the
         // 10,000-file write took ~14% less time). It only takes effect before the file's first
@@ -100,10 +102,7 @@ impl Cache {
         // every table pointing at it (and the pragma cannot change inside a migration's
         // transaction). Each migration checks the foreign keys itself before it commits.
         conn.pragma_update(None, "foreign_keys", false)?;
-        migrations::migrations().to_latest(&mut conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
-            other => Error::CacheCorrupt { path: path.to_owned(), detail: other.to_string() },
-        })?;
+        migrations::to_latest(&mut conn, path)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         let id = settings::cache_id(&conn).map_err(|e| match e {
             Error::Storage(err) => classify(path, err),
@@ -158,12 +157,24 @@ impl Cache {
     }
 }
 
+/// How long a statement waits for another connection's write lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Every transaction that writes takes the write lock when it begins. A deferred one that read
+/// first and then writes fails at once with SQLITE_BUSY_SNAPSHOT whenever another process (a
+/// `switchboard sync`) committed in between: its snapshot is stale, and the busy timeout does not
+/// help. Begun IMMEDIATE it waits (up to [`BUSY_TIMEOUT`]) for the lock instead, and its reads see
+/// the latest data. The cost: a transaction that turns out to write nothing still waits its turn.
+pub(crate) fn write_transaction(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+}
+
 fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // Room for the half of a large practice it reads.
     conn.pragma_update(None, "cache_size", -16_384)?;
     Ok(conn)

@@ -25,7 +25,7 @@ impl Cache {
     /// Rows are never removed, so a link to a client that disappears keeps pointing at it.
     pub fn upsert_xpm_records(&mut self, records: &[XpmClientRecord]) -> Result<()> {
         let at = now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO xpm_clients (uuid, name, web_url, archived, deleted, email, tax_number, client_code, prospect, refreshed_at)
