@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "client_details",
     "export_csv",
     "start_fresh_cache",
+    "reopen_cache",
     "table_painted",
     "xero_status",
     "save_xero_settings",

@@ -86,6 +86,12 @@ async fn export_csv(state: State<'_, Shared>, ids: Vec<FileId>) -> Result<CsvExp
     state.run("export_csv", move |s| s.export_csv(&ids)).await
 }
 
+/// "Try again" on the screen shown when the cache could not be opened for a reason that may pass.
+#[tauri::command]
+async fn reopen_cache(state: State<'_, Shared>) -> Result<CacheStatus, ErrorPayload> {
+    state.run("reopen_cache", |s| Ok(s.reopen_cache())).await
+}
+
 #[tauri::command]
 async fn start_fresh_cache(state: State<'_, Shared>) -> Result<FreshCache, ErrorPayload> {
     state.run("start_fresh_cache", |s| s.start_fresh()).await
@@ -150,6 +156,7 @@ fn main() {
             client_details,
             export_csv,
             start_fresh_cache,
+            reopen_cache,
             table_painted,
             xero::xero_status,
             xero::save_xero_settings,

@@ -14,6 +14,7 @@ pub mod fixtures;
 pub mod model;
 pub mod name_order;
 pub mod paths;
+mod private_files;
 pub mod reports;
 pub mod secret;
 pub mod session;

@@ -78,8 +78,17 @@ impl Session {
         Session { cache_path: cache_path.to_owned(), cache, xero: None, cancel: Arc::default() }
     }
 
+    /// The cache in the data folder; when there is no data folder, a session that says so.
     pub fn open_default() -> Session {
-        Session::open(&crate::paths::cache_path())
+        match crate::paths::cache_path() {
+            Ok(path) => Session::open(&path),
+            Err(error) => Session {
+                cache_path: std::path::PathBuf::new(),
+                cache: Err(error.into()),
+                xero: None,
+                cancel: Arc::default(),
+            },
+        }
     }
 
     pub fn status(&self) -> CacheStatus {
@@ -167,12 +176,23 @@ impl Session {
     /// Downloads folder, and says where.
     pub fn export_csv(&self, ids: &[FileId]) -> std::result::Result<CsvExport, ErrorPayload> {
         let files = self.cache()?.files_by_ids(ids)?;
-        let path = unused_csv_path(&export_dir(), "Switchboard clients")?;
+        let path = unused_csv_path(&export_dir()?, "Switchboard clients")?;
         crate::csv_export::export_csv_file(&files, &path)?;
         Ok(CsvExport { path: path.display().to_string(), rows: files.len() as u32 })
     }
 
-    /// Keeps the unusable cache under a new name and starts an empty one in its place.
+    /// Opens the cache again after it could not be opened (busy, permission denied, a file held
+    /// by another program): "Try again". Changes nothing on disk when it still cannot.
+    pub fn reopen_cache(&mut self) -> CacheStatus {
+        if self.cache.is_err() {
+            self.cache = Cache::open(&self.cache_path).map(|c| Arc::new(Mutex::new(c))).map_err(ErrorPayload::from);
+            self.xero = None;
+        }
+        self.status()
+    }
+
+    /// Keeps a damaged (or newer) cache under a new name and starts an empty one in its place;
+    /// refused for every other reason a cache cannot be opened (see [`Cache::start_fresh`]).
     pub fn start_fresh(&mut self) -> std::result::Result<FreshCache, ErrorPayload> {
         if self.cache.is_ok() {
             return Err(Error::InvalidInput(

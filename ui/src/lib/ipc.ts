@@ -49,6 +49,7 @@ export const COMMANDS = {
   clientDetails: "client_details",
   exportCsv: "export_csv",
   startFreshCache: "start_fresh_cache",
+  reopenCache: "reopen_cache",
   tablePainted: "table_painted",
   xeroStatus: "xero_status",
   saveXeroSettings: "save_xero_settings",
@@ -177,6 +178,11 @@ export function exportCsv(ids: FileId[]): Promise<CsvExport> {
 
 export function startFreshCache(): Promise<FreshCache> {
   return call<FreshCache>(COMMANDS.startFreshCache);
+}
+
+/** "Try again": opens the cache again after a failure that may pass; changes nothing on disk. */
+export function reopenCache(): Promise<CacheStatus> {
+  return call<CacheStatus>(COMMANDS.reopenCache);
 }
 
 export function xeroStatus(): Promise<XeroStatus> {

@@ -60,9 +60,12 @@ impl Cache {
     /// Opens (creating if needed) the cache at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Cache> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| unavailable(path, e.to_string()))?;
+            crate::private_files::create_dir_all(dir).map_err(|e| unavailable(path, e.to_string()))?;
         }
         check_header(path)?;
+        // A new cache starts as an empty file only its owner may read; SQLite gives its -wal and
+        // -shm files the same mode.
+        crate::private_files::create_file_if_missing(path).map_err(|e| unavailable(path, e.to_string()))?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -73,6 +76,11 @@ impl Cache {
         // Before any statement: another process (a `switchboard sync`, or a second copy opening
         // a fresh cache) may hold the lock for a moment, and SQLite then waits instead of failing.
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(path, e))?;
+        // SQLite falls back to reading a file it may not write (read-only, or immutable): every
+        // change would then fail later. Say so now.
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(|e| classify(path, e))? {
+            return Err(unavailable(path, "the file may be read but not written".to_owned()));
+        }
         // Only reads until the file is known to be sound and of a version we understand.
         check_integrity(&conn, path)?;
         let found: i64 = conn
@@ -108,14 +116,39 @@ impl Cache {
             Error::Storage(err) => classify(path, err),
             other => other,
         })?.ok_or_else(|| Error::CacheCorrupt { path: path.to_owned(), detail: "the cache has no id".to_owned() })?;
+        restrict_cache_files(path);
         let checkpointer = checkpoint::Checkpointer::start(path).map_err(|e| classify(path, e))?;
         let reader = open_reader(path).map_err(|e| classify(path, e))?;
         Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned(), id })
     }
 
-    /// Moves an unusable cache aside — renamed, never deleted or overwritten — and opens a new,
-    /// empty one at `path`. Returns the new cache and where the old file now is.
+    /// Moves a damaged cache, or one written by a newer Switchboard, aside — renamed, never
+    /// deleted or overwritten — and opens a new, empty one at `path`. Returns the new cache and
+    /// where the old file now is.
+    ///
+    /// Any other failure to open (busy, permission denied, a file held by antivirus) passes, and
+    /// the file behind it is sound: it is refused here, changing nothing, so that a moment's
+    /// trouble never costs a practice its cache.
     pub fn start_fresh(path: &Path) -> Result<(Cache, PathBuf)> {
+        match Cache::open(path) {
+            Err(Error::CacheCorrupt { .. } | Error::CacheTooNew { .. }) => {}
+            Ok(_) => {
+                return Err(Error::InvalidInput(format!(
+                    "The cache at {} opens normally, so it was not set aside.",
+                    path.display()
+                )));
+            }
+            Err(other) => {
+                let reason = match other {
+                    Error::CacheUnavailable { detail, .. } => detail,
+                    other => other.to_string(),
+                };
+                return Err(Error::InvalidInput(format!(
+                    "The cache at {} was not set aside: it is not damaged but could not be opened ({reason}); try again once that is fixed.",
+                    path.display()
+                )));
+            }
+        }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("cache");
         let kept = path.with_file_name(format!("{stem}.unusable-{stamp}.sqlite3"));
@@ -178,6 +211,17 @@ fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     // Room for the half of a large practice it reads.
     conn.pragma_update(None, "cache_size", -16_384)?;
     Ok(conn)
+}
+
+/// A cache made by an earlier version (or copied in) may be readable by others: once it is known
+/// to be a sound cache of ours, it and its side files become 0600 (Unix). Not being able to is
+/// no reason to refuse the cache, so it is only logged.
+fn restrict_cache_files(path: &Path) {
+    for file in [path.to_owned(), side_file(path, "-wal"), side_file(path, "-shm")] {
+        if let Err(error) = crate::private_files::restrict_file(&file) {
+            tracing::warn!(%error, "could not make {} private", file.display());
+        }
+    }
 }
 
 fn side_file(path: &Path, suffix: &str) -> PathBuf {
