@@ -99,7 +99,7 @@ impl Cache {
         // 10,000-file write took ~14% less time). It only takes effect before the file's first
         // write; an existing cache keeps the page size it was made with.
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| classify(path, e))?;
+        set_wal(&conn).map_err(|e| classify(path, e))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // What is deleted (a deleted client's reports and names) is overwritten with zeros instead
         // of staying readable in free pages of the file. It costs the writes that delete or
@@ -196,6 +196,22 @@ impl Cache {
 
 /// How long a statement waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Switches a new cache to write-ahead logging (a cache already in it stays so). Changing the
+/// mode needs the file to itself, and SQLite reports "busy" at once instead of calling the busy
+/// handler when another connection opening the same new cache holds it; wait as the busy
+/// timeout would.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
 
 /// Every transaction that writes takes the write lock when it begins. A deferred one that read
 /// first and then writes fails at once with SQLITE_BUSY_SNAPSHOT whenever another process (a
