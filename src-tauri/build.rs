@@ -53,6 +53,9 @@ const COMMANDS: &[&str] = &[
     "refresh_all_reports",
     "allow_reports",
     "open_reports_in_xero",
+    // Settings → Clean up
+    "leftovers",
+    "remove_leftovers",
 ];
 
 fn main() {

@@ -14,6 +14,7 @@ use switchboard_core::{ErrorKind, ErrorPayload, Session};
 use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
 
+mod cleanup;
 mod client_actions;
 mod reports;
 mod xero;
@@ -198,6 +199,8 @@ fn main() {
             reports::refresh_all_reports,
             reports::allow_reports,
             reports::open_reports_in_xero,
+            cleanup::leftovers,
+            cleanup::remove_leftovers,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

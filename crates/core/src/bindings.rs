@@ -42,5 +42,6 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::reports::model::AllReportsRefresh::export_all(&cfg)?;
     crate::reports::model::ReportInsight::export_all(&cfg)?;
     crate::xero::egress::EgressUsage::export_all(&cfg)?;
+    crate::cleanup::Leftover::export_all(&cfg)?;
     Ok(())
 }

@@ -22,6 +22,7 @@ pub mod table;
 pub mod work_list;
 pub mod xero;
 // The Settings menu and one-click links (issue 5).
+pub mod cleanup;
 pub mod client_actions;
 pub mod client_settings;
 pub mod dashboard;

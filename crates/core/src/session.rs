@@ -207,6 +207,18 @@ impl Session {
     }
 }
 
+// Settings → Clean up: caches set aside and XPM clients of a disconnected XPM.
+impl Session {
+    pub fn leftovers(&self) -> std::result::Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
+        Ok(crate::cleanup::leftovers(&*self.cache()?)?)
+    }
+
+    /// Removes the leftovers with these ids (only ones listed); returns what is left.
+    pub fn remove_leftovers(&self, ids: &[String]) -> std::result::Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
+        Ok(crate::cleanup::remove_leftovers(&mut *self.cache()?, ids)?)
+    }
+}
+
 impl Session {
     /// What Xero sent this month and in recent months, by API (Xero bills egress beyond the
     /// tier's allowance). Counts not yet saved by a running sync are saved first.

@@ -40,6 +40,7 @@ import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
 import type { AllReportsRefresh } from "../bindings/AllReportsRefresh";
 import type { ReconnectQueue } from "../bindings/ReconnectQueue";
+import type { Leftover } from "../bindings/Leftover";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -93,6 +94,8 @@ export const COMMANDS = {
   refreshAllReports: "refresh_all_reports",
   allowReports: "allow_reports",
   openReportsInXero: "open_reports_in_xero",
+  leftovers: "leftovers",
+  removeLeftovers: "remove_leftovers",
 } as const;
 
 /** The events the shell emits. */
@@ -272,6 +275,16 @@ export function allowReports(): Promise<ConnectSummary> {
 /** Opens the client's reports in Xero in the system browser (the core checks the URL). */
 export function openReportsInXero(id: FileId): Promise<null> {
   return call<null>(COMMANDS.openReportsInXero, { id });
+}
+
+/** Settings → Clean up: caches set aside as unusable, XPM clients of a disconnected XPM. */
+export function leftovers(): Promise<Leftover[]> {
+  return call<Leftover[]>(COMMANDS.leftovers);
+}
+
+/** Removes these (only ones `leftovers` lists; the core refuses others); resolves to what is left. */
+export function removeLeftovers(ids: string[]): Promise<Leftover[]> {
+  return call<Leftover[]>(COMMANDS.removeLeftovers, { ids });
 }
 
 /** Calls `handler` for every `sync-progress` event until the returned function is called. */

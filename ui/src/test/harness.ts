@@ -136,6 +136,8 @@ export function installCore(core: FakeCore): Call[] {
       case "cancel_connect":
       case "cancel_sync":
         return null;
+      case "leftovers":
+        return [];
       case "egress_usage":
         return { months: [{ month: "2026-03", bytes: 0, calls: 0, by_api: [] }] };
     }
