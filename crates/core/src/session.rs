@@ -185,6 +185,16 @@ impl Session {
     /// by another program): "Try again". Changes nothing on disk when it still cannot.
     pub fn reopen_cache(&mut self) -> CacheStatus {
         if self.cache.is_err() {
+            // With no data folder at start-up, ask again rather than open an empty path.
+            if self.cache_path.as_os_str().is_empty() {
+                match crate::paths::cache_path() {
+                    Ok(path) => self.cache_path = path,
+                    Err(error) => {
+                        self.cache = Err(error.into());
+                        return self.status();
+                    }
+                }
+            }
             self.cache = Cache::open(&self.cache_path).map(|c| Arc::new(Mutex::new(c))).map_err(ErrorPayload::from);
             self.xero = None;
         }
