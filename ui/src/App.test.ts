@@ -140,7 +140,7 @@ describe("start-up", () => {
     const page = await until(() => t.getByTestId("unusable"));
     expect(text(t.getByTestId("unusable-message"))).toContain("permission denied");
     expect(t.queryByText("Start a fresh cache")).toBeNull();
-    expect(text(page)).toContain("nothing was changed");
+    expect(text(page)).toContain("not damaged");
     await fireEvent.click(t.getByText("Try again"));
     await until(() => t.getByTestId("still-failing"));
     expect(t.calls.some((c) => c.cmd === "load_client_table_head")).toBe(false);
