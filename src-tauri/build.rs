@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "client_details",
     "export_csv",
     "start_fresh_cache",
+    "reopen_cache",
     "table_painted",
     "xero_status",
     "save_xero_settings",
@@ -62,6 +63,9 @@ const COMMANDS: &[&str] = &[
     "import_from_xpm",
     "preview_csv_import",
     "import_csv",
+    // Settings → Clean up
+    "leftovers",
+    "remove_leftovers",
 ];
 
 fn main() {

@@ -15,6 +15,7 @@ use switchboard_core::{ErrorKind, ErrorPayload, Session};
 use tauri::ipc::Response;
 use tauri::{AppHandle, Manager, State};
 
+mod cleanup;
 mod client_actions;
 mod clients;
 mod reports;
@@ -94,6 +95,12 @@ async fn practice_history(state: State<'_, Shared>) -> Result<Vec<AuditEntry>, E
     state.run("practice_history", |s| s.practice_history()).await
 }
 
+/// "Try again" on the screen shown when the cache could not be opened for a reason that may pass.
+#[tauri::command]
+async fn reopen_cache(state: State<'_, Shared>) -> Result<CacheStatus, ErrorPayload> {
+    state.run("reopen_cache", |s| Ok(s.reopen_cache())).await
+}
+
 #[tauri::command]
 async fn start_fresh_cache(state: State<'_, Shared>) -> Result<FreshCache, ErrorPayload> {
     state.run("start_fresh_cache", |s| s.start_fresh()).await
@@ -159,6 +166,7 @@ fn main() {
             export_csv,
             start_fresh_cache,
             practice_history,
+            reopen_cache,
             table_painted,
             xero::xero_status,
             xero::save_xero_settings,
@@ -208,6 +216,8 @@ fn main() {
             clients::import_from_xpm,
             clients::preview_csv_import,
             clients::import_csv,
+            cleanup::leftovers,
+            cleanup::remove_leftovers,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

@@ -1,12 +1,15 @@
 // A damaged cache file: the real window says so and where it is, never touches the file, and
-// "Start a fresh cache" gives an empty table with the old file kept beside it.
+// "Start a fresh cache" gives an empty table with the old file kept beside it. A cache that cannot
+// be opened for a reason that may pass (here: this user may not write it) is never offered for
+// setting aside: "Try again" opens it once the reason is gone.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { eventually, launchApp, tempWorkspace } from './lib/harness.js';
+import { eventually, launchApp, seedCache, tempWorkspace } from './lib/harness.js';
 
 describe('unusable cache (real window)', () => {
   let ws, app, browser, garbage;
@@ -54,5 +57,58 @@ describe('unusable cache (real window)', () => {
     assert.ok(readFileSync(join(ws.dataDir, kept[0])).equals(garbage), 'the kept file holds the old bytes');
     assert.ok((await notice.getText()).includes(join(ws.dataDir, kept[0])), 'the notice says where it was kept');
     assert.ok(!readFileSync(join(ws.dataDir, 'cache.sqlite3')).equals(garbage), 'a new cache is in place');
+  });
+});
+
+/** Takes write access to `path` away, also from root (who ignores modes): immutable. */
+function denyAccess(path) {
+  chmodSync(path, 0o000);
+  if (process.getuid?.() === 0) execFileSync('chattr', ['+i', path]);
+}
+
+function allowAccess(path) {
+  if (process.getuid?.() === 0) execFileSync('chattr', ['-i', path]);
+  chmodSync(path, 0o600);
+}
+
+describe('a cache that cannot be opened for now (real window)', () => {
+  let ws, app, browser, bytes;
+
+  before(async () => {
+    ws = tempWorkspace();
+    seedCache(ws.cachePath, { files: 20 });
+    bytes = readFileSync(ws.cachePath);
+    denyAccess(ws.cachePath);
+    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir });
+    browser = app.browser;
+  });
+
+  after(async () => {
+    await app?.stop();
+    if (ws) {
+      allowAccess(ws.cachePath);
+      rmSync(ws.root, { recursive: true, force: true });
+    }
+  });
+
+  test('offers Try again, never Start a fresh cache, and changes nothing on disk', async () => {
+    const panel = await browser.$('[data-testid="unusable"]');
+    await panel.waitForExist({ timeout: 30000 });
+    assert.equal(await panel.getAttribute('data-kind'), 'cache_unavailable');
+    assert.match(await panel.getText(), /nothing was changed/i);
+    assert.equal(await browser.$('//button[normalize-space(.)="Start a fresh cache"]').isExisting(), false);
+    await browser.$('//button[normalize-space(.)="Try again"]').click();
+    await browser.$('[data-testid="still-failing"]').waitForExist({ timeout: 15000 });
+    assert.deepEqual(readdirSync(ws.dataDir).filter((f) => !/-(wal|shm)$/.test(f)), ['cache.sqlite3']);
+  });
+
+  test('Try again opens the cache once it may be written again', async () => {
+    allowAccess(ws.cachePath);
+    assert.ok(readFileSync(ws.cachePath).equals(bytes), 'the file is as it was');
+    await browser.$('//button[normalize-space(.)="Try again"]').click();
+    await eventually(async () => (await browser.$$('[role="grid"] [role="row"][data-id]').length) > 0, {
+      timeout: 30000,
+      message: 'the table to show the cached rows',
+    });
   });
 });

@@ -126,6 +126,40 @@ describe("start-up", () => {
     await until(() => expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
   });
 
+  it("a cache that cannot be opened for a reason that may pass: Try again, never Start a fresh cache", async () => {
+    const denied = {
+      state: "unusable" as const,
+      path: "/data/switchboard/cache.sqlite3",
+      error: { kind: "cache_unavailable" as const, message: "The local cache could not be opened (permission denied)." },
+    };
+    const t = start({
+      status: denied,
+      reopened: [denied, { state: "ready", path: "/data/switchboard/cache.sqlite3" }],
+      table: makeTable([makeFile({ id: 4, display_name: "Still Here Ltd" })]),
+    });
+    const page = await until(() => t.getByTestId("unusable"));
+    expect(text(t.getByTestId("unusable-message"))).toContain("permission denied");
+    expect(t.queryByText("Start a fresh cache")).toBeNull();
+    expect(text(page)).toContain("not damaged");
+    await fireEvent.click(t.getByText("Try again"));
+    await until(() => t.getByTestId("still-failing"));
+    expect(t.calls.some((c) => c.cmd === "load_client_table_head")).toBe(false);
+    await fireEvent.click(t.getByText("Try again"));
+    await until(() => expect(t.container.querySelector('[role="row"][data-id="4"]')).not.toBeNull());
+    expect(t.calls.filter((c) => c.cmd === "reopen_cache")).toHaveLength(2);
+    expect(t.calls.some((c) => c.cmd === "start_fresh_cache")).toBe(false);
+    await until(() => expect(t.calls.filter((c) => c.cmd === "table_painted")).toHaveLength(1));
+  });
+
+  it("a cache from a newer Switchboard may be set aside", async () => {
+    const t = start({
+      status: { state: "unusable", path: "/c.sqlite3", error: { kind: "cache_too_new", message: "Written by a newer Switchboard." } },
+    });
+    await until(() => t.getByTestId("unusable"));
+    expect(t.getByText("Start a fresh cache")).not.toBeNull();
+    expect(t.queryByText("Try again")).toBeNull();
+  });
+
   it("draws the screen's frame while the rows load, and reports the paint only once they are in", async () => {
     const calls = installCore({});
     clearMocks();

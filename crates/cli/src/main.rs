@@ -138,7 +138,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let cache_path = cli.cache.clone().unwrap_or_else(paths::cache_path);
+    let cache_path = match cli.cache.clone() {
+        Some(path) => path,
+        None => paths::cache_path().map_err(|e| e.to_string())?,
+    };
     let cache = Cache::open(&cache_path).map_err(|e| e.to_string())?;
     match cli.command {
         Command::XeroApp { client_id, ports, client_secret_stdin, no_client_secret, tier } => {

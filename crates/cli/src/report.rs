@@ -62,7 +62,7 @@ pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, output: 
         Output::Table => print_table(report, &cached, &mut out),
         Output::Csv => report_csv(report, &mut out),
         Output::SavedCsv => {
-            let path = save_report_csv(&file.display_name, kind, report, &export_dir()).map_err(|e| e.to_string())?;
+            let path = save_report_csv(&file.display_name, kind, report, &export_dir().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
             let mut cache = cache;
             let saved = format!("{} saved to {}", kind.title(), path.display());
             cache.record_file_change(file.id, "export_report", Some(&saved)).map_err(|e| e.to_string())?;

@@ -129,3 +129,31 @@ fn xero_app_without_arguments_shows_the_settings() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("letters and digits"));
 }
+
+/// Several `switchboard` processes started at once on a cache that does not exist yet: each one
+/// opens it (one makes the schema, the others find it made) and none fails.
+#[test]
+fn processes_opening_a_new_cache_at_once_all_succeed() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_switchboard"))
+                    .arg("--cache")
+                    .arg(&path)
+                    .args(["list", "--json"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+        }
+        assert_eq!(Cache::open(&path).unwrap().integrity_check().unwrap(), "ok");
+    }
+}

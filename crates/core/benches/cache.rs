@@ -2,13 +2,15 @@
 //!
 //! - write 10,000 client files in one transaction (bar: 50 ms)
 //! - load and serialise 10,000 rows for the table, as the shell sends them (bar: 15 ms)
+//! - the same 10,000 files written again over themselves, and 1,000 of them deleted one by one
+//!   (no bar: what `secure_delete` costs shows here)
 //!
 //! Each figure is the median of several runs on a file-backed cache in a temporary folder.
 
 use std::time::{Duration, Instant};
 
 use switchboard_core::Cache;
-use switchboard_core::model::UnixMillis;
+use switchboard_core::model::{ClientFileDraft, UnixMillis};
 use switchboard_core::table::FIRST_ROWS;
 
 const FILES: usize = 10_000;
@@ -31,6 +33,40 @@ fn main() {
         let start = Instant::now();
         cache.upsert_files(&drafts).unwrap();
         writes.push(start.elapsed());
+    }
+
+    // The same files written again over themselves (every row replaced in place, as a sync that
+    // changed names does), then a tenth of them deleted one by one (as staff delete clients):
+    // the writes `secure_delete` makes overwrite what they free.
+    let (mut rewrites, mut deletes) = (Vec::new(), Vec::new());
+    for _ in 0..runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let mut cache = Cache::open(&path).unwrap();
+        cache.upsert_xpm_clients(&xpm).unwrap();
+        let ids = cache.upsert_files(&drafts).unwrap();
+        drop(cache);
+        let mut cache = Cache::open(&path).unwrap();
+        let renamed: Vec<_> = drafts
+            .iter()
+            .map(|d| ClientFileDraft { display_name: format!("{} (renamed)", d.display_name), ..d.clone() })
+            .collect();
+        let start = Instant::now();
+        cache.upsert_files(&renamed).unwrap();
+        rewrites.push(start.elapsed());
+        let targets: Vec<_> = ids
+            .iter()
+            .step_by(10)
+            .map(|id| {
+                let name = cache.file(*id).unwrap().display_name;
+                cache.deletion_target(*id, &name).unwrap()
+            })
+            .collect();
+        let start = Instant::now();
+        for target in &targets {
+            cache.delete_client_file(target, "benchmark").unwrap();
+        }
+        deletes.push(start.elapsed());
     }
 
     let dir = tempfile::tempdir().unwrap();
@@ -71,6 +107,8 @@ fn main() {
 
     println!("cache benchmark: {FILES} client files, median of {} runs", runs());
     report("write (one transaction)", writes, 50.0);
+    report("rewrite every file", rewrites, f64::NAN);
+    report("delete 1,000 one by one", deletes, f64::NAN);
     report("load + serialise (table)", totals, 15.0);
     println!("  table payload: {:.2} MiB of JSON", bytes as f64 / 1024.0 / 1024.0);
     report("first rows + summary", heads, f64::NAN);

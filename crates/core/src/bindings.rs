@@ -49,5 +49,6 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::clients::xpm_import::XpmImportPreview::export_all(&cfg)?;
     crate::clients::xpm_import::ImportOutcome::export_all(&cfg)?;
     crate::clients::csv_import::CsvImportPreview::export_all(&cfg)?;
+    crate::cleanup::Leftover::export_all(&cfg)?;
     Ok(())
 }

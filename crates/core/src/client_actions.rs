@@ -149,7 +149,7 @@ impl Session {
     /// The "who can see what" report for one email, as CSV in the Downloads folder.
     pub fn export_staff_access(&self, email: &str) -> IpcResult<CsvExport> {
         let access = self.cache()?.staff_access(email)?;
-        let path = unused_path(&crate::export_files::export_dir(), &access.email)?;
+        let path = unused_path(&crate::export_files::export_dir()?, &access.email)?;
         export_access_csv_file(&access, &path)?;
         Ok(CsvExport { path: path.display().to_string(), rows: access.files.len() as u32 })
     }

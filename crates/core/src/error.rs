@@ -19,8 +19,11 @@ pub enum Error {
     )]
     CacheCorrupt { path: PathBuf, detail: String },
 
-    #[error("The local cache at {path} could not be opened ({detail}). Check that the folder exists and that you may read and write it.")]
+    #[error("The local cache at {path} could not be opened ({detail}). Nothing was changed; check that the folder exists and that you may read and write it, then try again.")]
     CacheUnavailable { path: PathBuf, detail: String },
+
+    #[error("Switchboard could not find a folder for its data: this user account has no home or app-data folder. Set SWITCHBOARD_DATA_DIR to a folder only you can read, then try again.")]
+    NoDataFolder,
 
     #[error("The local cache could not be read or written ({0}). Nothing was changed; try again, and restart Switchboard if it persists.")]
     Storage(#[from] rusqlite::Error),
@@ -104,7 +107,7 @@ impl Error {
         match self {
             Error::CacheTooNew { .. } => ErrorKind::CacheTooNew,
             Error::CacheCorrupt { .. } => ErrorKind::CacheCorrupt,
-            Error::CacheUnavailable { .. } => ErrorKind::CacheUnavailable,
+            Error::CacheUnavailable { .. } | Error::NoDataFolder => ErrorKind::CacheUnavailable,
             Error::Storage(_) => ErrorKind::Storage,
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::InvalidInput(_) => ErrorKind::InvalidInput,

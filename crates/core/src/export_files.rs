@@ -21,13 +21,13 @@ const WINDOWS_DEVICES: &[&str] = &[
     "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
-/// The Downloads known folder (`FOLDERID_Downloads` on Windows), or `$SWITCHBOARD_EXPORT_DIR`.
-pub fn export_dir() -> PathBuf {
-    std::env::var_os(EXPORT_DIR_VAR)
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(dirs::download_dir)
-        .unwrap_or_else(crate::paths::data_dir)
+/// The Downloads known folder (`FOLDERID_Downloads` on Windows), or `$SWITCHBOARD_EXPORT_DIR`;
+/// without either, the data folder (never a shared one such as /tmp).
+pub fn export_dir() -> Result<PathBuf> {
+    match std::env::var_os(EXPORT_DIR_VAR).filter(|d| !d.is_empty()).map(PathBuf::from).or_else(dirs::download_dir) {
+        Some(dir) => Ok(dir),
+        None => crate::paths::data_dir(),
+    }
 }
 
 /// `<dir>/<stem> 2026-11-25 2230.csv`, numbered `(2)`, `(3)`… when taken: an export never
@@ -51,6 +51,10 @@ pub fn write_csv_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<
     let write_error = |source| Error::Write { path: path.to_owned(), source };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
+    // An export holds client names and figures: only its owner may read it (Unix; on Windows the
+    // Downloads folder's own permissions apply). tempfile makes it 0600 already; this says so.
+    #[cfg(unix)]
+    std::fs::set_permissions(temp.path(), std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(write_error)?;
     temp.write_all("\u{feff}".as_bytes()).map_err(write_error)?;
     write(&mut temp)?;
     temp.persist(path).map_err(|e| write_error(e.error))?;

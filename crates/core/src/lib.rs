@@ -14,6 +14,7 @@ pub mod fixtures;
 pub mod model;
 pub mod name_order;
 pub mod paths;
+mod private_files;
 pub mod reports;
 pub mod secret;
 pub mod session;
@@ -21,6 +22,7 @@ pub mod table;
 pub mod work_list;
 pub mod xero;
 // The Settings menu and one-click links (issue 5).
+pub mod cleanup;
 pub mod client_actions;
 pub mod client_settings;
 // Files added by hand or imported from XPM or a CSV list.

@@ -85,8 +85,17 @@ impl Session {
         Session { cache_path: cache_path.to_owned(), cache, xero: None, cancel: Arc::default() }
     }
 
+    /// The cache in the data folder; when there is no data folder, a session that says so.
     pub fn open_default() -> Session {
-        Session::open(&crate::paths::cache_path())
+        match crate::paths::cache_path() {
+            Ok(path) => Session::open(&path),
+            Err(error) => Session {
+                cache_path: std::path::PathBuf::new(),
+                cache: Err(error.into()),
+                xero: None,
+                cancel: Arc::default(),
+            },
+        }
     }
 
     pub fn status(&self) -> CacheStatus {
@@ -175,7 +184,7 @@ impl Session {
     pub fn export_csv(&self, ids: &[FileId]) -> std::result::Result<CsvExport, ErrorPayload> {
         let mut cache = self.cache()?;
         let files = cache.files_by_ids(ids)?;
-        let path = unused_csv_path(&export_dir(), "Switchboard clients")?;
+        let path = unused_csv_path(&export_dir()?, "Switchboard clients")?;
         crate::csv_export::export_csv_file(&files, &path)?;
         let export = CsvExport { path: path.display().to_string(), rows: files.len() as u32 };
         cache.record_practice_change("export_csv", None, Some(&export.describe()))?;
@@ -189,7 +198,28 @@ impl Session {
         Ok(self.cache()?.practice_audit_entries(SHOWN)?)
     }
 
-    /// Keeps the unusable cache under a new name and starts an empty one in its place.
+    /// Opens the cache again after it could not be opened (busy, permission denied, a file held
+    /// by another program): "Try again". Changes nothing on disk when it still cannot.
+    pub fn reopen_cache(&mut self) -> CacheStatus {
+        if self.cache.is_err() {
+            // With no data folder at start-up, ask again rather than open an empty path.
+            if self.cache_path.as_os_str().is_empty() {
+                match crate::paths::cache_path() {
+                    Ok(path) => self.cache_path = path,
+                    Err(error) => {
+                        self.cache = Err(error.into());
+                        return self.status();
+                    }
+                }
+            }
+            self.cache = Cache::open(&self.cache_path).map(|c| Arc::new(Mutex::new(c))).map_err(ErrorPayload::from);
+            self.xero = None;
+        }
+        self.status()
+    }
+
+    /// Keeps a damaged (or newer) cache under a new name and starts an empty one in its place;
+    /// refused for every other reason a cache cannot be opened (see [`Cache::start_fresh`]).
     pub fn start_fresh(&mut self) -> std::result::Result<FreshCache, ErrorPayload> {
         if self.cache.is_ok() {
             return Err(Error::InvalidInput(
@@ -201,6 +231,18 @@ impl Session {
         self.cache = Ok(Arc::new(Mutex::new(cache)));
         self.xero = None;
         Ok(FreshCache { kept_at: kept.display().to_string() })
+    }
+}
+
+// Settings → Clean up: caches set aside and XPM clients of a disconnected XPM.
+impl Session {
+    pub fn leftovers(&self) -> std::result::Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
+        Ok(crate::cleanup::leftovers(&*self.cache()?)?)
+    }
+
+    /// Removes the leftovers with these ids (only ones listed); returns what is left.
+    pub fn remove_leftovers(&self, ids: &[String]) -> std::result::Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
+        Ok(crate::cleanup::remove_leftovers(&mut *self.cache()?, ids)?)
     }
 }
 

@@ -53,8 +53,12 @@ fn two_caches_and_a_fresh_cache_never_share_or_overwrite_each_other_s_secrets() 
     let b_id = keep_secrets(&store, &b, Cache::open(&b).unwrap(), "b");
     assert_eq!((a_id, b_id), (1, 1), "the same token-set id in both caches");
 
-    // Cache a is started fresh: the old file is kept aside with its secrets, the new one has its own.
+    // Cache a, as a newer Switchboard left it, is started fresh: the old file is kept aside with
+    // its secrets, the new one has its own.
+    let version = |path: &Path, v: i64| rusqlite::Connection::open(path).unwrap().pragma_update(None, "user_version", v).unwrap();
+    version(&a, switchboard_core::cache::LATEST_VERSION + 1);
     let (fresh, kept) = Cache::start_fresh(&a).unwrap();
+    version(&kept, switchboard_core::cache::LATEST_VERSION);
     let fresh_id = keep_secrets(&store, &a, fresh, "fresh");
     assert_eq!(fresh_id, 1);
 

@@ -315,6 +315,131 @@ fn every_cache_gets_its_own_id_a_fresh_one_included() {
     let a_id = a.id().to_owned();
     drop(a);
     assert_eq!(Cache::open(&dir.path().join("a.sqlite3")).unwrap().id(), a_id, "kept across opens");
+    // As a newer Switchboard would leave it: only a damaged or newer cache is set aside.
+    Connection::open(dir.path().join("a.sqlite3")).unwrap().pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
     let (fresh, _kept) = Cache::start_fresh(&dir.path().join("a.sqlite3")).unwrap();
     assert_ne!(fresh.id(), a_id);
+}
+
+/// Several connections (as two copies of Switchboard, or the app and `switchboard sync`) opening
+/// the same fresh cache at the same moment: each one succeeds, and the schema is made once.
+#[test]
+fn connections_migrating_a_fresh_cache_at_once_all_succeed() {
+    const AT_ONCE: usize = 4;
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let start = std::sync::Barrier::new(AT_ONCE);
+        let ids: Vec<String> = std::thread::scope(|scope| {
+            let opening: Vec<_> = (0..AT_ONCE)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        let cache = Cache::open(&path).unwrap_or_else(|e| panic!("round {round}: {e}"));
+                        assert_eq!(cache.schema_version().unwrap(), LATEST_VERSION);
+                        cache.id().to_owned()
+                    })
+                })
+                .collect();
+            opening.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(ids.windows(2).all(|w| w[0] == w[1]), "round {round}: one cache, one id: {ids:?}");
+        assert_eq!(pragma(&path, "integrity_check"), "ok");
+    }
+}
+
+/// Takes away access to `path` (for root, who reads any file whatever its mode, also marks it
+/// immutable, so it cannot be opened for writing); the returned guard gives it back.
+#[cfg(unix)]
+struct NoAccess<'p> {
+    path: &'p Path,
+    immutable: bool,
+}
+
+#[cfg(unix)]
+impl<'p> NoAccess<'p> {
+    fn to(path: &'p Path) -> NoAccess<'p> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let privileged = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+        let immutable = privileged
+            && std::process::Command::new("chattr").arg("+i").arg(path).status().is_ok_and(|s| s.success());
+        assert!(!privileged || immutable, "cannot take access to a file away from this user");
+        NoAccess { path, immutable }
+    }
+
+    fn give_back(self) {}
+}
+
+#[cfg(unix)]
+impl Drop for NoAccess<'_> {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.immutable {
+            std::process::Command::new("chattr").arg("-i").arg(self.path).status().unwrap();
+        }
+        std::fs::set_permissions(self.path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// A cache that cannot be opened for a reason that may pass is never set aside: the core refuses
+/// to start fresh, nothing on disk changes, and "Try again" opens it once the reason is gone.
+#[cfg(unix)]
+#[test]
+fn a_cache_denied_to_this_user_is_never_set_aside_and_opens_on_try_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    Cache::open(&path).unwrap().upsert_files(&[ClientFileDraft::named("Kept Ltd")]).unwrap();
+    let before = files_in(dir.path());
+    let bytes = std::fs::read(&path).unwrap();
+
+    let denied = NoAccess::to(&path);
+    let mut session = Session::open(&path);
+    let status = serde_json::to_value(session.status()).unwrap();
+    assert_eq!(status["state"], "unusable");
+    assert_eq!(status["error"]["kind"], "cache_unavailable", "{status}");
+    assert!(status["error"]["message"].as_str().unwrap().contains("try again"), "{status}");
+
+    let refused = session.start_fresh().unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::InvalidInput);
+    assert!(refused.message.contains("was not set aside"), "{}", refused.message);
+    let refused = Cache::start_fresh(&path).err().expect("the core itself refuses");
+    assert!(refused.to_string().contains("was not set aside"), "{refused}");
+    assert_eq!(serde_json::to_value(session.reopen_cache()).unwrap()["state"], "unusable");
+    denied.give_back();
+
+    assert_eq!(files_in(dir.path()), before, "no file was moved, added or removed");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the cache file is unchanged");
+    assert_eq!(serde_json::to_value(session.reopen_cache()).unwrap()["state"], "ready");
+    let table: serde_json::Value = serde_json::from_str(&session.client_table_json().unwrap()).unwrap();
+    assert_eq!(table["rows"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_working_cache_is_never_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    Cache::open(&path).unwrap().upsert_files(&[ClientFileDraft::named("Kept Ltd")]).unwrap();
+    let before = files_in(dir.path());
+    let refused = Cache::start_fresh(&path).err().expect("refused");
+    assert!(refused.to_string().contains("opens normally"), "{refused}");
+    assert_eq!(files_in(dir.path()), before);
+    assert_eq!(Cache::open(&path).unwrap().list_files().unwrap().len(), 1);
+}
+
+#[test]
+fn a_cache_from_a_newer_switchboard_may_be_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    drop(Cache::open(&path).unwrap());
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
+    let (cache, kept) = Cache::start_fresh(&path).unwrap();
+    assert_eq!(cache.schema_version().unwrap(), LATEST_VERSION);
+    assert_eq!(pragma(&kept, "user_version"), (LATEST_VERSION + 1).to_string());
 }

@@ -21,26 +21,26 @@ fn the_cache_and_exports_live_in_the_known_folders_of_a_non_ascii_profile() {
 
     let appdata = std::env::var_os("APPDATA").expect("Windows sets APPDATA");
     let profile = std::env::var_os("USERPROFILE").expect("Windows sets USERPROFILE");
-    assert_eq!(cache_path(), Path::new(&appdata).join("Switchboard").join("cache.sqlite3"));
-    assert_eq!(export_dir(), Path::new(&profile).join("Downloads"));
+    assert_eq!(cache_path().unwrap(), Path::new(&appdata).join("Switchboard").join("cache.sqlite3"));
+    assert_eq!(export_dir().unwrap(), Path::new(&profile).join("Downloads"));
     // Every other test's temporary folder is in this profile too.
-    for path in [cache_path(), export_dir(), std::env::temp_dir()] {
+    for path in [cache_path().unwrap(), export_dir().unwrap(), std::env::temp_dir()] {
         assert!(path.to_string_lossy().contains(&profile_name), "{} is not in {profile_name}'s profile", path.display());
     }
 
     let name = format!("Zoë's Café {}", std::process::id());
     let id = {
-        let session = Session::open(&cache_path());
+        let session = Session::open(&cache_path().unwrap());
         let mut cache = session.cache().expect("the cache opens in the profile's app-data folder");
         cache.upsert_files(&[ClientFileDraft::named(&name)]).unwrap()[0]
     };
-    let session = Session::open(&cache_path());
+    let session = Session::open(&cache_path().unwrap());
     let export = session.export_csv(&[id]).unwrap();
-    assert!(Path::new(&export.path).starts_with(export_dir()), "{}", export.path);
+    assert!(Path::new(&export.path).starts_with(export_dir().unwrap()), "{}", export.path);
     let text = std::fs::read_to_string(&export.path).unwrap();
     assert!(text.contains(&name), "{text}");
     drop(session);
 
-    let reopened = Cache::open(&cache_path()).unwrap();
+    let reopened = Cache::open(&cache_path().unwrap()).unwrap();
     assert!(reopened.list_files().unwrap().iter().any(|f| f.display_name == name));
 }

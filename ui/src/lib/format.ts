@@ -256,10 +256,24 @@ const AUDIT_ACTIONS: Record<string, string> = {
   allow_reports: "Allowed reports",
   export_csv: "Exported the client list",
   start_fresh: "Started a fresh cache",
+  remove_leftover: "Cleaned up",
   merge: "Merged with another client file",
 };
 
 /** A history entry's action for people; unknown actions are shown as recorded. */
 export function auditActionLabel(action: string): string {
   return AUDIT_ACTIONS[action] ?? action.replace(/_/g, " ");
+}
+
+/** Decimal units, as Xero states its allowances and file managers show sizes (1 KB = 1,000 bytes). */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  if (unit === 0) return `${formatCount(value)} bytes`;
+  return `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${units[unit]}`;
 }

@@ -47,6 +47,7 @@ import type { XpmImportPreview } from "../bindings/XpmImportPreview";
 import type { CsvImportPreview } from "../bindings/CsvImportPreview";
 import type { ImportOutcome } from "../bindings/ImportOutcome";
 import type { FileConnectOutcome } from "../bindings/FileConnectOutcome";
+import type { Leftover } from "../bindings/Leftover";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -56,6 +57,7 @@ export const COMMANDS = {
   clientDetails: "client_details",
   exportCsv: "export_csv",
   startFreshCache: "start_fresh_cache",
+  reopenCache: "reopen_cache",
   tablePainted: "table_painted",
   xeroStatus: "xero_status",
   saveXeroSettings: "save_xero_settings",
@@ -109,6 +111,8 @@ export const COMMANDS = {
   importFromXpm: "import_from_xpm",
   previewCsvImport: "preview_csv_import",
   importCsv: "import_csv",
+  leftovers: "leftovers",
+  removeLeftovers: "remove_leftovers",
 } as const;
 
 /** The events the shell emits. */
@@ -194,6 +198,11 @@ export function exportCsv(ids: FileId[]): Promise<CsvExport> {
 
 export function startFreshCache(): Promise<FreshCache> {
   return call<FreshCache>(COMMANDS.startFreshCache);
+}
+
+/** "Try again": opens the cache again after a failure that may pass; changes nothing on disk. */
+export function reopenCache(): Promise<CacheStatus> {
+  return call<CacheStatus>(COMMANDS.reopenCache);
 }
 
 export function xeroStatus(): Promise<XeroStatus> {
@@ -298,6 +307,16 @@ export function allowReports(): Promise<ConnectSummary> {
 /** Opens the client's reports in Xero in the system browser (the core checks the URL). */
 export function openReportsInXero(id: FileId): Promise<null> {
   return call<null>(COMMANDS.openReportsInXero, { id });
+}
+
+/** Settings → Clean up: caches set aside as unusable, XPM clients of a disconnected XPM. */
+export function leftovers(): Promise<Leftover[]> {
+  return call<Leftover[]>(COMMANDS.leftovers);
+}
+
+/** Removes these (only ones `leftovers` lists; the core refuses others); resolves to what is left. */
+export function removeLeftovers(ids: string[]): Promise<Leftover[]> {
+  return call<Leftover[]>(COMMANDS.removeLeftovers, { ids });
 }
 
 /** Calls `handler` for every `sync-progress` event until the returned function is called. */

@@ -32,6 +32,8 @@ export interface FakeCore {
   /** After start_fresh_cache, cache_status/load_client_table answer with these. */
   freshTable?: ClientTable;
   exportError?: ErrorPayload;
+  /** Each reopen_cache answers with the next of these (the last one repeats); "ready" opens `table`. */
+  reopened?: CacheStatus[];
   xeroStatus?: XeroStatus | ErrorPayload;
   saveXeroSettings?: (settings: XeroAppSettings, clientSecret: string | null) => XeroStatus | ErrorPayload;
   /** connect_xero / sync_now: the test decides when (and how) they finish. */
@@ -83,6 +85,8 @@ export interface Call {
 export function installCore(core: FakeCore): Call[] {
   const calls: Call[] = [];
   let fresh = false;
+  let reopened: CacheStatus | null = null;
+  let reopens = 0;
   const currentTable = () => {
     if (fresh && core.freshTable) return core.freshTable;
     return typeof core.table === "function" ? core.table() : (core.table ?? makeTable([]));
@@ -92,7 +96,13 @@ export function installCore(core: FakeCore): Call[] {
     calls.push({ cmd, args: a });
     switch (cmd) {
       case "cache_status":
+        if (reopened) return reopened;
         return fresh ? { state: "ready", path: "/tmp/cache.sqlite3" } : (core.status ?? { state: "ready", path: "/tmp/cache.sqlite3" });
+      case "reopen_cache": {
+        const answers = core.reopened ?? [core.status ?? { state: "ready", path: "/tmp/cache.sqlite3" }];
+        reopened = answers[Math.min(reopens++, answers.length - 1)];
+        return reopened;
+      }
       case "load_client_table":
         return encodeClientTable(currentTable());
       case "load_client_table_head":
@@ -137,6 +147,8 @@ export function installCore(core: FakeCore): Call[] {
       case "cancel_connect":
       case "cancel_sync":
         return null;
+      case "leftovers":
+        return [];
       case "egress_usage":
         return { months: [{ month: "2026-03", bytes: 0, calls: 0, by_api: [] }] };
     }

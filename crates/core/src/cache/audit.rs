@@ -116,7 +116,7 @@ impl Cache {
     /// Records a change to the practice as a whole that changes nothing else in the cache (an
     /// export, say).
     pub fn record_practice_change(&mut self, action: &str, old_value: Option<&str>, new_value: Option<&str>) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::write_transaction(&mut self.conn)?;
         record_practice(&tx, &self.actor, action, old_value, new_value)?;
         tx.commit()?;
         Ok(())
@@ -125,7 +125,7 @@ impl Cache {
     /// Records a change to one file that changes nothing else in the cache (a report saved to a
     /// file, say). The file's current name goes with it.
     pub fn record_file_change(&mut self, file: FileId, action: &str, new_value: Option<&str>) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let name: String = tx.query_row("SELECT display_name FROM client_files WHERE id = ?1", [file.0], |r| r.get(0))?;
         record(&tx, &self.actor, file, &name, action, None, new_value)?;
         tx.commit()?;

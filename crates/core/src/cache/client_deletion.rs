@@ -36,18 +36,37 @@ impl Cache {
         Ok(DeletionTarget { file, name, tenant_id, connection_id, token_set })
     }
 
-    /// Deletes the file, its console settings and users and its cached Xero users (one
-    /// transaction, with an audit entry that outlives it). Returns the file's token set when no
-    /// other file uses it any more (its row is deleted here; its tokens by the caller).
+    /// Deletes the file, its console settings and users, its cached Xero users and reports, and
+    /// the XPM client it was linked to when no other file is (one transaction, with an audit
+    /// entry that outlives it). Returns the file's token set when no other file uses it any more
+    /// (its row is deleted here; its tokens by the caller). With `secure_delete` on (see
+    /// `Cache::open`) what was deleted is overwritten, not left readable in free pages.
     pub fn delete_client_file(&mut self, target: &DeletionTarget, note: &str) -> Result<Option<RetiredTokenSet>> {
-        let tx = self.conn.transaction()?;
-        // The related rows go explicitly, not only by cascade: the intent is plain to a reader.
-        for table in ["console_users", "console_settings", "xero_users", "xero_users_fetched"] {
-            tx.execute(&format!("DELETE FROM {table} WHERE file_id = ?1"), [target.file.0])?;
-        }
-        let deleted = tx.execute("DELETE FROM client_files WHERE id = ?1", [target.file.0])?;
-        if deleted == 0 {
+        let tx = super::write_transaction(&mut self.conn)?;
+        // Statements are prepared once per connection (prepare_cached): deleting clients one
+        // after another then costs about what it did before reports and XPM clients were added.
+        let xpm_client: Option<Option<String>> = optional(
+            tx.prepare_cached("SELECT xpm_client_uuid FROM client_files WHERE id = ?1")?
+                .query_row([target.file.0], |row| row.get(0)),
+        )?;
+        let Some(xpm_client) = xpm_client else {
             return Err(Error::NotFound { what: format!("Client file {}", target.file.0) });
+        };
+        // The related rows go explicitly, not only by cascade: the intent is plain to a reader.
+        for table in ["client_reports", "console_users", "console_settings", "xero_users", "xero_users_fetched"] {
+            tx.prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?.execute([target.file.0])?;
+        }
+        tx.prepare_cached("DELETE FROM client_files WHERE id = ?1")?.execute([target.file.0])?;
+        // The XPM client's details (email, tax number) go with the client. A trade-off: while
+        // XPM stays connected and still has the client, it is cached again only at the next full
+        // load (after connecting XPM again), not by the incremental refresh; until then it is not
+        // offered to link. A client the practice deleted is unlikely to be linked again, and its
+        // details should not outlive it on this computer.
+        if let Some(uuid) = xpm_client {
+            tx.prepare_cached(
+                "DELETE FROM xpm_clients WHERE uuid = ?1 AND NOT EXISTS (SELECT 1 FROM client_files WHERE xpm_client_uuid = ?1)",
+            )?
+            .execute([&uuid])?;
         }
         super::audit::record(&tx, &self.actor, target.file, &target.name, "delete", Some(&target.name), Some(note))?;
         // Another file, or the practice's XPM connection, may sign in with the same token set.

@@ -41,7 +41,7 @@ const UPSERT_FILE: &str = "
 impl Cache {
     /// Writes many files in one transaction: all of them, or (on any error) none.
     pub fn upsert_files(&mut self, drafts: &[ClientFileDraft]) -> Result<Vec<FileId>> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let ids = upsert_in(&tx, drafts)?;
         tx.commit()?;
         self.checkpointer.nudge();
@@ -161,7 +161,7 @@ impl Cache {
     /// Renames a file locally (staff's choice, audited); later syncs keep this name.
     pub fn rename_file(&mut self, id: FileId, new_name: &str) -> Result<ClientFile> {
         let new_name = validate_name(new_name)?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let old: String = optional(tx.query_row(
             "SELECT display_name FROM client_files WHERE id = ?1",
             [id.0],
@@ -179,7 +179,7 @@ impl Cache {
 
     /// Links a file to an XPM client, or removes the link with `None` (audited).
     pub fn link_xpm_client(&mut self, id: FileId, xpm_uuid: Option<&str>) -> Result<ClientFile> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let (name, old): (String, Option<String>) = optional(tx.query_row(
             "SELECT display_name, xpm_client_uuid FROM client_files WHERE id = ?1",
             [id.0],

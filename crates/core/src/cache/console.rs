@@ -84,7 +84,7 @@ impl Cache {
     /// Saves valid settings (audited with before and after); invalid ones change nothing.
     pub fn save_console_settings(&mut self, file: FileId, settings: &ConsoleSettings) -> Result<ConsoleSettings> {
         settings.validate()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let name = file_name(&tx, file)?;
         let old = read_settings(&tx, file)?;
         tx.execute(
@@ -119,7 +119,7 @@ impl Cache {
 
     pub fn add_console_user(&mut self, file: FileId, draft: &ConsoleUserDraft) -> Result<ConsoleUser> {
         let user = draft.validated()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let client = file_name(&tx, file)?;
         refuse_duplicate(&tx, file, &client, &user.email, None)?;
         let at = now();
@@ -137,7 +137,7 @@ impl Cache {
 
     pub fn update_console_user(&mut self, file: FileId, user_id: i64, draft: &ConsoleUserDraft) -> Result<ConsoleUser> {
         let user = draft.validated()?;
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let client = file_name(&tx, file)?;
         let old = user_in(&tx, file, user_id)?;
         refuse_duplicate(&tx, file, &client, &user.email, Some(user_id))?;
@@ -156,7 +156,7 @@ impl Cache {
     }
 
     pub fn remove_console_user(&mut self, file: FileId, user_id: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let client = file_name(&tx, file)?;
         let old = user_in(&tx, file, user_id)?;
         tx.execute("DELETE FROM console_users WHERE id = ?1 AND file_id = ?2", params![user_id, file.0])?;

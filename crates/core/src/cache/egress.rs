@@ -20,7 +20,7 @@ pub struct EgressRow {
 impl Cache {
     /// Adds these counts to the stored ones, in one transaction.
     pub fn add_egress(&mut self, rows: &[EgressRow]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO xero_egress (month, api, bytes, calls) VALUES (?1, ?2, ?3, ?4)

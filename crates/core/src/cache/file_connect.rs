@@ -63,7 +63,7 @@ impl Cache {
         tenant_name: Option<&str>,
         token_set: TokenSetId,
     ) -> Result<Attached> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let row: Option<(String, String, Option<String>)> = optional(tx.query_row(
             "SELECT display_name, software, xero_tenant_id FROM client_files WHERE id = ?1",
             [file.0],
@@ -108,7 +108,7 @@ impl Cache {
         if kept == absorbed {
             return Err(Error::InvalidInput("A client file cannot be merged with itself.".to_owned()));
         }
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let read = |id: FileId| -> Result<(String, Option<String>, Option<String>)> {
             optional(tx.query_row(
                 "SELECT display_name, xero_tenant_id, xpm_client_uuid FROM client_files WHERE id = ?1",

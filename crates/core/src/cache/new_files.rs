@@ -22,7 +22,7 @@ impl Cache {
     /// The XPM link is written as is: the foreign key refuses a link to an XPM client the cache
     /// does not hold, and that refusal undoes the whole batch.
     pub fn insert_new_files(&mut self, files: &[NewFile], action: &str) -> Result<Vec<FileId>> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let mut ids = Vec::with_capacity(files.len());
         {
             let mut insert = tx.prepare_cached(

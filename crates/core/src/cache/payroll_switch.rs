@@ -12,7 +12,7 @@ impl Cache {
     /// becomes "disconnected by staff"). `false`: payroll is probed again at the next sync
     /// ("not checked yet" until then). Audited; asking for the state it is already in is refused.
     pub fn set_payroll_disconnected(&mut self, file: FileId, disconnect: bool) -> Result<ClientFile> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let name = file_name(&tx, file)?;
         let (state, reason, tenant): (String, Option<String>, Option<String>) = tx.query_row(
             "SELECT payroll_state, payroll_reason, xero_tenant_id FROM client_files WHERE id = ?1",

@@ -33,7 +33,7 @@ impl Cache {
         old_value: Option<&str>,
         new_value: Option<&str>,
     ) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::write_transaction(&mut self.conn)?;
         for (key, value) in values {
             match value {
                 Some(value) => tx.execute(

@@ -59,7 +59,7 @@ impl Cache {
 
     pub fn record_sync_success(&mut self, file: FileId, org: &OrgSnapshot) -> Result<()> {
         let at = now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         tx.execute(
             "UPDATE client_files SET
                  display_name = CASE WHEN renamed_by_staff THEN display_name ELSE ?2 END,
@@ -119,7 +119,7 @@ impl Cache {
         token_set: TokenSetId,
     ) -> Result<FileId> {
         let at = now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let existing: Option<(i64, String)> = optional(tx.query_row(
             "SELECT id, display_name FROM client_files WHERE xero_tenant_id = ?1",
             [tenant_id],

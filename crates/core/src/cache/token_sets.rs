@@ -75,7 +75,7 @@ impl Cache {
     /// Retires the token set if nothing uses it any more (see [`RetiredTokenSet`]); `None`: it is
     /// still used, or already gone.
     pub fn retire_token_set_if_unused(&mut self, id: TokenSetId) -> Result<Option<RetiredTokenSet>> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         let retired = retire_if_unused(&tx, id)?;
         tx.commit()?;
         Ok(retired)
@@ -171,7 +171,7 @@ impl Cache {
     /// Xero refused the token set (`invalid_grant`): it and every file it reaches need a person
     /// to connect again. Their cached data stays as it was.
     pub fn mark_token_set_needs_reconnect(&mut self, id: TokenSetId, reason: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         tx.execute("UPDATE token_sets SET needs_reconnect = 1 WHERE id = ?1", [id.0])?;
         let state = ConnectionState::NeedsReconnect { reason: reason.to_owned() };
         tx.execute(

@@ -26,7 +26,7 @@ impl Cache {
     /// Stores what a users fetch brought: a full list replaces the cached one; changes (users
     /// created or modified since the newest cached change) are merged into it. In one transaction.
     pub fn store_xero_users(&mut self, file: FileId, users: &[XeroUser], fetch: UsersFetch) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         file_name(&tx, file)?;
         let at = now();
         match fetch {

@@ -9,7 +9,7 @@ use crate::model::XpmClient;
 impl Cache {
     /// Adds or refreshes XPM clients, matched by uuid, in one transaction.
     pub fn upsert_xpm_clients(&mut self, clients: &[XpmClient]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO xpm_clients (uuid, name, web_url, archived, deleted)

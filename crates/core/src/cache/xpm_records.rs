@@ -25,7 +25,7 @@ impl Cache {
     /// Rows are never removed, so a link to a client that disappears keeps pointing at it.
     pub fn upsert_xpm_records(&mut self, records: &[XpmClientRecord]) -> Result<()> {
         let at = now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_transaction(&mut self.conn)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO xpm_clients (uuid, name, web_url, archived, deleted, email, tax_number, client_code, prospect, refreshed_at)
@@ -90,5 +90,27 @@ impl Cache {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// How many XPM clients are cached, and about how many bytes their details take.
+    pub fn xpm_records_size(&self) -> Result<(u32, u64)> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(sum(length(uuid) + length(name) + coalesce(length(web_url), 0)
+                 + coalesce(length(email), 0) + coalesce(length(tax_number), 0) + coalesce(length(client_code), 0)), 0)
+             FROM xpm_clients",
+            [],
+            |row| Ok((row.get::<_, i64>(0)? as u32, row.get::<_, i64>(1)? as u64)),
+        )?)
+    }
+
+    /// Removes every cached XPM client (files linked to one lose the link, by the foreign key)
+    /// and forgets when XPM was last refreshed, so connecting XPM again loads it all anew rather
+    /// than only what changed since. In one transaction.
+    pub fn forget_xpm_records(&mut self, last_refresh_key: &str) -> Result<u32> {
+        let tx = super::write_transaction(&mut self.conn)?;
+        let removed = tx.execute("DELETE FROM xpm_clients", [])?;
+        tx.execute("DELETE FROM settings WHERE key = ?1", [last_refresh_key])?;
+        tx.commit()?;
+        Ok(removed as u32)
     }
 }

@@ -22,7 +22,7 @@ use crate::xero::token_vault::lock;
 /// The setting naming the token set the practice's XPM connection signs in with.
 pub(crate) const TOKEN_SET_KEY: &str = "xpm.token_set";
 const TENANT_KEY: &str = "xpm.tenant_id";
-const LAST_REFRESH_KEY: &str = "xpm.last_refresh_at";
+pub(crate) const LAST_REFRESH_KEY: &str = "xpm.last_refresh_at";
 const LAST_ATTEMPT_KEY: &str = "xpm.last_attempt_at";
 const LAST_ERROR_KEY: &str = "xpm.last_error";
 /// An incremental refresh asks from a little before the last one started, so a change made
