@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use switchboard_core::Cache;
 use switchboard_core::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
-use switchboard_core::model::{FileId, ServiceState};
+use switchboard_core::model::{FileId, ServiceState, UnixMillis};
 use switchboard_core::xpm::XpmClientRecord;
 use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
 use xero_sim::{SimHandle, Simulator};
@@ -106,9 +106,15 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
     let files: Vec<FileId> = cache.list_files().unwrap().into_iter().map(|f| f.id).collect();
     assert_eq!(files.len(), FILES);
 
+    let sync_started = UnixMillis::now();
     let mut sync = p.command(&["sync"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    // Let the sync start writing results before the first edit.
-    std::thread::sleep(Duration::from_millis(300));
+    // The first edit waits until the sync has begun writing results; then the edits go as fast as
+    // staff could click, so they fall among the sync's writes whatever this machine's speed.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !cache.list_files().unwrap().iter().any(|f| f.sync.last_attempt_at.is_some_and(|t| t > sync_started)) {
+        assert!(std::time::Instant::now() < deadline, "the sync wrote nothing within a minute");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let mut landed = Vec::new();
     let mut refused = Vec::new();
     for i in 0..EDITS {
@@ -135,12 +141,11 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
             Ok(edit) => landed.push(edit),
             Err(error) => refused.push(error.to_string()),
         }
-        std::thread::sleep(Duration::from_millis(5));
     }
     let still_syncing = sync.try_wait().unwrap().is_none();
     let out = sync.wait_with_output().unwrap();
     let printed = String::from_utf8_lossy(&out.stdout);
-    assert!(still_syncing, "the sync ended before the edits did, so they did not overlap: lower the pace");
+    assert!(still_syncing, "the sync ended before the edits did, so they did not overlap: lower the pace ({:?}: {printed})", out.status);
     assert_eq!(out.status.code(), Some(0), "{printed}");
     assert!(printed.contains(&format!("Synced {FILES} client files; 0 failed")), "{printed}");
 
