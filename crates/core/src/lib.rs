@@ -15,6 +15,7 @@ pub mod model;
 pub mod name_order;
 pub mod paths;
 pub mod reports;
+pub mod run_mode;
 pub mod secret;
 pub mod session;
 pub mod table;
