@@ -98,6 +98,9 @@ describe("names in dialogs and pages", () => {
     expect((getByTestId("rename-input") as HTMLInputElement).value).toBe(OVERRIDE);
     expect(container.ownerDocument.querySelector(".modal-client")!.textContent).toBe("⟨U+202E⟩gnp.exe");
     expect(getByTestId("remote-name").textContent).toBe("Acme↵Ltd");
+    expect(getByTestId("rename-hidden").textContent!.trim()).toBe(
+      "This name holds hidden characters; Switchboard shows it as ⟨U+202E⟩gnp.exe.",
+    );
   });
 
   it("the delete dialog shows the name to type with its marks", () => {
