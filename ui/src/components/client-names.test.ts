@@ -5,6 +5,7 @@ import { fireEvent, render } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setNow } from "../lib/clock.svelte";
+import { operation } from "../lib/operation.svelte";
 import { applyQuery, buildModel, viewIds } from "../lib/table-model";
 import { nameParts, visibleName } from "../lib/visible-name";
 import ConsolePage from "../pages/ConsolePage.svelte";
@@ -101,6 +102,19 @@ describe("names in dialogs and pages", () => {
     expect(getByTestId("rename-hidden").textContent!.trim()).toBe(
       "This name holds hidden characters; Switchboard shows it as ⟨U+202E⟩gnp.exe.",
     );
+  });
+
+  it("the rename toast names the client as the screen draws it", async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === "rename_client") return makeFile({ id: 1, display_name: String((args as { name: string }).name) });
+      throw { kind: "invalid_input", message: `unexpected ${cmd}` };
+    });
+    const onclose = vi.fn();
+    const { getByTestId } = render(RenameDialog, { props: { file: makeFile({ id: 1, display_name: "Maple" }), onclose } });
+    await fireEvent.input(getByTestId("rename-input"), { target: { value: OVERRIDE } });
+    await fireEvent.click(getByTestId("rename-save"));
+    await until(() => expect(onclose).toHaveBeenCalled());
+    expect(operation.toast?.text).toBe("Renamed to ⟨U+202E⟩gnp.exe");
   });
 
   it("the delete dialog shows the name to type with its marks", () => {
