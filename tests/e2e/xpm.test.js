@@ -27,7 +27,7 @@ describe('XPM links (real window)', () => {
     assert.ok(seeded.file_id && seeded.suggested_uuid && seeded.other_uuid, out);
     let recorder;
     ({ recorder, openedUrls } = recordingBrowser(ws));
-    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env: { SWITCHBOARD_BROWSER: recorder } });
+    app = await launchApp({ dataDir: ws.dataDir, exportDir: ws.exportDir, env: { SWITCHBOARD_MODE: 'simulator', SWITCHBOARD_BROWSER: recorder } });
     browser = app.browser;
     await browser.$('[data-testid="shown"]').waitForExist({ timeout: 30000 });
   });

@@ -49,7 +49,7 @@ let xeroSettings: XeroAppSettings = params.get("real") === "1"
 const simulated = params.get("real") !== "1";
 const status = (): XeroStatus => ({
   settings: xeroSettings,
-  simulated,
+  not_xero_hosts: simulated ? ["127.0.0.1:4567"] : [],
   usage: {
     tier: xeroSettings.tier,
     connections_in_use: 42,

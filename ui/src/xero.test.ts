@@ -484,19 +484,28 @@ describe("the Connect icon of a file not yet linked to an organisation", () => {
   });
 });
 
-describe("the demo badge", () => {
-  it("shows when the app talks to the Xero simulator", async () => {
-    const t = await start({ table: makeTable(before), xeroStatus: xeroStatusOf({ redirect_ports: [53682] }, { simulated: true }) });
-    const badge = await until(() => t.need("demo-badge"));
-    expect(text(badge)).toBe("Demo: simulated Xero");
+describe("the Not Xero badge", () => {
+  it("names the host the app talks to in Xero's place", async () => {
+    const status = xeroStatusOf({ redirect_ports: [53682] }, { not_xero_hosts: ["127.0.0.1:4567"] });
+    const t = await start({ table: makeTable(before), xeroStatus: status });
+    const badge = await until(() => t.need("not-xero-badge"));
+    expect(text(badge)).toBe("Not Xero: 127.0.0.1:4567");
+    expect(badge.getAttribute("title")).toContain("127.0.0.1:4567 in Xero's place");
     expect(badge.closest("header")).not.toBeNull();
+  });
+
+  it("names every host when several endpoints are elsewhere", async () => {
+    const status = xeroStatusOf({}, { not_xero_hosts: ["collector.example", "127.0.0.1:9"] });
+    const t = await start({ table: makeTable(before), xeroStatus: status });
+    const badge = await until(() => t.need("not-xero-badge"));
+    expect(text(badge)).toBe("Not Xero: collector.example, 127.0.0.1:9");
   });
 
   it("is absent with the real Xero", async () => {
     const t = await start({ table: makeTable(before), xeroStatus: xeroStatusOf({ client_id: "ABC", redirect_ports: [53682] }) });
     await until(() => expect(t.count("xero_status")).toBe(1));
     await tick();
-    expect(t.byTest("demo-badge")).toBeNull();
+    expect(t.byTest("not-xero-badge")).toBeNull();
   });
 });
 
@@ -553,9 +562,11 @@ describe("Settings", () => {
     );
   });
 
-  it("says when the simulator is in use", async () => {
-    const t = await openSettings({ xeroStatus: { ...stored, simulated: true } });
-    expect(text(t.byTest("settings-simulated"))).toContain("local Xero simulator");
+  it("says which host is in Xero's place", async () => {
+    const t = await openSettings({ xeroStatus: { ...stored, not_xero_hosts: ["127.0.0.1:4567"] } });
+    const note = text(t.byTest("settings-not-xero"));
+    expect(note).toContain("Not Xero: 127.0.0.1:4567");
+    expect(note).toContain("local Xero simulator");
   });
 
   it("saves the settings and the typed secret once; the secret is cleared and never shown", async () => {
@@ -607,7 +618,7 @@ describe("Settings", () => {
     expect(t.input("#s-client-id").value).toBe("CLIENT-1");
     expect(text(t.byTest("saved"))).toBe("");
     // The header's status did not change either.
-    expect(t.byTest("demo-badge")).toBeNull();
+    expect(t.byTest("not-xero-badge")).toBeNull();
   });
 
   it("a port list that is not numbers is explained before anything is sent", async () => {

@@ -5,9 +5,11 @@
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::run_mode::RunMode;
 
 /// A program to open URLs with instead of the system's default browser (tests record the URL
-/// with it; `xdg-open` and `open` are the usual defaults).
+/// with it; `xdg-open` and `open` are the usual defaults). Honoured in the simulator and demo
+/// modes only: elsewhere it would hand every sign-in URL to an arbitrary program.
 pub const BROWSER_VAR: &str = "SWITCHBOARD_BROWSER";
 
 /// Opens `url`, which must start with `allowed` (same scheme, host, port and path).
@@ -25,7 +27,7 @@ pub fn open_url_under(url: &Url, allowed: &Url) -> Result<()> {
 /// Hands `url` to the system browser (or to `SWITCHBOARD_BROWSER`). Callers check the URL first:
 /// [`open_url_under`] for sign-in, [`crate::dashboard::open`] for Xero and XPM pages.
 pub(crate) fn launch(url: &Url) -> Result<()> {
-    match std::env::var(BROWSER_VAR).ok().filter(|b| !b.is_empty()) {
+    match browser_override(RunMode::from_env(), std::env::var(BROWSER_VAR).ok()) {
         Some(program) => std::process::Command::new(&program)
             .arg(url.as_str())
             .spawn()
@@ -36,9 +38,23 @@ pub(crate) fn launch(url: &Url) -> Result<()> {
     }
 }
 
+/// The program `SWITCHBOARD_BROWSER` names, when `mode` honours it.
+fn browser_override(mode: RunMode, value: Option<String>) -> Option<String> {
+    value.filter(|b| !b.is_empty() && mode.honours_overrides())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browser_stand_in_is_honoured_in_the_simulator_and_demo_modes_only() {
+        let recorder = || Some("/tmp/record_url".to_owned());
+        assert_eq!(browser_override(RunMode::Normal, recorder()), None);
+        assert_eq!(browser_override(RunMode::Simulator, recorder()).as_deref(), Some("/tmp/record_url"));
+        assert_eq!(browser_override(RunMode::Demo, recorder()).as_deref(), Some("/tmp/record_url"));
+        assert_eq!(browser_override(RunMode::Demo, Some(String::new())), None);
+    }
 
     #[test]
     fn only_urls_under_the_allowed_endpoint_are_opened() {

@@ -16,6 +16,7 @@ pub mod name_order;
 pub mod paths;
 mod private_files;
 pub mod reports;
+pub mod run_mode;
 pub mod secret;
 pub mod session;
 pub mod table;

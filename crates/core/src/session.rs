@@ -49,8 +49,9 @@ pub struct ClientDetails {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct XeroStatus {
     pub settings: XeroAppSettings,
-    /// Xero's endpoints point at the local simulator (the demo), not at Xero.
-    pub simulated: bool,
+    /// The hosts Switchboard talks to in Xero's place (the simulator in tests and the demo), each
+    /// with its port; empty when every endpoint is Xero's own.
+    pub not_xero_hosts: Vec<String>,
     /// What the practice uses of its app's tier.
     pub usage: crate::xero::tier_usage::TierUsage,
     /// A "Reconnect all" queue paused by Cancel or by closing the app.
@@ -137,7 +138,7 @@ impl Session {
         let cache = self.cache()?;
         Ok(XeroStatus {
             settings: XeroAppSettings::load(&cache)?,
-            simulated: XeroEndpoints::from_env()?.is_local(),
+            not_xero_hosts: XeroEndpoints::from_env()?.not_xero_hosts(),
             usage: crate::xero::tier_usage::tier_usage(&cache)?,
             reconnect_queue: crate::xero::reconnect_queue::paused(&cache)?,
         })

@@ -21,7 +21,11 @@ async fn cancelling_the_consent_leaves_the_file_as_it_was() {
     // contain it (none) and exits, so the consent page is never answered; it exists on every
     // platform the tests run on.
     // SAFETY: this test program runs this one test, and nothing has read the environment yet.
-    unsafe { std::env::set_var("SWITCHBOARD_BROWSER", std::env::current_exe().unwrap()) };
+    unsafe {
+        // A browser stand-in is honoured only in the simulator (or demo) mode.
+        std::env::set_var("SWITCHBOARD_MODE", "simulator");
+        std::env::set_var("SWITCHBOARD_BROWSER", std::env::current_exe().unwrap());
+    }
     let sim = Simulator::start(SimConfig::default().orgs(2)).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let ctx = sim_context(&sim, dir.path(), Arc::new(MemoryCredentialStore::default()), Limits::default());

@@ -38,6 +38,7 @@ fn the_dashboard_and_xpm_page_open_from_the_cache_and_a_hostile_link_never_reach
     let log = dir.path().join("opened.txt");
     // SAFETY: this test binary runs this one test; nothing else reads the environment meanwhile.
     unsafe {
+        std::env::set_var("SWITCHBOARD_MODE", "simulator");
         std::env::set_var("SWITCHBOARD_BROWSER", recorder());
         std::env::set_var("RECORD_URL_TO", &log);
         // Offline: Xero's API is a port nobody listens on, and nothing should call it anyway.

@@ -32,6 +32,9 @@ pub enum FaultKind {
     LoseResponse,
     /// The normal answer with its body cut in half (truncated JSON/XML), status unchanged.
     Malformed,
+    /// A 200 whose body is this many bytes of JSON whitespace, sent in chunks without a
+    /// `Content-Length`, made as it is sent (never held in memory): an endpoint that never stops.
+    HugeBody { bytes: u64 },
 }
 
 /// One fault switch: which requests it hits and how often.

@@ -70,6 +70,20 @@ fn web_page(status: u16) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
+/// `bytes` of spaces in 64 KB chunks, each made when the client is ready for it.
+fn huge_body(bytes: u64) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    static SPACES: [u8; CHUNK] = [b' '; CHUNK];
+    let chunks = futures::stream::unfold(bytes, |left| async move {
+        if left == 0 {
+            return None;
+        }
+        let n = left.min(CHUNK as u64) as usize;
+        Some((Ok::<_, std::io::Error>(axum::body::Bytes::from_static(&SPACES[..n])), left - n as u64))
+    });
+    (StatusCode::OK, [(header::CONTENT_TYPE, api::JSON)], axum::body::Body::from_stream(chunks)).into_response()
+}
+
 async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/_sim") {
@@ -121,6 +135,11 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
                     early = Some(web_page(*status));
                 }
             }
+            FaultKind::HugeBody { bytes } => {
+                if early.is_none() {
+                    early = Some(huge_body(*bytes));
+                }
+            }
         }
     }
     let is_tenant_path = TENANT_PATHS.iter().any(|p| path.starts_with(p));
@@ -154,14 +173,19 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
 
 /// Counts the body bytes of every API answer as it leaves (outside the fault layer, so a cut
 /// body counts what was sent): Xero bills egress, and tests compare the app's count with this.
+/// Counted chunk by chunk as they are sent, so an endless body is never gathered here.
 async fn count_bytes(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    use futures::StreamExt;
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
     let (parts, body) = next.run(req).await.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    s.stats.api_bytes_served.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    let counted = body.into_data_stream().inspect(move |chunk| {
+        if let Ok(chunk) = chunk {
+            s.stats.api_bytes_served.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    Response::from_parts(parts, axum::body::Body::from_stream(counted))
 }
 
 async fn index(State(s): State<Arc<Shared>>) -> Response {

@@ -50,6 +50,8 @@ export function recordingBrowser(ws) {
 /** The app's environment for a simulated Xero at `base`: endpoints, kernel keyring, recorder. */
 function simulatedXeroEnv(base, recorder, name) {
   return {
+    // Without the mode the app ignores the endpoint and browser variables and talks to Xero.
+    SWITCHBOARD_MODE: 'simulator',
     SWITCHBOARD_XERO_AUTHORIZE_URL: `${base}/login/identity/connect/authorize`,
     SWITCHBOARD_XERO_TOKEN_URL: `${base}/identity/connect/token`,
     SWITCHBOARD_XERO_REVOCATION_URL: `${base}/identity/connect/revocation`,

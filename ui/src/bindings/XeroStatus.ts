@@ -8,9 +8,10 @@ import type { XeroAppSettings } from "./XeroAppSettings";
  */
 export type XeroStatus = { settings: XeroAppSettings, 
 /**
- * Xero's endpoints point at the local simulator (the demo), not at Xero.
+ * The hosts Switchboard talks to in Xero's place (the simulator in tests and the demo), each
+ * with its port; empty when every endpoint is Xero's own.
  */
-simulated: boolean, 
+not_xero_hosts: Array<string>, 
 /**
  * What the practice uses of its app's tier.
  */

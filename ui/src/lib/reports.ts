@@ -52,13 +52,50 @@ export function reportLines(report: Report): { section: string; row: ReportRow }
   return out;
 }
 
-/** The amounts of the first line labelled `label`, one per column after the label. */
-export function amountsOf(report: Report, label: string): (number | null)[] | null {
-  for (const { row } of reportLines(report)) {
-    if (row.type === "section") continue;
-    if (row.cells[0]?.text.trim().toLowerCase() === label.toLowerCase()) return row.cells.slice(1).map((c) => c.cents);
+// Totals are found by where a report puts them, never by label alone: a contact named "Total"
+// or an account named "Net Profit" is an ordinary line. Xero marks a section's total with a
+// SummaryRow, and sends Gross Profit and Net Profit as the one line of an untitled section.
+
+type Line = Exclude<ReportRow, { type: "section" }>;
+const amountsOfLine = (row: Line) => row.cells.slice(1).map((c) => c.cents);
+const soleLine = (row: ReportRow): Line | null =>
+  row.type === "section" && row.title.trim() === "" && row.rows.length === 1 && row.rows[0].type !== "section"
+    ? row.rows[0]
+    : null;
+
+/** The report's grand total: its last summary row (the aged summaries end with one). */
+export function grandTotal(report: Report): (number | null)[] | null {
+  const summaries = reportLines(report).filter(({ row }) => row.type === "summary");
+  const last = summaries.at(-1)?.row;
+  return last && last.type !== "section" ? amountsOfLine(last) : null;
+}
+
+/** A Profit and Loss's bottom line (net profit): the one line of the last untitled section. */
+export function bottomLine(report: Report): (number | null)[] | null {
+  for (let i = report.rows.length - 1; i >= 0; i--) {
+    const line = soleLine(report.rows[i]);
+    if (line) return amountsOfLine(line);
   }
   return null;
+}
+
+/** The total labelled `label`, looked for only among totals (summary rows, and the one line of
+ * an untitled section), so an account or contact of that name is never taken for it. */
+export function totalOf(report: Report, label: string): (number | null)[] | null {
+  const wanted = label.toLowerCase();
+  const labelled = (row: Line) => row.cells[0]?.text.trim().toLowerCase() === wanted;
+  const walk = (rows: ReportRow[]): (number | null)[] | null => {
+    for (const row of rows) {
+      const line = soleLine(row);
+      if (line && labelled(line)) return amountsOfLine(line);
+      if (row.type === "section") {
+        const found = walk(row.rows);
+        if (found) return found;
+      } else if (row.type === "summary" && labelled(row)) return amountsOfLine(row);
+    }
+    return null;
+  };
+  return walk(report.rows);
 }
 
 /** What a report table draws, in order: section headings (even of empty sections) and lines. */
@@ -85,7 +122,7 @@ export function tableItems(report: Report): TableItem[] {
 
 /** Receivables outstanding over 90 days: the aged report's total in "3 Months" and "Older". */
 export function receivablesOver90(report: Report): number | null {
-  const totals = amountsOf(report, "Total");
+  const totals = grandTotal(report);
   if (!totals) return null;
   const at = (name: string) => {
     const i = report.columns.slice(1).findIndex((c) => c.trim().toLowerCase() === name.toLowerCase());
@@ -103,7 +140,7 @@ export interface TrendPoint {
 
 /** Net profit month by month, oldest first (Xero orders the columns most recent first). */
 export function netProfitTrend(report: Report): TrendPoint[] {
-  const amounts = amountsOf(report, "Net Profit") ?? [];
+  const amounts = bottomLine(report) ?? [];
   return report.columns
     .slice(1)
     .map((label, i) => ({ label, cents: amounts[i] }))

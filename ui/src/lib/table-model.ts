@@ -5,6 +5,7 @@
 // sort ranks), once per sort column (a cached permutation) or once per search text (the files
 // that match it, remembered); a keystroke is then one linear pass over typed arrays that builds
 // the on-screen order and the filter counts together.
+import { hasHiddenCharacters, visibleName } from "./visible-name";
 import type { ClientFile } from "../bindings/ClientFile";
 import type { FileId } from "../bindings/FileId";
 import { accountDashboardAvailable, softwareLabel, xpmDashboardAvailable } from "./format";
@@ -83,8 +84,9 @@ const SOFTWARE_INDEX: Record<SoftwareFilter, number> = {
 
 export interface Model {
   readonly files: readonly ClientFile[];
-  /** What search looks in: the lower-cased display name, a line break, and the lower-cased
-   * remote name (if any). A search has no line breaks, so it matches within one or the other. */
+  /** What search looks in, lower-cased and separated by line breaks: the display name, the
+   * remote name (if any), and each as the screen draws it when that differs (hidden characters
+   * shown as marks, see visible-name.ts). A search has no line breaks, so it matches within one. */
   readonly searchText: readonly string[];
   /** Status filter bits per file (see STATUS_BIT). */
   readonly flags: Uint8Array;
@@ -109,6 +111,16 @@ function foldForSort(text: string): string {
   return foldLower(text.toLowerCase());
 }
 
+/** See `Model.searchText`. The drawn forms are added only for the rare names with marks. */
+function searchTextOf(name: string, lower: string, remote: string | null): string {
+  let text = hasHiddenCharacters(name) ? `${lower}\n${visibleName(name).toLowerCase()}` : lower;
+  if (remote !== null) {
+    text += `\n${remote.toLowerCase()}`;
+    if (hasHiddenCharacters(remote)) text += `\n${visibleName(remote).toLowerCase()}`;
+  }
+  return text;
+}
+
 export function buildModel(files: readonly ClientFile[]): Model {
   const n = files.length;
   const searchText = new Array<string>(n);
@@ -118,7 +130,7 @@ export function buildModel(files: readonly ClientFile[]): Model {
   for (let i = 0; i < n; i++) {
     const f = files[i];
     const lower = f.display_name.toLowerCase();
-    searchText[i] = f.remote_name === null ? lower : `${lower}\n${f.remote_name.toLowerCase()}`;
+    searchText[i] = searchTextOf(f.display_name, lower, f.remote_name);
     sortName[i] = foldLower(lower);
     let bits = 0;
     const c = f.connection.state;

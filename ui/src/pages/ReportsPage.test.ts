@@ -13,7 +13,7 @@ import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { ReportRow } from "../bindings/ReportRow";
 import { runAction } from "../lib/actions";
-import { formatAmount, netProfitTrend, receivablesOver90, refreshAllText, tableItems } from "../lib/reports";
+import { bottomLine, formatAmount, netProfitTrend, receivablesOver90, refreshAllText, tableItems, totalOf } from "../lib/reports";
 import { router } from "../lib/router.svelte";
 import { makeFile, makeTable, NOW } from "../test/fixtures";
 import { go, resetApp, text, until, xeroStatusOf } from "../test/harness";
@@ -133,6 +133,29 @@ describe("report formatting", () => {
     expect(items[0]).toEqual({ kind: "heading", title: "Assets", depth: 0 });
     expect(items.filter((i) => i.kind === "line" && i.computed).length).toBe(1); // Net Assets
     expect(receivablesOver90(AR)).toBe(7_500);
+  });
+});
+
+describe("report totals", () => {
+  it("a contact named Total and an account named Net Profit are ordinary lines", () => {
+    const aged = report("AgedReceivablesByContact", AR.columns, [
+      line("Total", 900, 0, 0, 0, 0, 0, 900),
+      line("Zebra Co", 0, 0, 0, 0, 100, 50, 150),
+      total("Total", 900, 0, 0, 0, 100, 50, 1_050),
+    ]);
+    expect(receivablesOver90(aged)).toBe(150);
+    const pl = report("ProfitAndLoss", ["", "30 Nov 26", "31 Oct 26"], [
+      section("Less Operating Expenses", [line("Net Profit", 150_000, 1_000), total("Total Operating Expenses", 150_000, 1_000)]),
+      section("", [line("Net Profit", -50_000, 89_000)]),
+    ]);
+    expect(bottomLine(pl)).toEqual([-50_000, 89_000]);
+    expect(netProfitTrend(pl).map((p) => p.cents)).toEqual([89_000, -50_000]);
+    const bs = report("BalanceSheet", ["", "25 Nov 2026"], [
+      section("Bank", [line("Total Bank", 5), line("Net Assets", 7), total("Total Bank", 12)]),
+      section("", [total("Net Assets", 12)]),
+    ]);
+    expect(totalOf(bs, "Total Bank")).toEqual([12]);
+    expect(totalOf(bs, "Net Assets")).toEqual([12]);
   });
 });
 

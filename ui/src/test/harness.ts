@@ -49,7 +49,7 @@ export interface FakeCore {
 export function xeroStatusOf(settings: Partial<XeroAppSettings> = {}, rest: Partial<Omit<XeroStatus, "settings">> = {}): XeroStatus {
   return {
     settings: { client_id: null, redirect_ports: [53682, 53683], has_client_secret: false, tier: null, ...settings },
-    simulated: false,
+    not_xero_hosts: [],
     usage: {
       tier: settings.tier ?? null,
       connections_in_use: 0,

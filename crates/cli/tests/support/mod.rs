@@ -1,6 +1,7 @@
 //! What the CLI tests against the Xero simulator share: the `switchboard` command pointed at a
 //! cache, a credential-store service of the test's own (on Linux the kernel keyring, which needs no
-//! desktop session; on Windows, Credential Manager) and the simulator's endpoints.
+//! desktop session; on Windows, Credential Manager) and the simulator's endpoints (in the simulator
+//! mode, without which the endpoint variables are ignored).
 
 use std::path::Path;
 use std::process::Command;
@@ -23,6 +24,7 @@ pub fn switchboard_on_sim(cache: &Path, service: &str, sim: &SimHandle) -> Comma
         .arg("--cache")
         .arg(cache)
         .env("SWITCHBOARD_CREDENTIAL_SERVICE", service)
+        .env("SWITCHBOARD_MODE", "simulator")
         .env("SWITCHBOARD_XERO_AUTHORIZE_URL", sim.authorize_url())
         .env("SWITCHBOARD_XERO_TOKEN_URL", sim.token_url())
         .env("SWITCHBOARD_XERO_REVOCATION_URL", sim.revocation_url())

@@ -16,6 +16,7 @@ use crate::cache::TokenSetId;
 use crate::model::FileId;
 use crate::secret::Secret;
 use crate::xero::api::CallError;
+use crate::xero::body_cap::BodyCap;
 use crate::xero::config::CONNECT_SCOPES;
 use crate::xero::sync::{Cancel, ConnectSummary, SyncProgress, XeroContext};
 use crate::xero::token_vault::lock;
@@ -133,10 +134,10 @@ impl XeroContext {
             }
         };
         let organisation = "api.xro/2.0/Organisation";
-        let mut answer = self.api.get_path(&access, &tenant, organisation).await;
+        let mut answer = self.api.get_path(&access, &tenant, organisation, BodyCap::ORGANISATION).await;
         if answer.as_ref().is_err_and(CallError::token_rejected) {
             access = self.access_token(token_set.id, Some(&access)).await?;
-            answer = self.api.get_path(&access, &tenant, organisation).await;
+            answer = self.api.get_path(&access, &tenant, organisation, BodyCap::ORGANISATION).await;
         }
         let org = match answer.map(|body| serde_json::from_slice::<OrganisationResponse>(&body)) {
             Ok(Ok(response)) => response.organisations.into_iter().next(),
@@ -163,7 +164,7 @@ impl XeroContext {
         let statements = allowed.iter().filter_map(|kind| Some((*kind, report_path(*kind, today, year_start)?))).map(|(kind, path)| {
             let (access, tenant) = (&access, &tenant);
             async move {
-                let outcome = match self.api.get_path(access, tenant, &path).await {
+                let outcome = match self.api.get_path(access, tenant, &path, BodyCap::REPORT).await {
                     Ok(body) => parse_report(&body)
                         .map_err(|e| format!("Xero's answer could not be read as a report: {e}. The cached copy is kept.")),
                     Err(e) => Err(failure_reason(&e)),
@@ -205,7 +206,7 @@ impl XeroContext {
     async fn outstanding_invoices(&self, access: &Secret, tenant: &str) -> std::result::Result<Vec<Outstanding>, String> {
         let mut all = Vec::new();
         for page in 1..=MAX_PAGES {
-            let body = self.api.get_path(access, tenant, &outstanding_invoices_path(page)).await.map_err(|e| failure_reason(&e))?;
+            let body = self.api.get_path(access, tenant, &outstanding_invoices_path(page), BodyCap::REPORT).await.map_err(|e| failure_reason(&e))?;
             let page = parse_invoice_page(&body).map_err(|e| {
                 format!("Xero's list of outstanding invoices could not be read: {e}. The cached copy is kept.")
             })?;

@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod model;
 pub mod open;
 pub mod parse;
+pub mod totals;
 
 use crate::cache::Cache;
 use crate::error::Result;
@@ -37,7 +38,7 @@ pub fn client_reports(cache: &Cache, file: FileId) -> Result<ClientReports> {
 /// Receivables outstanding for more than 90 days: the aged report's total in the "3 Months"
 /// and "Older" columns.
 pub fn receivables_over_90_days(report: &Report) -> Option<i64> {
-    let totals = report.amounts_of("Total")?;
+    let totals = totals::grand_total(report)?;
     let column = |name: &str| report.column(name).and_then(|c| totals.get(c).copied().flatten());
     match (column("3 Months"), column("Older")) {
         (None, None) => None,
@@ -50,7 +51,7 @@ pub fn receivables_over_90_days(report: &Report) -> Option<i64> {
 pub fn key_figure(kind: ReportKind, report: &Report) -> Option<i64> {
     match kind {
         ReportKind::AgedReceivables => receivables_over_90_days(report),
-        ReportKind::ProfitAndLossMonths => report.amount("Net Profit", 0),
+        ReportKind::ProfitAndLossMonths => totals::bottom_line(report)?.first().copied().flatten(),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
+use super::body_cap::{BodyCap, ReadError, read_capped};
 use super::config::XeroEndpoints;
 use super::egress::EgressMeter;
 use super::rate_limit::RateLimiter;
@@ -38,6 +39,8 @@ pub enum CallError {
     /// A web page (`Content-Type: text/html`) instead of data: a proxy's or a network's sign-in
     /// page, or an error page in front of Xero. Xero's APIs never answer HTML.
     WebPage { status: u16 },
+    /// An answer larger than its kind's cap: reading stopped there. Not retried.
+    TooLarge(BodyCap),
 }
 
 impl CallError {
@@ -62,6 +65,7 @@ impl CallError {
             CallError::WebPage { .. } => {
                 "Xero's address answered with a web page, not data (a proxy or sign-in page?).".to_owned()
             }
+            CallError::TooLarge(cap) => cap.too_large(),
         }
     }
 
@@ -207,11 +211,12 @@ impl XeroApi {
         if let Some(event) = auth_event {
             url.query_pairs_mut().append_pair("authEventId", event);
         }
-        parse_connections(&self.get(url, access, None).await?)
+        parse_connections(&self.get(url, access, None, BodyCap::CONNECTIONS).await?)
     }
 
     pub async fn organisation(&self, access: &Secret, tenant: &str) -> Result<Organisation, CallError> {
-        parse_organisation(&self.get(self.endpoints.api_url("api.xro/2.0/Organisation"), access, Some(tenant)).await?)
+        let url = self.endpoints.api_url("api.xro/2.0/Organisation");
+        parse_organisation(&self.get(url, access, Some(tenant), BodyCap::ORGANISATION).await?)
     }
 
     /// Whether payroll answers for this organisation. `Err` only when the probe itself failed
@@ -232,7 +237,7 @@ impl XeroApi {
     /// region.
     async fn probe(&self, access: &Secret, tenant: &str, path: &str) -> Result<ServiceState, CallError> {
         let unavailable = |reason| Ok(ServiceState::Unavailable { reason });
-        match self.get(self.endpoints.api_url(path), access, Some(tenant)).await {
+        match self.get(self.endpoints.api_url(path), access, Some(tenant), BodyCap::SETTINGS).await {
             Ok(_) => Ok(ServiceState::Connected),
             Err(e) if e.scope_missing() => unavailable(UnavailableReason::ScopeNotGranted),
             Err(e) if e.tenant_unreachable() => Err(e),
@@ -246,13 +251,19 @@ impl XeroApi {
     }
 
     /// A tenant call to any path under the API host (e.g. `api.xro/2.0/Reports/BalanceSheet?date=…`),
-    /// with the same pacing and retries as the calls above; the answer's bytes.
-    pub async fn get_path(&self, access: &Secret, tenant: &str, path: &str) -> Result<Vec<u8>, CallError> {
-        self.get(self.endpoints.api_url(path), access, Some(tenant)).await
+    /// with the same pacing and retries as the calls above; the answer's bytes, at most `cap`.
+    pub async fn get_path(&self, access: &Secret, tenant: &str, path: &str, cap: BodyCap) -> Result<Vec<u8>, CallError> {
+        self.get(self.endpoints.api_url(path), access, Some(tenant), cap).await
     }
 
-    pub(super) async fn get(&self, url: url::Url, access: &Secret, tenant: Option<&str>) -> Result<Vec<u8>, CallError> {
-        self.call(reqwest::Method::GET, url, access, tenant, tenant, "application/json").await
+    pub(super) async fn get(
+        &self,
+        url: url::Url,
+        access: &Secret,
+        tenant: Option<&str>,
+        cap: BodyCap,
+    ) -> Result<Vec<u8>, CallError> {
+        self.call(reqwest::Method::GET, url, access, tenant, tenant, "application/json", cap).await
     }
 
     /// A GET with the same pacing and retries, asking for `accept` (XPM answers XML).
@@ -262,13 +273,15 @@ impl XeroApi {
         access: &Secret,
         tenant: Option<&str>,
         accept: &str,
+        cap: BodyCap,
     ) -> Result<Vec<u8>, CallError> {
-        self.call(reqwest::Method::GET, url, access, tenant, tenant, accept).await
+        self.call(reqwest::Method::GET, url, access, tenant, tenant, accept, cap).await
     }
 
     /// One call with retries. `limit_as`: the tenant whose rate limits the call counts against;
     /// `tenant_header`: the `xero-tenant-id` to send (tenant endpoints only); `accept`: the media
-    /// type asked for.
+    /// type asked for; `cap`: the most of the answer read.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn call(
         &self,
         method: reqwest::Method,
@@ -277,8 +290,9 @@ impl XeroApi {
         tenant_header: Option<&str>,
         limit_as: Option<&str>,
         accept: &str,
+        cap: BodyCap,
     ) -> Result<Vec<u8>, CallError> {
-        self.call_with(method, url, access, tenant_header, limit_as, accept, &[]).await
+        self.call_with(method, url, access, tenant_header, limit_as, accept, cap, &[]).await
     }
 
     /// A tenant GET sending these headers too (e.g. `If-Modified-Since`).
@@ -287,9 +301,11 @@ impl XeroApi {
         url: url::Url,
         access: &Secret,
         tenant: &str,
+        cap: BodyCap,
         headers: &[(&'static str, String)],
     ) -> Result<Vec<u8>, CallError> {
-        self.call_with(reqwest::Method::GET, url, access, Some(tenant), Some(tenant), "application/json", headers).await
+        self.call_with(reqwest::Method::GET, url, access, Some(tenant), Some(tenant), "application/json", cap, headers)
+            .await
     }
 
     /// [`XeroApi::call`] with `headers` added to the request.
@@ -302,6 +318,7 @@ impl XeroApi {
         tenant_header: Option<&str>,
         limit_as: Option<&str>,
         accept: &str,
+        cap: BodyCap,
         headers: &[(&'static str, String)],
     ) -> Result<Vec<u8>, CallError> {
         let mut attempt = 0;
@@ -323,7 +340,7 @@ impl XeroApi {
                 for (name, value) in headers {
                     request = request.header(*name, value);
                 }
-                send(request, &url, &self.egress).await
+                send(request, &url, &self.egress, cap).await
             };
             let mut budget = RETRIES;
             let retry_in = match &outcome {
@@ -358,9 +375,14 @@ pub(crate) fn retry_after(header: &str) -> Option<Duration> {
     Some(Duration::from_secs(seconds.min(24 * 60 * 60)))
 }
 
-/// One request; every answer's body is read (a 429's too: Xero counts it as sent) and counted
-/// by `egress`.
-async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressMeter) -> Result<Vec<u8>, CallError> {
+/// One request; every answer's body is read up to `cap` (a 429's too: Xero counts it as sent)
+/// and what arrived is counted by `egress`.
+async fn send(
+    request: reqwest::RequestBuilder,
+    url: &url::Url,
+    egress: &EgressMeter,
+    cap: BodyCap,
+) -> Result<Vec<u8>, CallError> {
     let response = request.send().await.map_err(|e| transport_error(&e))?;
     let status = response.status();
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -369,7 +391,17 @@ async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressM
         retry_after: header("retry-after").as_deref().and_then(retry_after),
     });
     let web_page = header("content-type").is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
-    let body = response.bytes().await.map_err(|e| CallError::Unreachable(without_url(&e)))?;
+    let body = match read_capped(response, cap).await {
+        Ok(body) => body,
+        Err(ReadError::TooLarge { cap, read }) => {
+            egress.record(url, read);
+            return Err(CallError::TooLarge(cap));
+        }
+        Err(ReadError::Transport { error, read }) => {
+            egress.record(url, read);
+            return Err(CallError::Unreachable(without_url(&error)));
+        }
+    };
     egress.record(url, body.len());
     if let Some(error) = rate_limited {
         return Err(error);
@@ -379,7 +411,7 @@ async fn send(request: reqwest::RequestBuilder, url: &url::Url, egress: &EgressM
         return Err(CallError::WebPage { status: status.as_u16() });
     }
     if status.is_success() {
-        Ok(body.to_vec())
+        Ok(body)
     } else {
         Err(CallError::Status { status: status.as_u16(), detail: problem_detail(&body) })
     }

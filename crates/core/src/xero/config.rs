@@ -1,11 +1,13 @@
 //! Where Xero is, and which Xero app Switchboard signs in as.
 //!
-//! Endpoints default to Xero's real hosts. Tests and the demo point them at the simulator through
-//! the environment (never through the web UI).
+//! Endpoints are Xero's real hosts. Tests and the demo point them at the simulator through the
+//! environment (never through the web UI), and only when started in an explicit simulator or demo
+//! mode ([`crate::run_mode`]).
 
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::run_mode::RunMode;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XeroEndpoints {
@@ -16,7 +18,8 @@ pub struct XeroEndpoints {
     pub api: Url,
 }
 
-/// Each endpoint can be overridden with its variable, e.g. to use the local simulator.
+/// Each endpoint can be overridden with its variable to use the local simulator, in the simulator
+/// or demo mode only.
 pub const AUTHORIZE_URL_VAR: &str = "SWITCHBOARD_XERO_AUTHORIZE_URL";
 pub const TOKEN_URL_VAR: &str = "SWITCHBOARD_XERO_TOKEN_URL";
 pub const REVOCATION_URL_VAR: &str = "SWITCHBOARD_XERO_REVOCATION_URL";
@@ -35,25 +38,54 @@ impl Default for XeroEndpoints {
 }
 
 impl XeroEndpoints {
-    /// Xero's hosts, with any overrides from the environment.
+    /// Xero's hosts, with the environment's overrides when the process runs in the simulator or
+    /// demo mode.
     pub fn from_env() -> Result<Self> {
+        XeroEndpoints::from_vars(RunMode::from_env(), |var| std::env::var(var).ok())
+    }
+
+    /// Xero's hosts, with the overrides `lookup` finds when `mode` honours them (else none is read).
+    pub fn from_vars(mode: RunMode, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let mut endpoints = XeroEndpoints::default();
+        if !mode.honours_overrides() {
+            return Ok(endpoints);
+        }
         for (var, slot) in [
             (AUTHORIZE_URL_VAR, &mut endpoints.authorize),
             (TOKEN_URL_VAR, &mut endpoints.token),
             (REVOCATION_URL_VAR, &mut endpoints.revocation),
             (API_URL_VAR, &mut endpoints.api),
         ] {
-            if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+            if let Some(value) = lookup(var).filter(|v| !v.is_empty()) {
                 *slot = parse_endpoint(var, &value)?;
             }
         }
         Ok(endpoints)
     }
 
-    /// Every endpoint is on this computer: Switchboard talks to the simulator (the demo).
-    pub fn is_local(&self) -> bool {
-        [&self.authorize, &self.token, &self.revocation, &self.api].iter().all(|u| is_loopback(u))
+    /// The hosts (with their port when not the scheme's default) of the endpoints that are not
+    /// Xero's own, each once: empty when Switchboard talks to Xero and nothing else.
+    pub fn not_xero_hosts(&self) -> Vec<String> {
+        let xero = XeroEndpoints::default();
+        let mut hosts: Vec<String> = Vec::new();
+        for (ours, theirs) in [
+            (&self.authorize, &xero.authorize),
+            (&self.token, &xero.token),
+            (&self.revocation, &xero.revocation),
+            (&self.api, &xero.api),
+        ] {
+            if ours.origin() == theirs.origin() {
+                continue;
+            }
+            let host = match ours.port() {
+                Some(port) => format!("{}:{port}", ours.host_str().unwrap_or("")),
+                None => ours.host_str().unwrap_or("").to_owned(),
+            };
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+        }
+        hosts
     }
 
     /// A path under the API host, e.g. `connections` or `api.xro/2.0/Organisation`.
@@ -117,6 +149,55 @@ mod tests {
         for bad in ["http://identity.xero.com/connect/token", "ftp://x/", "javascript:alert(1)", "not a url"] {
             assert!(parse_endpoint("V", bad).is_err(), "{bad}");
         }
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |var| pairs.iter().find(|(k, _)| k == var).map(|(_, v)| v.clone())
+    }
+
+    const SIM: &[(&str, &str)] = &[
+        (AUTHORIZE_URL_VAR, "http://127.0.0.1:4567/login/identity/connect/authorize"),
+        (TOKEN_URL_VAR, "http://127.0.0.1:4567/identity/connect/token"),
+        (REVOCATION_URL_VAR, "http://127.0.0.1:4567/identity/connect/revocation"),
+        (API_URL_VAR, "http://127.0.0.1:4567/api/"),
+    ];
+
+    #[test]
+    fn overrides_are_ignored_without_the_simulator_or_demo_mode() {
+        let endpoints = XeroEndpoints::from_vars(RunMode::Normal, vars(SIM)).unwrap();
+        assert_eq!(endpoints, XeroEndpoints::default());
+        assert!(endpoints.not_xero_hosts().is_empty());
+        // Not even a malformed override fails a normal start: it is never read.
+        assert!(XeroEndpoints::from_vars(RunMode::Normal, vars(&[(TOKEN_URL_VAR, "ftp://x/")])).is_ok());
+    }
+
+    #[test]
+    fn the_simulator_and_demo_modes_honour_overrides_and_name_their_host() {
+        for mode in [RunMode::Simulator, RunMode::Demo] {
+            let endpoints = XeroEndpoints::from_vars(mode, vars(SIM)).unwrap();
+            assert_eq!(endpoints.token.as_str(), "http://127.0.0.1:4567/identity/connect/token");
+            assert_eq!(endpoints.not_xero_hosts(), ["127.0.0.1:4567"]);
+        }
+    }
+
+    #[test]
+    fn one_endpoint_that_is_not_xero_is_named() {
+        for var in [AUTHORIZE_URL_VAR, TOKEN_URL_VAR, REVOCATION_URL_VAR, API_URL_VAR] {
+            let endpoints =
+                XeroEndpoints::from_vars(RunMode::Simulator, vars(&[(var, "https://collector.example/x")])).unwrap();
+            assert_eq!(endpoints.not_xero_hosts(), ["collector.example"], "{var}");
+        }
+        // Xero's own address, spelt out, is still Xero.
+        let same = XeroEndpoints::from_vars(
+            RunMode::Demo,
+            vars(&[(TOKEN_URL_VAR, "https://identity.xero.com/connect/token")]),
+        )
+        .unwrap();
+        assert!(same.not_xero_hosts().is_empty());
+        // Another port on Xero's host is not Xero.
+        let port = XeroEndpoints::from_vars(RunMode::Demo, vars(&[(API_URL_VAR, "https://api.xero.com:8443/")])).unwrap();
+        assert_eq!(port.not_xero_hosts(), ["api.xero.com:8443"]);
     }
 
     #[test]

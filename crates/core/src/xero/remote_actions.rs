@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::api::{CallError, XeroApi};
+use super::body_cap::BodyCap;
 use super::sync::XeroContext;
 use super::token_vault::lock;
 use crate::cache::{TokenSetId, UsersFetch};
@@ -86,7 +87,7 @@ impl XeroApi {
             .map(|t| ("if-modified-since", t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)))
             .into_iter()
             .collect();
-        match self.get_with(url, access, tenant, &header).await {
+        match self.get_with(url, access, tenant, BodyCap::USERS, &header).await {
             Ok(body) => parse_users_with_newest(&body),
             // Xero's spec lists only 200 (with the changed users, maybe none); a 304 would say
             // the same thing, so it is taken as "no change" rather than a failure.
@@ -100,7 +101,7 @@ impl XeroApi {
     pub async fn delete_connection(&self, access: &Secret, connection_id: &str, tenant: &str) -> Result<(), CallError> {
         let id: String = url::form_urlencoded::byte_serialize(connection_id.as_bytes()).collect();
         let url = self.endpoints().api_url(&format!("connections/{id}"));
-        match self.call(reqwest::Method::DELETE, url, access, None, Some(tenant), "application/json").await {
+        match self.call(reqwest::Method::DELETE, url, access, None, Some(tenant), "application/json", BodyCap::ACKNOWLEDGEMENT).await {
             Ok(_) => Ok(()),
             Err(CallError::Status { status: 404, .. }) => Ok(()),
             Err(e) => Err(e),

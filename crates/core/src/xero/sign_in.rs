@@ -15,6 +15,7 @@ use url::Url;
 
 use super::config::{XeroApp, XeroEndpoints};
 use super::loopback::Loopback;
+use super::token_http::CappedTokenClient;
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;
 use crate::secret::Secret;
@@ -89,7 +90,7 @@ impl PendingSignIn {
             .client
             .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
             .set_pkce_verifier(self.verifier)
-            .request_async(http)
+            .request_async(&CappedTokenClient(http))
             .await
             .map_err(token_error)?;
         grant(&response)
@@ -107,7 +108,7 @@ pub async fn refresh(
 ) -> Result<TokenGrant> {
     let response = client(app, endpoints, client_secret)
         .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_owned()))
-        .request_async(http)
+        .request_async(&CappedTokenClient(http))
         .await
         .map_err(token_error)?;
     grant(&response)
@@ -219,6 +220,7 @@ fn token_error(error: RequestTokenError<HttpClientError<reqwest::Error>, oauth2:
             )),
         },
         RequestTokenError::Request(HttpClientError::Reqwest(e)) => request_failed(*e, |e| e.to_string()),
+        RequestTokenError::Request(HttpClientError::Other(sentence)) => Error::SignInFailed(sentence),
         RequestTokenError::Request(e) => Error::XeroUnreachable(e.to_string()),
         RequestTokenError::Parse(e, _) => {
             Error::SignInFailed(format!("Xero's token response could not be read ({e})."))

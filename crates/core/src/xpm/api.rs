@@ -8,6 +8,7 @@ use super::xml::{ClientList, XmlError, parse_client, parse_client_list};
 use crate::model::UnixMillis;
 use crate::secret::Secret;
 use crate::xero::api::{CallError, XeroApi};
+use crate::xero::body_cap::BodyCap;
 use crate::xero::config::XeroEndpoints;
 
 /// XPM's page size limit (1–500); the largest means the fewest calls against the rate limits.
@@ -64,7 +65,7 @@ pub async fn paged_list(
     if let Some(t) = token {
         u.query_pairs_mut().append_pair("pageToken", t);
     }
-    let body = api.get_as(u, access, Some(tenant), XML_ACCEPT).await?;
+    let body = api.get_as(u, access, Some(tenant), XML_ACCEPT, BodyCap::XPM_CLIENTS).await?;
     let list = parse_client_list(&body)?;
     // Only the token is taken from XPM's `Next` link: the URL itself is rebuilt on our API host.
     let next = list.next_page.as_deref().and_then(page_token_of);
@@ -91,7 +92,7 @@ pub async fn modified_since(
         .to_string();
     let mut u = url(endpoints, "client.api/list");
     u.query_pairs_mut().append_pair("modifiedsince", &stamp);
-    let body = api.get_as(u, access, Some(tenant), XML_ACCEPT).await?;
+    let body = api.get_as(u, access, Some(tenant), XML_ACCEPT, BodyCap::XPM_CLIENTS).await?;
     Ok(parse_client_list(&body)?)
 }
 
@@ -104,7 +105,7 @@ pub async fn get_client(
     uuid: &str,
 ) -> Result<Option<XpmClientRecord>, XpmCallError> {
     let u = url(endpoints, &format!("client.api/get/{}", urlencode(uuid)));
-    match api.get_as(u, access, Some(tenant), XML_ACCEPT).await {
+    match api.get_as(u, access, Some(tenant), XML_ACCEPT, BodyCap::XPM_CLIENT).await {
         Ok(body) => Ok(Some(parse_client(&body)?)),
         Err(CallError::Status { status: 404, .. }) => Ok(None),
         Err(e) => Err(e.into()),
