@@ -217,7 +217,7 @@ describe("Import from a CSV file", () => {
           ready: 1,
           with_errors: 2,
           problems: [
-            { line: 3, name: "Bad", software: null, xpm_client: null, error: "Unknown accounting software \"Sage\".", warning: null },
+            { line: 3, name: "\u202Egnp.exe", software: null, xpm_client: null, error: "Unknown accounting software \"Sage\".", warning: null },
             { line: 4, name: "", software: null, xpm_client: null, error: "Missing name.", warning: null },
           ],
         }),
@@ -227,6 +227,8 @@ describe("Import from a CSV file", () => {
     const problems = await until(() => present("import-problems"));
     expect(problems.textContent).toContain("Unknown accounting software");
     expect(problems.textContent).toContain("Missing name.");
+    // A name from the file is drawn as what it is: its direction override shown as a mark.
+    expect(problems.textContent).toContain("⟨U+202E⟩gnp.exe");
     expect(byTestId("import-blocked")).not.toBeNull();
     expect((byTestId("import-run") as HTMLButtonElement).disabled).toBe(true);
   });
