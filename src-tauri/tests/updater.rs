@@ -25,6 +25,14 @@ const PUBKEY: &str = include_str!("fixtures/test-updater.key.pub");
 const BUNDLE: &[u8] = include_bytes!("fixtures/update.bin");
 const SIGNATURE: &str = include_str!("fixtures/update.bin.sig");
 const OTHER_KEY_SIGNATURE: &str = include_str!("fixtures/update.bin.other-key.sig");
+/// Every test reads the environment (the policy variable, and Tauri and reqwest read more); the one
+/// test that sets a variable holds this for writing, so no other test runs meanwhile.
+static ENV: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn shared_env() -> std::sync::RwLockReadGuard<'static, ()> {
+    ENV.read().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The manifest's platform key; the plugin is told to look for it instead of this OS's own.
 const TARGET: &str = "switchboard-test";
 
@@ -126,6 +134,7 @@ fn found(server: &Server, manifest: &str) -> tauri_plugin_updater::Update {
 
 #[test]
 fn a_signed_update_is_found_and_its_bundle_verifies() {
+    let _env = shared_env();
     let server = server();
     let update = found(&server, "latest.json");
     let info = updates::info(&update);
@@ -138,6 +147,7 @@ fn a_signed_update_is_found_and_its_bundle_verifies() {
 
 #[test]
 fn a_tampered_bundle_is_refused() {
+    let _env = shared_env();
     let server = server();
     let update = found(&server, "tampered.json");
     let failure = tauri::async_runtime::block_on(updates::download(&update)).unwrap_err();
@@ -148,6 +158,7 @@ fn a_tampered_bundle_is_refused() {
 
 #[test]
 fn a_bundle_signed_with_another_key_is_refused() {
+    let _env = shared_env();
     let server = server();
     let update = found(&server, "other-key.json");
     let failure = tauri::async_runtime::block_on(updates::download(&update)).unwrap_err();
@@ -156,6 +167,7 @@ fn a_bundle_signed_with_another_key_is_refused() {
 
 #[test]
 fn no_content_means_no_update() {
+    let _env = shared_env();
     let server = server();
     let app = app(Some(format!("http://{}/none.json", server.addr)));
     assert!(check(&app).expect("204 is not an error").is_none());
@@ -163,6 +175,7 @@ fn no_content_means_no_update() {
 
 #[test]
 fn a_manifest_that_is_not_json_or_not_a_manifest_is_malformed() {
+    let _env = shared_env();
     let server = server();
     for manifest in ["not-json.json", "wrong-shape.json"] {
         let app = app(Some(format!("http://{}/{manifest}", server.addr)));
@@ -175,6 +188,7 @@ fn a_manifest_that_is_not_json_or_not_a_manifest_is_malformed() {
 
 #[test]
 fn a_missing_manifest_and_an_unreachable_server_say_so() {
+    let _env = shared_env();
     let server = server();
     let app_404 = app(Some(format!("http://{}/nothing-here.json", server.addr)));
     assert_eq!(check_fails(&app_404), UpdateFailure::NoManifest);
@@ -191,9 +205,28 @@ fn a_missing_manifest_and_an_unreachable_server_say_so() {
 
 #[test]
 fn a_build_without_an_update_server_never_checks() {
+    let _env = shared_env();
     let server = server();
     let app = app(None);
     assert!(!updates::built_in(app.handle()));
     assert_eq!(check_fails(&app), UpdateFailure::NotBuiltIn);
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn checks_turned_off_by_policy_send_no_request() {
+    let _env = ENV.write().unwrap_or_else(|p| p.into_inner());
+    let server = server();
+    let app = app(Some(format!("http://{}/latest.json", server.addr)));
+    let failure = {
+        // SAFETY: no other test of this binary runs while the write lock is held.
+        unsafe { std::env::set_var(switchboard_core::updates::POLICY_VAR, "off") };
+        let result = tauri::async_runtime::block_on(updates::check(app.handle()));
+        unsafe { std::env::remove_var(switchboard_core::updates::POLICY_VAR) };
+        result.err()
+    };
+    assert_eq!(failure, Some(UpdateFailure::OffByPolicy { how: "SWITCHBOARD_UPDATES=off".into() }));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+    let message = switchboard_core::Error::from(failure.unwrap()).to_string();
+    assert!(message.contains("turned off on this computer"), "{message}");
 }
