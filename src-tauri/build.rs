@@ -66,6 +66,10 @@ const COMMANDS: &[&str] = &[
     // Settings → Clean up
     "leftovers",
     "remove_leftovers",
+    // Updates of the app itself (the updater plugin's own commands are not granted).
+    "update_status",
+    "check_for_update",
+    "install_update",
 ];
 
 fn main() {

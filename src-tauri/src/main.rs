@@ -19,6 +19,7 @@ mod cleanup;
 mod client_actions;
 mod clients;
 mod reports;
+mod updates;
 mod xero;
 mod xpm;
 
@@ -151,7 +152,9 @@ fn main() {
     tracing::debug!("starting");
 
     tauri::Builder::default()
+        .plugin(updates::plugin())
         .setup(|app| {
+            updates::manage(app.handle());
             let started = Instant::now();
             let session = Session::open_default();
             tracing::info!(ms = started.elapsed().as_millis() as u64, "cache: {:?}", session.status());
@@ -218,6 +221,9 @@ fn main() {
             clients::import_csv,
             cleanup::leftovers,
             cleanup::remove_leftovers,
+            updates::update_status,
+            updates::check_for_update,
+            updates::install_update,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Switchboard could not start its window");

@@ -17,6 +17,8 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::session::CsvExport::export_all(&cfg)?;
     crate::session::FreshCache::export_all(&cfg)?;
     crate::error::ErrorPayload::export_all(&cfg)?;
+    crate::updates::UpdateInfo::export_all(&cfg)?;
+    crate::updates::UpdateStatus::export_all(&cfg)?;
     crate::session::XeroStatus::export_all(&cfg)?;
     crate::xero::sync::ConnectSummary::export_all(&cfg)?;
     crate::xero::sync::SyncProgress::export_all(&cfg)?;

@@ -76,6 +76,11 @@ pub enum Error {
     /// Xero Practice Manager: not connected, or its answer could not be used (the sentence says which).
     #[error("{0}")]
     Xpm(String),
+
+    /// Checking for, downloading or installing an update of Switchboard failed (the sentence says
+    /// why and what to do; see `updates::UpdateFailure`).
+    #[error("{0}")]
+    Update(String),
 }
 
 /// A stable name for each kind of error, so the UI can switch on it (the message is for people).
@@ -100,6 +105,7 @@ pub enum ErrorKind {
     XeroRefused,
     Write,
     Xpm,
+    Update,
 }
 
 impl Error {
@@ -123,6 +129,7 @@ impl Error {
             Error::XeroRefused(_) => ErrorKind::XeroRefused,
             Error::Write { .. } => ErrorKind::Write,
             Error::Xpm(_) => ErrorKind::Xpm,
+            Error::Update(_) => ErrorKind::Update,
         }
     }
 }

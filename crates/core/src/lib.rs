@@ -20,6 +20,7 @@ pub mod run_mode;
 pub mod secret;
 pub mod session;
 pub mod table;
+pub mod updates;
 pub mod work_list;
 pub mod xero;
 // The Settings menu and one-click links (issue 5).

@@ -48,6 +48,8 @@ import type { CsvImportPreview } from "../bindings/CsvImportPreview";
 import type { ImportOutcome } from "../bindings/ImportOutcome";
 import type { FileConnectOutcome } from "../bindings/FileConnectOutcome";
 import type { Leftover } from "../bindings/Leftover";
+import type { UpdateInfo } from "../bindings/UpdateInfo";
+import type { UpdateStatus } from "../bindings/UpdateStatus";
 
 /** The exact command names the shell registers. */
 export const COMMANDS = {
@@ -113,6 +115,10 @@ export const COMMANDS = {
   importCsv: "import_csv",
   leftovers: "leftovers",
   removeLeftovers: "remove_leftovers",
+  // Updates of the app itself.
+  updateStatus: "update_status",
+  checkForUpdate: "check_for_update",
+  installUpdate: "install_update",
 } as const;
 
 /** The events the shell emits. */
@@ -141,6 +147,7 @@ const KINDS: Record<ErrorKind, true> = {
   xero_refused: true,
   write: true,
   xpm: true,
+  update: true,
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {
@@ -471,6 +478,24 @@ export function previewCsvImport(bytes: Uint8Array): Promise<CsvImportPreview> {
 /** Imports the file if every line is fine (all or nothing). */
 export function importCsv(bytes: Uint8Array): Promise<ImportOutcome> {
   return call<ImportOutcome>(COMMANDS.importCsv, bytes);
+}
+
+/** Whether this build and this computer look for updates (a build without an update server, or IT's policy, says no). */
+export function updateStatus(): Promise<UpdateStatus> {
+  return call<UpdateStatus>(COMMANDS.updateStatus);
+}
+
+/** The update on offer, or `null` when Switchboard is up to date. */
+export function checkForUpdate(): Promise<UpdateInfo | null> {
+  return call<UpdateInfo | null>(COMMANDS.checkForUpdate);
+}
+
+/**
+ * Downloads `version`, installs it once its signature matches the key built into the app, and
+ * restarts into it. Only ever called from the "Install and restart" button: a person decides.
+ */
+export function installUpdate(version: string): Promise<void> {
+  return call<void>(COMMANDS.installUpdate, { version });
 }
 
 let paintReported: "nothing" | "first rows" | "all rows" = "nothing";

@@ -28,6 +28,17 @@ pub fn http_client() -> reqwest::Client {
     builder.build().expect("the HTTP client's fixed settings are valid")
 }
 
+/// Another client (the app's updater) with the same trust store and proxy settings, so that
+/// updates reach the network the way Xero calls do. Redirects are left to the caller: release
+/// downloads are redirected to their storage host.
+pub fn with_system_tls_and_proxy(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    let builder = builder.proxy(system_proxy(Matcher::from_system()));
+    match tls_config() {
+        Some(config) => builder.use_preconfigured_tls(config.clone()),
+        None => builder,
+    }
+}
+
 /// TLS whose certificates the operating system checks: CryptoAPI on Windows, the Security
 /// framework on macOS, the system's CA bundle on Linux (`SSL_CERT_FILE`/`SSL_CERT_DIR` when set).
 /// A practice whose proxy or antivirus inspects TLS installs its own root there, and the
