@@ -25,7 +25,8 @@ export async function checkAtStart(): Promise<void> {
   } catch {
     return; // No answer about updates is no reason to bother anyone at start.
   }
-  if (updates.status.state === "enabled") await checkNow({ quiet: true });
+  // A shell without the updates commands (an older build, a test's fake core) answers nothing.
+  if (updates.status?.state === "enabled") await checkNow({ quiet: true });
 }
 
 /** "Check for updates" in Settings; at start the check is quiet (a failure shows in Settings only). */
