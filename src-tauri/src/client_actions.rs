@@ -30,7 +30,11 @@ pub async fn open_xero_users_page(state: State<'_, Shared>, id: FileId) -> Resul
 
 /// Merges a file never connected into the file that already is its organisation.
 #[tauri::command]
-pub async fn merge_client_files(state: State<'_, Shared>, kept: FileId, absorbed: FileId) -> Result<ClientFile, ErrorPayload> {
+pub async fn merge_client_files(
+    state: State<'_, Shared>,
+    kept: FileId,
+    absorbed: FileId,
+) -> Result<ClientFile, ErrorPayload> {
     state.run("merge_client_files", move |s| s.merge_client_files(kept, absorbed)).await
 }
 
@@ -87,7 +91,11 @@ pub async fn update_console_user(
 }
 
 #[tauri::command]
-pub async fn remove_console_user(state: State<'_, Shared>, id: FileId, user_id: i64) -> Result<Vec<ConsoleUser>, ErrorPayload> {
+pub async fn remove_console_user(
+    state: State<'_, Shared>,
+    id: FileId,
+    user_id: i64,
+) -> Result<Vec<ConsoleUser>, ErrorPayload> {
     state.run("remove_console_user", move |s| s.remove_console_user(id, user_id)).await
 }
 
@@ -123,7 +131,11 @@ pub async fn export_staff_access(state: State<'_, Shared>, email: String) -> Res
 /// Checks the typed name, then disconnects at Xero and deletes (the session is not held while
 /// Xero answers).
 #[tauri::command]
-pub async fn delete_client(state: State<'_, Shared>, id: FileId, typed_name: String) -> Result<DeletedClient, ErrorPayload> {
+pub async fn delete_client(
+    state: State<'_, Shared>,
+    id: FileId,
+    typed_name: String,
+) -> Result<DeletedClient, ErrorPayload> {
     let deletion = state.run("delete_client", move |s| s.delete_client(id, typed_name)).await?;
     Ok(deletion.run().await?)
 }

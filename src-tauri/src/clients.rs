@@ -5,8 +5,8 @@
 //! here as the raw body of the request (no JSON array of numbers), so a bad encoding is seen by
 //! the core as it is in the file.
 
-use switchboard_core::ErrorPayload;
 use switchboard_core::ErrorKind;
+use switchboard_core::ErrorPayload;
 use switchboard_core::clients::add::{AddClientOutcome, NewClient};
 use switchboard_core::clients::csv_import::CsvImportPreview;
 use switchboard_core::clients::xpm_import::{ImportOutcome, XpmImportPreview};
@@ -16,7 +16,11 @@ use tauri::ipc::{InvokeBody, Request};
 use crate::Shared;
 
 #[tauri::command]
-pub async fn add_client(state: State<'_, Shared>, client: NewClient, confirmed: bool) -> Result<AddClientOutcome, ErrorPayload> {
+pub async fn add_client(
+    state: State<'_, Shared>,
+    client: NewClient,
+    confirmed: bool,
+) -> Result<AddClientOutcome, ErrorPayload> {
     state.run("add_client", move |s| s.add_client(&client, confirmed)).await
 }
 
@@ -31,7 +35,10 @@ pub async fn import_from_xpm(state: State<'_, Shared>) -> Result<ImportOutcome, 
 }
 
 #[tauri::command]
-pub async fn preview_csv_import(state: State<'_, Shared>, request: Request<'_>) -> Result<CsvImportPreview, ErrorPayload> {
+pub async fn preview_csv_import(
+    state: State<'_, Shared>,
+    request: Request<'_>,
+) -> Result<CsvImportPreview, ErrorPayload> {
     let bytes = file_bytes(&request)?;
     state.run("preview_csv_import", move |s| s.preview_csv_import(&bytes)).await
 }

@@ -3,11 +3,11 @@
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::model::FileId;
-use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::session::XeroStatus;
 use switchboard_core::xero::app_settings::XeroAppSettings;
-use switchboard_core::xero::reconnect_queue::ReconnectQueue;
+use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::xero::egress::EgressUsage;
+use switchboard_core::xero::reconnect_queue::ReconnectQueue;
 use switchboard_core::xero::sync::{ConnectSummary, SyncProgress, SyncReport};
 use tauri::{AppHandle, Emitter, State};
 
@@ -51,7 +51,11 @@ pub async fn connect_xero(app: AppHandle, state: State<'_, Shared>) -> Result<Co
 
 /// The Connect icon of a file not yet linked to an organisation: one consent, for that file.
 #[tauri::command]
-pub async fn connect_file(app: AppHandle, state: State<'_, Shared>, id: FileId) -> Result<FileConnectOutcome, ErrorPayload> {
+pub async fn connect_file(
+    app: AppHandle,
+    state: State<'_, Shared>,
+    id: FileId,
+) -> Result<FileConnectOutcome, ErrorPayload> {
     let (xero, cancel) = state.run("connect_file", |s| s.xero()).await?;
     Ok(xero.connect_file_in_browser(id, &cancel, progress(app)).await?)
 }
@@ -73,11 +77,12 @@ pub async fn discard_reconnect_queue(state: State<'_, Shared>) -> Result<XeroSta
 
 #[tauri::command]
 pub async fn cancel_connect(state: State<'_, Shared>) -> Result<(), ErrorPayload> {
-    state.run("cancel_connect", |s| {
-        s.cancel_xero();
-        Ok(())
-    })
-    .await
+    state
+        .run("cancel_connect", |s| {
+            s.cancel_xero();
+            Ok(())
+        })
+        .await
 }
 
 #[tauri::command]
@@ -88,9 +93,10 @@ pub async fn sync_now(app: AppHandle, state: State<'_, Shared>) -> Result<SyncRe
 
 #[tauri::command]
 pub async fn cancel_sync(state: State<'_, Shared>) -> Result<(), ErrorPayload> {
-    state.run("cancel_sync", |s| {
-        s.cancel_xero();
-        Ok(())
-    })
-    .await
+    state
+        .run("cancel_sync", |s| {
+            s.cancel_xero();
+            Ok(())
+        })
+        .await
 }

@@ -27,7 +27,11 @@ pub async fn xpm_suggestions(state: State<'_, Shared>, id: FileId) -> Result<Vec
 }
 
 #[tauri::command]
-pub async fn link_xpm(state: State<'_, Shared>, id: FileId, xpm_uuid: Option<String>) -> Result<ClientFile, ErrorPayload> {
+pub async fn link_xpm(
+    state: State<'_, Shared>,
+    id: FileId,
+    xpm_uuid: Option<String>,
+) -> Result<ClientFile, ErrorPayload> {
     state.run("link_xpm", move |s| s.link_xpm(id, xpm_uuid.as_deref())).await
 }
 

@@ -63,10 +63,7 @@ fn server() -> Server {
     let app = Router::new()
         .route("/latest.json", get(move || async move { json(manifest(addr, "update.bin", SIGNATURE)) }))
         .route("/tampered.json", get(move || async move { json(manifest(addr, "tampered.bin", SIGNATURE)) }))
-        .route(
-            "/other-key.json",
-            get(move || async move { json(manifest(addr, "update.bin", OTHER_KEY_SIGNATURE)) }),
-        )
+        .route("/other-key.json", get(move || async move { json(manifest(addr, "update.bin", OTHER_KEY_SIGNATURE)) }))
         .route("/none.json", get(|| async { StatusCode::NO_CONTENT }))
         .route("/not-json.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], "{ this is not json") }))
         .route(

@@ -239,7 +239,13 @@ fn xpm_link(file: &ClientFile, width: usize) -> String {
     match &file.xpm {
         None => "-".to_owned(),
         Some(x) => {
-            let flag = if x.deleted { " (deleted)" } else if x.archived { " (archived)" } else { "" };
+            let flag = if x.deleted {
+                " (deleted)"
+            } else if x.archived {
+                " (archived)"
+            } else {
+                ""
+            };
             fit(&format!("{}{flag}", x.name), width)
         }
     }
@@ -249,9 +255,5 @@ fn xpm_link(file: &ClientFile, width: usize) -> String {
 /// as escapes (see [`terminal::shown`]).
 fn fit(text: &str, width: usize) -> String {
     let clean = terminal::shown(text);
-    if clean.chars().count() <= width {
-        clean
-    } else {
-        clean.chars().take(width - 1).chain(['…']).collect()
-    }
+    if clean.chars().count() <= width { clean } else { clean.chars().take(width - 1).chain(['…']).collect() }
 }

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use switchboard_core::Cache;
 use switchboard_core::credential_store::os_store_from_env;
-use switchboard_core::model::UnixMillis;
 use switchboard_core::export_files::export_dir;
+use switchboard_core::model::UnixMillis;
 use switchboard_core::reports::csv::{report_csv, save_report_csv};
 use switchboard_core::reports::model::{CachedReport, Report, ReportKind};
 use switchboard_core::reports::{client_reports, find_client};
@@ -23,7 +23,14 @@ pub enum Output {
     SavedCsv,
 }
 
-pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, output: Output, refresh: bool) -> Result<ExitCode, String> {
+pub fn run(
+    cache: Cache,
+    cache_path: &Path,
+    client: &str,
+    report: &str,
+    output: Output,
+    refresh: bool,
+) -> Result<ExitCode, String> {
     let kind = ReportKind::from_code(report).ok_or_else(|| {
         let names: Vec<&str> = ReportKind::ALL.iter().map(|k| k.code()).collect();
         format!("There is no report called \"{}\". Choose one of: {}.", report.trim(), names.join(", "))
@@ -34,7 +41,10 @@ pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, output: 
         let lock_dir = cache_path.parent().unwrap_or(Path::new(".")).join("locks");
         let shared = Arc::new(Mutex::new(cache));
         let ctx = XeroContext::from_settings(shared.clone(), store, lock_dir).map_err(|e| e.to_string())?;
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("Could not start: {e}"))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("Could not start: {e}"))?;
         let result = runtime.block_on(ctx.refresh_reports_today(file.id)).map_err(|e| e.to_string())?;
         if let Some(failure) = result.failed.iter().find(|f| f.kind == kind) {
             eprintln!("switchboard: could not refresh it ({}); showing the cached copy.", failure.reason);
@@ -62,7 +72,8 @@ pub fn run(cache: Cache, cache_path: &Path, client: &str, report: &str, output: 
         Output::Table => print_table(report, &cached, &mut out),
         Output::Csv => report_csv(report, &mut out),
         Output::SavedCsv => {
-            let path = save_report_csv(&file.display_name, kind, report, &export_dir().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            let path = save_report_csv(&file.display_name, kind, report, &export_dir().map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())?;
             let mut cache = cache;
             let saved = format!("{} saved to {}", kind.title(), path.display());
             cache.record_file_change(file.id, "export_report", Some(&saved)).map_err(|e| e.to_string())?;
@@ -81,8 +92,18 @@ fn print_table(report: &Report, cached: &CachedReport, mut out: impl Write) -> s
         writeln!(out, "{}", clean(title))?;
     }
     let as_of = cached.fetched_at.map(UnixMillis::to_rfc3339).unwrap_or_default();
-    writeln!(out, "as of {as_of}{}", cached.currency.as_deref().map(|c| format!(", amounts in {c}")).unwrap_or_default())?;
-    let label_width = report.lines().iter().map(|(_, r)| r.cells().first().map_or(0, |c| c.text.chars().count())).max().unwrap_or(0).clamp(10, 48);
+    writeln!(
+        out,
+        "as of {as_of}{}",
+        cached.currency.as_deref().map(|c| format!(", amounts in {c}")).unwrap_or_default()
+    )?;
+    let label_width = report
+        .lines()
+        .iter()
+        .map(|(_, r)| r.cells().first().map_or(0, |c| c.text.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .clamp(10, 48);
     let header: Vec<String> = report.columns.iter().skip(1).map(|c| format!("{:>14}", clean(c))).collect();
     writeln!(out, "{:<label_width$}  {}", "", header.join(" "))?;
     let mut section = "";
@@ -92,7 +113,8 @@ fn print_table(report: &Report, cached: &CachedReport, mut out: impl Write) -> s
         }
         section = title;
         let cells = row.cells();
-        let label: String = cells.first().map(|c| clean(&c.text)).unwrap_or_default().chars().take(label_width).collect();
+        let label: String =
+            cells.first().map(|c| clean(&c.text)).unwrap_or_default().chars().take(label_width).collect();
         let values: Vec<String> = cells.iter().skip(1).map(|c| format!("{:>14}", clean(&c.text))).collect();
         writeln!(out, "{label:<label_width$}  {}", values.join(" "))?;
     }

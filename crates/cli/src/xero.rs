@@ -8,16 +8,16 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use switchboard_core::Cache;
 use switchboard_core::credential_store::os_store_from_env;
+use switchboard_core::model::{ClientFile, ConnectionState, FileId, UnixMillis};
 use switchboard_core::secret::Secret;
 use switchboard_core::xero::app_settings::{XeroAppSettings, parse_ports};
 use switchboard_core::xero::config::CONNECT_SCOPES;
-use switchboard_core::xero::tier::XeroTier;
+use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
 use switchboard_core::xero::sync::{SyncProgress, SyncReport, XeroContext};
-use switchboard_core::Cache;
-use switchboard_core::model::{ClientFile, ConnectionState, FileId, UnixMillis};
-use switchboard_core::xero::connect_file::FileConnectOutcome;
+use switchboard_core::xero::tier::XeroTier;
 use switchboard_core::xero::tier_usage::check_room_for_a_connection;
 use switchboard_core::xpm::XPM_SCOPES;
 use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
@@ -115,7 +115,13 @@ pub fn connect(cache: Cache, cache_path: &Path, timeout_secs: u64) -> Result<Exi
 /// `switchboard connect --file`: one consent for one file not yet linked to an organisation.
 /// Exits 3 when nothing was connected (no organisation picked, or it already is another file and
 /// `--merge` was not given).
-pub fn connect_file(cache: Cache, cache_path: &Path, timeout_secs: u64, file: &str, merge: bool) -> Result<ExitCode, String> {
+pub fn connect_file(
+    cache: Cache,
+    cache_path: &Path,
+    timeout_secs: u64,
+    file: &str,
+    merge: bool,
+) -> Result<ExitCode, String> {
     let id = find_file(&cache, file)?;
     // Refused before any address is printed: other software, or already linked.
     let target = cache.connectable_file(id).map_err(|e| e.to_string())?;
@@ -123,7 +129,8 @@ pub fn connect_file(cache: Cache, cache_path: &Path, timeout_secs: u64, file: &s
     let name = shown(&target.name);
     let ctx = context(cache, cache_path)?;
     runtime()?.block_on(async {
-        let grant = sign_in(&ctx, CONNECT_SCOPES, &format!("connect {name} (pick its organisation)"), timeout_secs).await?;
+        let grant =
+            sign_in(&ctx, CONNECT_SCOPES, &format!("connect {name} (pick its organisation)"), timeout_secs).await?;
         let outcome = ctx.connect_file_from_grant(id, grant, show_progress).await.map_err(|e| e.to_string())?;
         eprintln!();
         match outcome {
@@ -143,10 +150,18 @@ pub fn connect_file(cache: Cache, cache_path: &Path, timeout_secs: u64, file: &s
                     other.0
                 );
                 if !merge {
-                    println!("Nothing changed. To make them one file, run: switchboard connect --file {} --merge", id.0);
+                    println!(
+                        "Nothing changed. To make them one file, run: switchboard connect --file {} --merge",
+                        id.0
+                    );
                     return Ok(ExitCode::from(NEEDS_ATTENTION));
                 }
-                let merged = ctx.cache.lock().unwrap_or_else(|e| e.into_inner()).merge_files(other, id).map_err(|e| e.to_string())?;
+                let merged = ctx
+                    .cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .merge_files(other, id)
+                    .map_err(|e| e.to_string())?;
                 println!(
                     "Merged: {name} and {} are now one client file, {} (id {}), connected to Xero.",
                     shown(&other_name),
@@ -170,7 +185,9 @@ fn find_file(cache: &Cache, given: &str) -> Result<FileId, String> {
     let named: Vec<&ClientFile> = files.iter().filter(|f| f.display_name == given.trim()).collect();
     match named.as_slice() {
         [one] => Ok(one.id),
-        [] => Err(format!("No client file has the id or the exact name {}. `switchboard list` shows them.", shown(given))),
+        [] => {
+            Err(format!("No client file has the id or the exact name {}. `switchboard list` shows them.", shown(given)))
+        }
         several => Err(format!(
             "{} client files are named {} (ids {}); give the id instead.",
             several.len(),
@@ -183,9 +200,8 @@ fn find_file(cache: &Cache, given: &str) -> Result<FileId, String> {
 /// Prints the consent address for a person to open (a headless CLI opens no browser itself) and
 /// waits for Xero's redirect back to the loopback listener.
 async fn sign_in(ctx: &XeroContext, scopes: &[&str], to: &str, timeout_secs: u64) -> Result<TokenGrant, String> {
-    let pending = start_sign_in(&ctx.app, &ctx.endpoints, scopes, ctx.client_secret.as_ref())
-        .await
-        .map_err(|e| e.to_string())?;
+    let pending =
+        start_sign_in(&ctx.app, &ctx.endpoints, scopes, ctx.client_secret.as_ref()).await.map_err(|e| e.to_string())?;
     println!("Open this address in a browser to {to}:");
     println!("{}", pending.authorize_url);
     std::io::stdout().flush().ok();
@@ -215,7 +231,12 @@ pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
     // The reports of every client that allows them, so the insights compare nightly figures.
     let reports = runtime.block_on(ctx.refresh_all_reports_today()).map_err(|e| e.to_string())?;
     if reports.clients > 0 {
-        println!("Reports: refreshed {} of {} clients ({} reports).", reports.clients - reports.failed.len() as u32, reports.clients, reports.fetched);
+        println!(
+            "Reports: refreshed {} of {} clients ({} reports).",
+            reports.clients - reports.failed.len() as u32,
+            reports.clients,
+            reports.fetched
+        );
         for f in &reports.failed {
             println!("  {}: {}", shown(&f.display_name), shown(&f.reason));
         }
@@ -266,10 +287,7 @@ fn context(cache: Cache, cache_path: &Path) -> Result<XeroContext, String> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("Could not start: {e}"))
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("Could not start: {e}"))
 }
 
 fn show_progress(p: SyncProgress) {

@@ -7,12 +7,7 @@ use switchboard_core::Cache;
 use switchboard_core::model::*;
 
 fn switchboard(cache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .arg("--cache")
-        .arg(cache)
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_switchboard")).arg("--cache").arg(cache).args(args).output().unwrap()
 }
 
 fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -62,14 +57,16 @@ fn list_shows_direction_overrides_instead_of_obeying_them() {
     let text = stdout(&switchboard(&path, &["list"]));
     assert!(text.lines().nth(1).unwrap().starts_with("\\u{202e}gnp.exe Ltd"), "{text}");
     assert!(!text.contains('\u{202E}'));
-    let files: Vec<serde_json::Value> = serde_json::from_str(&stdout(&switchboard(&path, &["list", "--json"]))).unwrap();
+    let files: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&switchboard(&path, &["list", "--json"]))).unwrap();
     assert_eq!(files[0]["display_name"], "\u{202E}gnp.exe Ltd", "--json stays exact");
 }
 
 #[test]
 fn list_json_is_the_apps_shape() {
     let (_dir, path) = seeded();
-    let files: Vec<serde_json::Value> = serde_json::from_str(&stdout(&switchboard(&path, &["list", "--json"]))).unwrap();
+    let files: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&switchboard(&path, &["list", "--json"]))).unwrap();
     assert_eq!(files.len(), 3);
     let zed = files.iter().find(|f| f["display_name"] == "Zed, \"Quoted\" & Sons").unwrap();
     assert_eq!(zed["connection"]["state"], "needs_reconnect");
@@ -81,10 +78,8 @@ fn list_json_is_the_apps_shape() {
 fn list_csv_and_export_round_trip_names() {
     let (dir, path) = seeded();
     let csv_text = stdout(&switchboard(&path, &["list", "--csv"]));
-    let names: Vec<String> = csv::Reader::from_reader(csv_text.as_bytes())
-        .records()
-        .map(|r| r.unwrap()[0].to_owned())
-        .collect();
+    let names: Vec<String> =
+        csv::Reader::from_reader(csv_text.as_bytes()).records().map(|r| r.unwrap()[0].to_owned()).collect();
     assert_eq!(names, ["Alpha Ōtautahi", "Bell\u{7}\u{1b}[2JRinger", "Zed, \"Quoted\" & Sons"]);
 
     let out = dir.path().join("report.csv");

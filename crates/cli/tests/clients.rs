@@ -55,7 +55,8 @@ fn files(path: &Path) -> Vec<ClientFile> {
 #[test]
 fn add_creates_a_not_connected_file_and_warns_about_a_name_already_in_the_list() {
     let (_dir, path) = cache_with_xpm();
-    let (ok, out, err) = text(&switchboard(&path, &["add", "Smith Pty Ltd", "--software", "quickbooks-online", "--xpm-client", "a1"]));
+    let (ok, out, err) =
+        text(&switchboard(&path, &["add", "Smith Pty Ltd", "--software", "quickbooks-online", "--xpm-client", "a1"]));
     assert!(ok, "{err}");
     assert!(out.starts_with("Added Smith Pty Ltd (QuickBooks Online), not connected."), "{out}");
     assert!(err.is_empty(), "{err}");

@@ -30,7 +30,10 @@ impl Practice {
             service: format!("app.switchboard.test.connect-file.{}", std::process::id()),
         };
         let ports: Vec<_> = DEFAULT_REDIRECT_PORTS.iter().map(u16::to_string).collect();
-        let out = practice.command(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")]).output().unwrap();
+        let out = practice
+            .command(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         practice
     }
@@ -47,8 +50,10 @@ impl Practice {
 
     /// Files the practice added by hand (or imported).
     fn add(&self, files: &[(&str, AccountingSoftware)]) {
-        let drafts: Vec<_> =
-            files.iter().map(|(name, software)| ClientFileDraft { software: software.clone(), ..ClientFileDraft::named(*name) }).collect();
+        let drafts: Vec<_> = files
+            .iter()
+            .map(|(name, software)| ClientFileDraft { software: software.clone(), ..ClientFileDraft::named(*name) })
+            .collect();
         Cache::open(&self.cache_path()).unwrap().upsert_files(&drafts).unwrap();
     }
 
@@ -82,7 +87,10 @@ impl Practice {
     fn files(&self) -> Vec<(String, String, Option<String>)> {
         let cache = Cache::open(&self.cache_path()).unwrap();
         let files = cache.list_files().unwrap();
-        files.into_iter().map(|f| (f.display_name, f.connection.code().to_owned(), f.xero.map(|x| x.tenant_id))).collect()
+        files
+            .into_iter()
+            .map(|f| (f.display_name, f.connection.code().to_owned(), f.xero.map(|x| x.tenant_id)))
+            .collect()
     }
 
     fn refused(&self, args: &[&str]) -> String {
@@ -121,7 +129,10 @@ fn connect_one_file_then_merge_its_twin_from_the_command_line() {
     let (code, said) = p.connect(&["--file", "2"], 0);
     assert_eq!(code, Some(3), "{said}");
     assert!(said.contains("is already the client file Hand Made Ltd (id 1)."), "{said}");
-    assert!(said.contains("Nothing changed. To make them one file, run: switchboard connect --file 2 --merge"), "{said}");
+    assert!(
+        said.contains("Nothing changed. To make them one file, run: switchboard connect --file 2 --merge"),
+        "{said}"
+    );
     assert_eq!(p.files(), before);
 
     let (code, said) = p.connect(&["--file", "Twin Ltd", "--merge"], 0);

@@ -90,7 +90,11 @@ fn xpm_record(i: usize) -> XpmClientRecord {
 fn staff_edits_during_a_sync_in_another_process_all_land() {
     let p = Practice {
         sim: Simulator::start_blocking(
-            SimConfig::default().orgs(FILES).seed(31).latency(Duration::from_millis(10)).auto_consent(AutoConsent::all()),
+            SimConfig::default()
+                .orgs(FILES)
+                .seed(31)
+                .latency(Duration::from_millis(10))
+                .auto_consent(AutoConsent::all()),
         )
         .unwrap(),
         dir: tempfile::tempdir().unwrap(),
@@ -121,18 +125,31 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
         // A different file for each edit, spread over the whole practice.
         let file = files[(i * 7) % FILES];
         let outcome = match i % 5 {
-            0 => cache.rename_file(file, &format!("Renamed by staff {i}")).map(|_| Landed::Renamed(file, format!("Renamed by staff {i}"))),
+            0 => cache
+                .rename_file(file, &format!("Renamed by staff {i}"))
+                .map(|_| Landed::Renamed(file, format!("Renamed by staff {i}"))),
             1 => {
                 let uuid = xpm_record(i).uuid;
                 switchboard_core::xpm::links::link(&mut cache, file, Some(&uuid)).map(|_| Landed::Linked(file, uuid))
             }
             2 => {
-                let settings = ConsoleSettings { enabled: true, show_reports: true, reminder_cadence: ReminderCadence::Fortnightly, ..ConsoleSettings::default() };
-                cache.save_console_settings(file, &settings).map(|_| Landed::Console(file, ReminderCadence::Fortnightly))
+                let settings = ConsoleSettings {
+                    enabled: true,
+                    show_reports: true,
+                    reminder_cadence: ReminderCadence::Fortnightly,
+                    ..ConsoleSettings::default()
+                };
+                cache
+                    .save_console_settings(file, &settings)
+                    .map(|_| Landed::Console(file, ReminderCadence::Fortnightly))
             }
             3 => {
                 let email = format!("person{i}@client.example");
-                let draft = ConsoleUserDraft { name: format!("Person {i}"), email: email.clone(), role: ConsoleRole::Contributor };
+                let draft = ConsoleUserDraft {
+                    name: format!("Person {i}"),
+                    email: email.clone(),
+                    role: ConsoleRole::Contributor,
+                };
                 cache.add_console_user(file, &draft).map(|_| Landed::UserAdded(file, email))
             }
             _ => cache.set_payroll_disconnected(file, true).map(|_| Landed::PayrollOff(file)),
@@ -145,7 +162,11 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
     let still_syncing = sync.try_wait().unwrap().is_none();
     let out = sync.wait_with_output().unwrap();
     let printed = String::from_utf8_lossy(&out.stdout);
-    assert!(still_syncing, "the sync ended before the edits did, so they did not overlap: lower the pace ({:?}: {printed})", out.status);
+    assert!(
+        still_syncing,
+        "the sync ended before the edits did, so they did not overlap: lower the pace ({:?}: {printed})",
+        out.status
+    );
     assert_eq!(out.status.code(), Some(0), "{printed}");
     assert!(printed.contains(&format!("Synced {FILES} client files; 0 failed")), "{printed}");
 
@@ -160,7 +181,9 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
     for edit in &landed {
         match edit {
             Landed::Renamed(file, name) => assert_eq!(&cache.file(*file).unwrap().display_name, name),
-            Landed::Linked(file, uuid) => assert_eq!(cache.file(*file).unwrap().xpm.map(|x| x.uuid).as_ref(), Some(uuid)),
+            Landed::Linked(file, uuid) => {
+                assert_eq!(cache.file(*file).unwrap().xpm.map(|x| x.uuid).as_ref(), Some(uuid))
+            }
             Landed::Console(file, cadence) => {
                 let settings = cache.console_settings(*file).unwrap();
                 assert!(settings.enabled);
@@ -169,7 +192,9 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
             Landed::UserAdded(file, email) => {
                 assert!(cache.console_users(*file).unwrap().iter().any(|u| &u.email == email), "{email} lost");
             }
-            Landed::PayrollOff(file) => assert_eq!(cache.file(*file).unwrap().payroll, ServiceState::DisconnectedByStaff),
+            Landed::PayrollOff(file) => {
+                assert_eq!(cache.file(*file).unwrap().payroll, ServiceState::DisconnectedByStaff)
+            }
         }
     }
 }

@@ -27,11 +27,20 @@ fn practice() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cache.sqlite3");
     let mut cache = Cache::open(&path).unwrap();
-    let xero = |tenant: &str| XeroIds { tenant_id: tenant.into(), connection_id: None, short_code: Some("!abc".into()) };
+    let xero =
+        |tenant: &str| XeroIds { tenant_id: tenant.into(), connection_id: None, short_code: Some("!abc".into()) };
     let ids = cache
         .upsert_files(&[
-            ClientFileDraft { software: AccountingSoftware::Xero, xero: Some(xero("t-1")), ..ClientFileDraft::named("Harbour Bakery") },
-            ClientFileDraft { software: AccountingSoftware::Xero, xero: Some(xero("t-2")), ..ClientFileDraft::named("Harbour Dental") },
+            ClientFileDraft {
+                software: AccountingSoftware::Xero,
+                xero: Some(xero("t-1")),
+                ..ClientFileDraft::named("Harbour Bakery")
+            },
+            ClientFileDraft {
+                software: AccountingSoftware::Xero,
+                xero: Some(xero("t-2")),
+                ..ClientFileDraft::named("Harbour Dental")
+            },
             ClientFileDraft::named("Smith & Jones"),
         ])
         .unwrap();
@@ -67,9 +76,15 @@ fn a_cached_report_prints_as_csv_and_as_a_table() {
 fn unclear_requests_get_a_clear_error() {
     let (_dir, cache, _) = practice();
     let cases: [(&[&str], &str); 5] = [
-        (&["report", "Harbour Bakery", "cash-flow"], "There is no report called \"cash-flow\". Choose one of: profit-and-loss,"),
+        (
+            &["report", "Harbour Bakery", "cash-flow"],
+            "There is no report called \"cash-flow\". Choose one of: profit-and-loss,",
+        ),
         (&["report", "Nobody Ltd", "balance-sheet"], "No client is named \"Nobody Ltd\" or has it in its name"),
-        (&["report", "harbour", "balance-sheet"], "\"harbour\" matches 2 clients: Harbour Bakery (id 1), Harbour Dental (id 2)"),
+        (
+            &["report", "harbour", "balance-sheet"],
+            "\"harbour\" matches 2 clients: Harbour Bakery (id 1), Harbour Dental (id 2)",
+        ),
         (&["report", "Harbour Dental", "balance-sheet"], "No Balance Sheet is cached for Harbour Dental yet"),
         (&["report", " ", "balance-sheet"], "Name the client"),
     ];
@@ -89,7 +104,9 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
     use std::process::Stdio;
     use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
 
-    let sim = xero_sim::Simulator::start_blocking(SimConfig::default().orgs(2).seed(5).auto_consent(AutoConsent::all())).unwrap();
+    let sim =
+        xero_sim::Simulator::start_blocking(SimConfig::default().orgs(2).seed(5).auto_consent(AutoConsent::all()))
+            .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache.sqlite3");
     let service = format!("app.switchboard.test.report.{}", std::process::id());
@@ -100,10 +117,17 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
         c
     };
     let ports: Vec<_> = DEFAULT_REDIRECT_PORTS.iter().map(u16::to_string).collect();
-    assert!(command(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")]).output().unwrap().status.success());
+    assert!(
+        command(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
 
     // `switchboard connect`, this test playing the browser.
-    let mut child = command(&["connect", "--timeout-secs", "30"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child =
+        command(&["connect", "--timeout-secs", "30"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
     let url = loop {
         let mut line = String::new();
@@ -145,7 +169,10 @@ fn refresh_fetches_from_xero_only_what_the_connection_may_read() {
     assert_eq!(nightly.status.code(), Some(3), "{out}");
     assert!(out.contains("Reports: refreshed 0 of 2 clients (0 reports)."), "{out}");
     for org in sim.orgs() {
-        assert!(out.contains(&format!("  {}: Xero says this connection is not allowed to read this report", org.name)), "{out}");
+        assert!(
+            out.contains(&format!("  {}: Xero says this connection is not allowed to read this report", org.name)),
+            "{out}"
+        );
     }
 }
 

@@ -53,7 +53,12 @@ impl Practice {
     /// `switchboard connect`, with this test playing the browser: open the printed address and
     /// follow Xero's redirect back to the loopback listener.
     fn connect(&self) -> String {
-        let mut child = self.command(&["connect", "--timeout-secs", "30"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = self
+            .command(&["connect", "--timeout-secs", "30"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         let url = loop {
@@ -219,7 +224,9 @@ fn sync_names_every_file_that_failed_and_why() {
         "Xero kept refusing calls as too many (rate-limited); try again shortly.",
     ];
     for (org, fault) in orgs.iter().zip(faults) {
-        p.sim.faults().add(FaultRule::new(fault).path_prefix("/api/api.xro/2.0/Organisation").tenant(org.organisation_id));
+        p.sim
+            .faults()
+            .add(FaultRule::new(fault).path_prefix("/api/api.xro/2.0/Organisation").tenant(org.organisation_id));
     }
 
     let sync = p.run(&["sync"]);
@@ -256,7 +263,9 @@ fn xero_app_keeps_the_client_secret_unless_asked_to_remove_it() {
 
     let kept = practice.run(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", "53690"]);
     assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
-    assert!(String::from_utf8_lossy(&kept.stderr).contains("The client secret already in the credential store is kept."));
+    assert!(
+        String::from_utf8_lossy(&kept.stderr).contains("The client secret already in the credential store is kept.")
+    );
     assert!(shown(&practice).contains("client secret: in the credential store"));
 
     let removed = practice.run(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--no-client-secret"]);

@@ -48,7 +48,8 @@ fn out(o: &Output) -> String {
 #[test]
 fn connect_xpm_then_sync_refreshes_it_and_list_shows_the_links() {
     let p = Practice {
-        sim: Simulator::start_blocking(SimConfig::default().orgs(4).xpm_clients(25).auto_consent(AutoConsent::all())).unwrap(),
+        sim: Simulator::start_blocking(SimConfig::default().orgs(4).xpm_clients(25).auto_consent(AutoConsent::all()))
+            .unwrap(),
         dir: tempfile::tempdir().unwrap(),
         service: format!("app.switchboard.test.xpm.{}", std::process::id()),
     };
@@ -80,7 +81,9 @@ fn connect_xpm_then_sync_refreshes_it_and_list_shows_the_links() {
     let target = records.iter().find(|r| r.name.len() < 25).unwrap().clone();
     {
         let mut cache = p.cache();
-        let ids = cache.upsert_files(&[ClientFileDraft::named("Linked Files Ltd"), ClientFileDraft::named("Unlinked Files")]).unwrap();
+        let ids = cache
+            .upsert_files(&[ClientFileDraft::named("Linked Files Ltd"), ClientFileDraft::named("Unlinked Files")])
+            .unwrap();
         cache.link_xpm_client(ids[0], Some(&target.uuid)).unwrap();
     }
     let list = out(&p.run(&["list"]));
@@ -90,7 +93,10 @@ fn connect_xpm_then_sync_refreshes_it_and_list_shows_the_links() {
     assert!(unlinked.contains("  -  "), "{unlinked}");
 
     // XPM archives the client; `sync` refreshes XPM and the list flags the link.
-    p.sim.xpm_edit(xero_sim::xpm::Uuid::parse_str(&target.uuid).unwrap(), &XpmEdit { archived: Some(true), ..Default::default() });
+    p.sim.xpm_edit(
+        xero_sim::xpm::Uuid::parse_str(&target.uuid).unwrap(),
+        &XpmEdit { archived: Some(true), ..Default::default() },
+    );
     let sync = p.run(&["sync"]);
     assert_eq!(sync.status.code(), Some(0), "{}", String::from_utf8_lossy(&sync.stderr));
     assert!(out(&sync).contains("XPM: refreshed"), "{}", out(&sync));

@@ -96,7 +96,12 @@ fn main() {
         let started = Instant::now();
         let plan = csv_import::plan(&cache, &csv).unwrap();
         csv_preview.push(started.elapsed());
-        assert_eq!((plan.preview.ready as usize, plan.preview.with_errors), (CLIENTS, 0), "{:?}", plan.preview.problems.first());
+        assert_eq!(
+            (plan.preview.ready as usize, plan.preview.with_errors),
+            (CLIENTS, 0),
+            "{:?}",
+            plan.preview.problems.first()
+        );
         let started = Instant::now();
         assert_eq!(csv_import::import(&mut cache, &csv).unwrap().added as usize, CLIENTS);
         csv_import_t.push(started.elapsed());
@@ -104,9 +109,14 @@ fn main() {
     let p = stats(preview);
     let i = stats(import);
     let a = stats(again);
-    println!("client import: {CLIENTS} current XPM clients (+{skipped} archived, deleted or prospects) in the cache; {RUNS} runs, fresh cache each");
+    println!(
+        "client import: {CLIENTS} current XPM clients (+{skipped} archived, deleted or prospects) in the cache; {RUNS} runs, fresh cache each"
+    );
     println!("client import: XPM preview: min {:.1} ms, median {:.1} ms", p.0, p.1);
-    println!("client import: XPM import ({CLIENTS} files + audit entries, one transaction): min {:.1} ms, median {:.1} ms", i.0, i.1);
+    println!(
+        "client import: XPM import ({CLIENTS} files + audit entries, one transaction): min {:.1} ms, median {:.1} ms",
+        i.0, i.1
+    );
     println!("client import: XPM import again (nothing new): min {:.1} ms, median {:.1} ms", a.0, a.1);
     let cp = stats(csv_preview);
     let ci = stats(csv_import_t);

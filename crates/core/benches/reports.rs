@@ -57,16 +57,30 @@ fn main() {
     for (org, id) in orgs.iter().zip(&ids) {
         for refresh_day in [day - chrono::Days::new(14), day] {
             let statements = [
-                (ReportKind::ProfitAndLossMonths, sim::profit_and_loss_report(org, first, last, 11, 1, refresh_day, NOW)),
-                (ReportKind::ProfitAndLossYearToDate, sim::profit_and_loss_report(org, first, refresh_day, 0, 1, refresh_day, NOW)),
+                (
+                    ReportKind::ProfitAndLossMonths,
+                    sim::profit_and_loss_report(org, first, last, 11, 1, refresh_day, NOW),
+                ),
+                (
+                    ReportKind::ProfitAndLossYearToDate,
+                    sim::profit_and_loss_report(org, first, refresh_day, 0, 1, refresh_day, NOW),
+                ),
                 (ReportKind::BalanceSheet, sim::balance_sheet_report(org, refresh_day, refresh_day, NOW)),
                 (ReportKind::BankSummary, sim::bank_summary_report(org, first, refresh_day, refresh_day, NOW)),
             ];
-            let invoices = invoices_body(org, &sim::Figures::new(org).invoices(refresh_day), serde_json::Value::Null, "bench", NOW);
+            let invoices = invoices_body(
+                org,
+                &sim::Figures::new(org).invoices(refresh_day),
+                serde_json::Value::Null,
+                "bench",
+                NOW,
+            );
             let outstanding = parse_invoice_page(invoices.as_bytes()).unwrap().outstanding;
             let aged = [ReportKind::AgedReceivables, ReportKind::AgedPayables]
                 .map(|kind| (kind, aged_summary(kind, &outstanding, refresh_day, &org.name, UnixMillis(NOW)).unwrap()));
-            for (kind, parsed) in statements.map(|(kind, report)| (kind, parse_report(&body(report)).unwrap())).into_iter().chain(aged) {
+            for (kind, parsed) in
+                statements.map(|(kind, report)| (kind, parse_report(&body(report)).unwrap())).into_iter().chain(aged)
+            {
                 cache.store_report(*id, kind, &parsed, Some(org.country.currency())).unwrap();
             }
         }

@@ -70,8 +70,8 @@
 //! `SYNC_BENCH_CONSENTS` (1: split the organisations across this many consents, i.e. token sets).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use switchboard_core::credential_store::MemoryCredentialStore;
@@ -204,22 +204,64 @@ async fn run() -> bool {
     let tenant_calls = stats2.api_requests - stats1.api_requests;
     let ratio = wall.as_secs_f64() / bound.total.as_secs_f64();
     println!();
-    println!("lower bound, with L = {} ms, C = {} tenant calls needed, K = {} (Switchboard's cap of calls in flight across tenants, Limits::in_flight, the value this client's RateLimiter was built with):", LATENCY.as_millis(), bound.calls, limits.in_flight);
-    println!("  cap            ceil(C / K) × L                          = ceil({} / {}) × {} ms = {}", bound.calls, limits.in_flight, LATENCY.as_millis(), ms(bound.cap));
+    println!(
+        "lower bound, with L = {} ms, C = {} tenant calls needed, K = {} (Switchboard's cap of calls in flight across tenants, Limits::in_flight, the value this client's RateLimiter was built with):",
+        LATENCY.as_millis(),
+        bound.calls,
+        limits.in_flight
+    );
+    println!(
+        "  cap            ceil(C / K) × L                          = ceil({} / {}) × {} ms = {}",
+        bound.calls,
+        limits.in_flight,
+        LATENCY.as_millis(),
+        ms(bound.cap)
+    );
     println!("  critical path  Organisation before payroll probe: 2 × L = {}", ms(bound.critical));
-    println!("  tenant 5 concurrent   max ceil(c_i / {}) × L             = {}", xero.concurrent, ms(bound.tenant_concurrent));
-    println!("  tenant {} / min       L + 60 s × (ceil(max c_i / {}) − 1) = {}", xero.per_minute, xero.per_minute, ms(bound.tenant_minute));
-    println!("  app {} / min      L + 60 s × (ceil(C / {}) − 1)     = {}   (rolling window: C / ({} per 60 s) = {} is NOT a lower bound, so not used)", xero.app_per_minute, xero.app_per_minute, ms(bound.app_minute), xero.app_per_minute, ms(Duration::from_secs_f64(bound.calls as f64 * 60.0 / f64::from(xero.app_per_minute))));
-    println!("  bound = max(...) = {}   (Xero's limits alone, without Switchboard's cap: {})", ms(bound.total), ms(bound.xero_only));
-    println!("  why: every tenant call holds one of the client's K slots for ≥ L (L is fixed and served inside the call), so in time T at most K × floor(T / L) calls finish;");
-    println!("       the 60 s windows are rolling, so they only bind past 60 (tenant) or 10,000 (app) calls; each term is a floor for any client with this cap, so is their max.");
-    println!("       Not in the bound (so they count against the client): its /connections call before the tenant calls (outside the cap), timer slack, JSON and SQLite work.");
+    println!(
+        "  tenant 5 concurrent   max ceil(c_i / {}) × L             = {}",
+        xero.concurrent,
+        ms(bound.tenant_concurrent)
+    );
+    println!(
+        "  tenant {} / min       L + 60 s × (ceil(max c_i / {}) − 1) = {}",
+        xero.per_minute,
+        xero.per_minute,
+        ms(bound.tenant_minute)
+    );
+    println!(
+        "  app {} / min      L + 60 s × (ceil(C / {}) − 1)     = {}   (rolling window: C / ({} per 60 s) = {} is NOT a lower bound, so not used)",
+        xero.app_per_minute,
+        xero.app_per_minute,
+        ms(bound.app_minute),
+        xero.app_per_minute,
+        ms(Duration::from_secs_f64(bound.calls as f64 * 60.0 / f64::from(xero.app_per_minute)))
+    );
+    println!(
+        "  bound = max(...) = {}   (Xero's limits alone, without Switchboard's cap: {})",
+        ms(bound.total),
+        ms(bound.xero_only)
+    );
+    println!(
+        "  why: every tenant call holds one of the client's K slots for ≥ L (L is fixed and served inside the call), so in time T at most K × floor(T / L) calls finish;"
+    );
+    println!(
+        "       the 60 s windows are rolling, so they only bind past 60 (tenant) or 10,000 (app) calls; each term is a floor for any client with this cap, so is their max."
+    );
+    println!(
+        "       Not in the bound (so they count against the client): its /connections call before the tenant calls (outside the cap), timer slack, JSON and SQLite work."
+    );
     println!();
-    println!("connect + first sync ({consents} consent(s), {connected} files): {}  (bound: per consent 3 × L + the bound above for its files = {}, ratio {:.3}); first sync synced {} failed {} disconnected {} needs reconnect {}",
+    println!(
+        "connect + first sync ({consents} consent(s), {connected} files): {}  (bound: per consent 3 × L + the bound above for its files = {}, ratio {:.3}); first sync synced {} failed {} disconnected {} needs reconnect {}",
         ms(connect_wall),
         ms(connect_bound),
         connect_wall.as_secs_f64() / connect_bound.as_secs_f64(),
-        first.synced, first.failed, first.disconnected, first.needs_reconnect);
+        first.synced,
+        first.failed,
+        first.disconnected,
+        first.needs_reconnect
+    );
     println!(
         "  HTTP calls: {} tenant API calls ({} refused with 429), {} token endpoint requests, plus {} /connections (not counted by the simulator)",
         stats1.api_requests - stats0.api_requests,
@@ -247,9 +289,21 @@ async fn run() -> bool {
     );
     println!(
         "  files              synced {} / failed {} / disconnected {} / needs reconnect {} (SyncReport); in the cache: {} files, {} with last_success_at ≥ the sync's start and no error, {} in error, {} LOST (neither), {} whose columns differ from the simulator's data",
-        report.synced, report.failed, report.disconnected, report.needs_reconnect, files.len(), check.synced, check.in_error, check.lost, check.mismatched
+        report.synced,
+        report.failed,
+        report.disconnected,
+        report.needs_reconnect,
+        files.len(),
+        check.synced,
+        check.in_error,
+        check.lost,
+        check.mismatched
     );
-    println!("  progress events    {} (last done = {})", events.load(Ordering::Relaxed), last_done.load(Ordering::Relaxed));
+    println!(
+        "  progress events    {} (last done = {})",
+        events.load(Ordering::Relaxed),
+        last_done.load(Ordering::Relaxed)
+    );
     println!(
         "  peak memory        VmHWM {:.1} MiB for the whole process, simulator included (VmHWM was {:.1} MiB after the simulator started, before connecting)",
         hwm as f64 / 1024.0,
@@ -265,7 +319,11 @@ async fn run() -> bool {
 
 /// Prints the bytes Xero would have billed for each step; `before`: the simulator's stats before
 /// connecting, after connect + first sync, after the measured sync.
-async fn egress(ctx: &switchboard_core::xero::sync::XeroContext, sim: &xero_sim::SimHandle, before: [xero_sim::StatsSnapshot; 3]) -> bool {
+async fn egress(
+    ctx: &switchboard_core::xero::sync::XeroContext,
+    sim: &xero_sim::SimHandle,
+    before: [xero_sim::StatsSnapshot; 3],
+) -> bool {
     let [stats0, stats1, stats2] = before;
     let users = |round: &str| {
         let round = round.to_owned();
@@ -285,13 +343,24 @@ async fn egress(ctx: &switchboard_core::xero::sync::XeroContext, sim: &xero_sim:
     };
     println!();
     println!("egress (body bytes the simulator served):");
-    println!("  connect + first sync:                   {:>12} bytes", group(stats1.api_bytes_served - stats0.api_bytes_served));
-    println!("  second sync, nothing changed:           {:>12} bytes", group(stats2.api_bytes_served - stats1.api_bytes_served));
+    println!(
+        "  connect + first sync:                   {:>12} bytes",
+        group(stats1.api_bytes_served - stats0.api_bytes_served)
+    );
+    println!(
+        "  second sync, nothing changed:           {:>12} bytes",
+        group(stats2.api_bytes_served - stats1.api_bytes_served)
+    );
     let mut ok = users("first:").await;
     ok &= users("again, nothing changed:").await;
     let served = sim.stats().api_bytes_served - stats0.api_bytes_served;
     let counted = ctx.egress_usage().expect("egress usage").months[0].bytes;
-    println!("  the app counted {} bytes in all; the simulator served {} ({})", group(counted), group(served), if counted == served { "equal" } else { "DIFFERENT" });
+    println!(
+        "  the app counted {} bytes in all; the simulator served {} ({})",
+        group(counted),
+        group(served),
+        if counted == served { "equal" } else { "DIFFERENT" }
+    );
     ok && counted == served
 }
 
@@ -341,7 +410,16 @@ impl Bound {
         let tenant_minute = windows(max_calls, xero.per_minute);
         let app_minute = windows(calls, xero.app_per_minute);
         let xero_only = critical.max(tenant_concurrent).max(tenant_minute).max(app_minute);
-        Bound { calls, cap, critical, tenant_concurrent, tenant_minute, app_minute, total: cap.max(xero_only), xero_only }
+        Bound {
+            calls,
+            cap,
+            critical,
+            tenant_concurrent,
+            tenant_minute,
+            app_minute,
+            total: cap.max(xero_only),
+            xero_only,
+        }
     }
 }
 
@@ -392,7 +470,11 @@ fn proc_status_kib(field: &str) -> u64 {
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':').map(|v| v.trim().trim_end_matches("kB").trim().parse().ok()))
+                .find_map(|l| {
+                    l.strip_prefix(field)?
+                        .strip_prefix(':')
+                        .map(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                })
                 .flatten()
         })
         .unwrap_or(0)

@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xpm::XPM_SCOPES;
+use xero_sim::Simulator;
 use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::xpm::XpmEdit;
-use xero_sim::Simulator;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -82,7 +82,10 @@ fn main() {
     let (full_min, full_med) = stats(runs.iter().map(|r| r.full).collect());
     let (inc_min, inc_med) = stats(runs.iter().map(|r| r.incremental).collect());
     let r = &runs[0];
-    println!("xpm: practice of {CLIENTS} XPM clients ({} active, loaded by the paged list), simulator latency {latency_ms} ms, Xero's limits", r.received);
+    println!(
+        "xpm: practice of {CLIENTS} XPM clients ({} active, loaded by the paged list), simulator latency {latency_ms} ms, Xero's limits",
+        r.received
+    );
     println!(
         "xpm: first full load (connect: /connections + {} paged calls of 500 + one SQLite transaction): min {:.0} ms, median {:.0} ms over {RUNS} runs",
         r.full_calls,

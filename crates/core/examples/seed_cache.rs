@@ -26,7 +26,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--add" => {
                 let given = args.next().ok_or("--add needs NAME=SOFTWARE")?;
                 let (name, software) = given.rsplit_once('=').ok_or("--add needs NAME=SOFTWARE")?;
-                added.push(ClientFileDraft { software: AccountingSoftware::from_code(software), ..ClientFileDraft::named(name) });
+                added.push(ClientFileDraft {
+                    software: AccountingSoftware::from_code(software),
+                    ..ClientFileDraft::named(name)
+                });
             }
             other => return Err(format!("unknown argument {other}").into()),
         }
@@ -90,10 +93,7 @@ fn e2e_files() -> (Vec<XpmClient>, Vec<ClientFileDraft>) {
             sync: synced.clone(),
             ..ClientFileDraft::named("Beacon Dental")
         },
-        ClientFileDraft {
-            software: AccountingSoftware::QuickbooksOnline,
-            ..ClientFileDraft::named("Cobalt Cafe")
-        },
+        ClientFileDraft { software: AccountingSoftware::QuickbooksOnline, ..ClientFileDraft::named("Cobalt Cafe") },
         ClientFileDraft {
             software: AccountingSoftware::Xero,
             connection: ConnectionState::Connected,

@@ -19,7 +19,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = PathBuf::from(args.next().ok_or("usage: seed_xpm CACHE_FILE [--files N] [--xpm N] [--seed S]")?);
     let (mut files, mut xpm, mut seed) = (40usize, 200usize, 3u64);
     while let Some(arg) = args.next() {
-        let mut number = || -> Result<u64, Box<dyn std::error::Error>> { Ok(args.next().ok_or("a number is missing")?.parse()?) };
+        let mut number =
+            || -> Result<u64, Box<dyn std::error::Error>> { Ok(args.next().ok_or("a number is missing")?.parse()?) };
         match arg.as_str() {
             "--files" => files = number()? as usize,
             "--xpm" => xpm = number()? as usize,

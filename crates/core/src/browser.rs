@@ -33,8 +33,9 @@ pub(crate) fn launch(url: &Url) -> Result<()> {
             .spawn()
             .map(drop)
             .map_err(|e| Error::InvalidInput(format!("Could not start {program} ({e})."))),
-        None => open::that_detached(url.as_str())
-            .map_err(|e| Error::InvalidInput(format!("Could not open the web browser ({e}). Open this address yourself: {url}"))),
+        None => open::that_detached(url.as_str()).map_err(|e| {
+            Error::InvalidInput(format!("Could not open the web browser ({e}). Open this address yourself: {url}"))
+        }),
     }
 }
 

@@ -48,7 +48,11 @@ pub fn leftovers(cache: &Cache) -> Result<Vec<Leftover>> {
         let (clients, bytes) = cache.xpm_records_size()?;
         if clients > 0 {
             let linked_files = cache.file_link_rows()?.iter().filter(|f| f.xpm_client_uuid.is_some()).count() as u32;
-            found.push(Leftover { id: XPM_CLIENTS_ID.to_owned(), what: LeftoverKind::XpmClients { clients, linked_files }, bytes });
+            found.push(Leftover {
+                id: XPM_CLIENTS_ID.to_owned(),
+                what: LeftoverKind::XpmClients { clients, linked_files },
+                bytes,
+            });
         }
     }
     Ok(found)
@@ -63,7 +67,9 @@ pub fn remove_leftovers(cache: &mut Cache, ids: &[String]) -> Result<Vec<Leftove
         .iter()
         .map(|id| {
             listed.iter().find(|l| &l.id == id).ok_or_else(|| {
-                Error::InvalidInput(format!("{id} is not something Settings offers to clean up, so nothing was removed."))
+                Error::InvalidInput(format!(
+                    "{id} is not something Settings offers to clean up, so nothing was removed."
+                ))
             })
         })
         .collect::<Result<_>>()?;

@@ -82,7 +82,9 @@ impl Session {
     pub fn open_xero_users_page(&self, id: FileId) -> IpcResult<OpenedLink> {
         let access = self.cache()?.user_access(id)?;
         let link = access.manage_url.ok_or_else(|| {
-            Error::InvalidInput("Xero has not told Switchboard this organisation's short code yet; sync it and try again.".to_owned())
+            Error::InvalidInput(
+                "Xero has not told Switchboard this organisation's short code yet; sync it and try again.".to_owned(),
+            )
         })?;
         let url = crate::dashboard::open(&link)?;
         Ok(OpenedLink { url: url.to_string() })
@@ -124,7 +126,12 @@ impl Session {
         Ok(cache.console_users(id)?)
     }
 
-    pub fn update_console_user(&self, id: FileId, user_id: i64, user: &ConsoleUserDraft) -> IpcResult<Vec<ConsoleUser>> {
+    pub fn update_console_user(
+        &self,
+        id: FileId,
+        user_id: i64,
+        user: &ConsoleUserDraft,
+    ) -> IpcResult<Vec<ConsoleUser>> {
         let mut cache = self.cache()?;
         cache.update_console_user(id, user_id, user)?;
         Ok(cache.console_users(id)?)

@@ -62,9 +62,5 @@ fn record(file: &ClientFile) -> [String; 13] {
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, tab or carriage return as a
 /// formula; remote names are untrusted, so such a cell is prefixed with `'` (OWASP's advice).
 pub fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() }
 }

@@ -19,13 +19,19 @@ pub enum Error {
     )]
     CacheCorrupt { path: PathBuf, detail: String },
 
-    #[error("The local cache at {path} could not be opened ({detail}). Nothing was changed; check that the folder exists and that you may read and write it, then try again.")]
+    #[error(
+        "The local cache at {path} could not be opened ({detail}). Nothing was changed; check that the folder exists and that you may read and write it, then try again."
+    )]
     CacheUnavailable { path: PathBuf, detail: String },
 
-    #[error("Switchboard could not find a folder for its data: this user account has no home or app-data folder. Set SWITCHBOARD_DATA_DIR to a folder only you can read, then try again.")]
+    #[error(
+        "Switchboard could not find a folder for its data: this user account has no home or app-data folder. Set SWITCHBOARD_DATA_DIR to a folder only you can read, then try again."
+    )]
     NoDataFolder,
 
-    #[error("The local cache could not be read or written ({0}). Nothing was changed; try again, and restart Switchboard if it persists.")]
+    #[error(
+        "The local cache could not be read or written ({0}). Nothing was changed; try again, and restart Switchboard if it persists."
+    )]
     Storage(#[from] rusqlite::Error),
 
     #[error("{what} was not found in the local cache. It may have been removed; refresh the list.")]
@@ -43,16 +49,24 @@ pub enum Error {
     #[error("Xero sign-in was cancelled.")]
     SignInCancelled,
 
-    #[error("The sign-in response did not belong to the sign-in Switchboard started, so it was ignored. Start again from Switchboard.")]
+    #[error(
+        "The sign-in response did not belong to the sign-in Switchboard started, so it was ignored. Start again from Switchboard."
+    )]
     SignInStateMismatch,
 
-    #[error("Xero did not grant access: {reason}. Nothing was connected; start again and choose Allow access to connect.")]
+    #[error(
+        "Xero did not grant access: {reason}. Nothing was connected; start again and choose Allow access to connect."
+    )]
     ConsentDenied { reason: String },
 
-    #[error("Xero sign-in failed: {0} Start again; if it keeps failing, check the Xero app's client id and redirect ports in Settings.")]
+    #[error(
+        "Xero sign-in failed: {0} Start again; if it keeps failing, check the Xero app's client id and redirect ports in Settings."
+    )]
     SignInFailed(String),
 
-    #[error("This connection needs to be reconnected: {0}. Use Connect on the row to sign in to Xero again; the cached data is kept.")]
+    #[error(
+        "This connection needs to be reconnected: {0}. Use Connect on the row to sign in to Xero again; the cached data is kept."
+    )]
     NeedsReconnect(String),
 
     #[error("Xero could not be reached ({0}). Check the internet connection; the cached data is still shown.")]
@@ -67,7 +81,9 @@ pub enum Error {
     #[error("{0}")]
     XeroRefused(String),
 
-    #[error("The system's credential store could not be used ({0}). On Linux, make sure a keyring (such as GNOME Keyring) is running and unlocked.")]
+    #[error(
+        "The system's credential store could not be used ({0}). On Linux, make sure a keyring (such as GNOME Keyring) is running and unlocked."
+    )]
     CredentialStore(String),
 
     #[error("Could not write {path}: {source}. Choose another folder or free some space and try again.")]

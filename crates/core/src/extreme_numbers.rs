@@ -25,7 +25,8 @@ fn amount() -> impl Strategy<Value = Value> {
         (-1_000_000_000i64..1_000_000_000).prop_map(|c| json!(c as f64 / 100.0)),
         any::<i64>().prop_map(|n| json!(n)),
         any::<f64>().prop_map(|f| json!(f)),
-        prop_oneof![Just(f64::MAX), Just(-f64::MAX), Just(f64::MIN_POSITIVE), Just(9.223372036854776e18)].prop_map(|f| json!(f)),
+        prop_oneof![Just(f64::MAX), Just(-f64::MAX), Just(f64::MIN_POSITIVE), Just(9.223372036854776e18)]
+            .prop_map(|f| json!(f)),
         "-?[0-9]{1,25}(\\.[0-9]{0,6})?".prop_map(Value::from),
         "\\(?[0-9]{1,3}(,[0-9]{3}){0,7}\\.[0-9]{2}\\)?".prop_map(Value::from),
     ]
@@ -62,7 +63,11 @@ fn invoice(amount: &Value, rate: &Value, due_ms: i64, contact: usize) -> Value {
 
 fn any_date() -> impl Strategy<Value = NaiveDate> {
     let (min, max) = (NaiveDate::MIN.num_days_from_ce(), NaiveDate::MAX.num_days_from_ce());
-    prop_oneof![Just(NaiveDate::MIN), Just(NaiveDate::MAX), (min..=max).prop_map(|d| NaiveDate::from_num_days_from_ce_opt(d).unwrap())]
+    prop_oneof![
+        Just(NaiveDate::MIN),
+        Just(NaiveDate::MAX),
+        (min..=max).prop_map(|d| NaiveDate::from_num_days_from_ce_opt(d).unwrap())
+    ]
 }
 
 proptest! {

@@ -3,8 +3,8 @@
 //! the app; only tools and tests call this.
 
 use crate::model::{
-    AccountingSoftware, ClientFileDraft, ConnectionState, ServiceState, SyncRecord,
-    UnavailableReason, UnixMillis, XeroIds, XpmClient,
+    AccountingSoftware, ClientFileDraft, ConnectionState, ServiceState, SyncRecord, UnavailableReason, UnixMillis,
+    XeroIds, XpmClient,
 };
 
 /// A small, fast, deterministic generator (SplitMix64): fixtures need repeatability, not quality.
@@ -29,14 +29,52 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Maple", "Harbour", "Southern Cross", "Kauri", "Thistle", "Blue Gum", "Wattle", "Riverside",
-    "Summit", "Coastal", "Ironbark", "Greenfield", "Kōwhai", "Old Mill", "Pacific", "Highland",
-    "Lakeside", "Banksia", "Redwood", "Silver Fern", "Northgate", "Copperleaf", "Saltbush", "Tui",
+    "Maple",
+    "Harbour",
+    "Southern Cross",
+    "Kauri",
+    "Thistle",
+    "Blue Gum",
+    "Wattle",
+    "Riverside",
+    "Summit",
+    "Coastal",
+    "Ironbark",
+    "Greenfield",
+    "Kōwhai",
+    "Old Mill",
+    "Pacific",
+    "Highland",
+    "Lakeside",
+    "Banksia",
+    "Redwood",
+    "Silver Fern",
+    "Northgate",
+    "Copperleaf",
+    "Saltbush",
+    "Tui",
 ];
 const SECOND: &[&str] = &[
-    "Florist", "Plumbing", "Dental", "Cafe", "Joinery", "Logistics", "Physio", "Vineyard",
-    "Electrical", "Bakery", "Architects", "Motors", "Landscaping", "Pharmacy", "Brewing",
-    "Consulting", "Builders", "Veterinary", "Print & Design", "Surf School",
+    "Florist",
+    "Plumbing",
+    "Dental",
+    "Cafe",
+    "Joinery",
+    "Logistics",
+    "Physio",
+    "Vineyard",
+    "Electrical",
+    "Bakery",
+    "Architects",
+    "Motors",
+    "Landscaping",
+    "Pharmacy",
+    "Brewing",
+    "Consulting",
+    "Builders",
+    "Veterinary",
+    "Print & Design",
+    "Surf School",
 ];
 const SUFFIX: &[&str] = &["Pty Ltd", "Ltd", "Limited", "& Co", "Trust", "", "LLC", "Partners"];
 
@@ -53,14 +91,7 @@ pub fn practice_as_of(count: usize, seed: u64, now: UnixMillis) -> (Vec<XpmClien
     let mut xpm_clients = Vec::new();
     let mut files = Vec::with_capacity(count);
     for i in 0..count {
-        let name = format!(
-            "{} {} {}",
-            rng.pick(FIRST),
-            rng.pick(SECOND),
-            rng.pick(SUFFIX)
-        )
-        .trim_end()
-        .to_owned();
+        let name = format!("{} {} {}", rng.pick(FIRST), rng.pick(SECOND), rng.pick(SUFFIX)).trim_end().to_owned();
         let name = format!("{name} #{}", i + 1);
         let software = match rng.below(20) {
             0..=14 => AccountingSoftware::Xero,
@@ -109,10 +140,7 @@ pub fn practice_as_of(count: usize, seed: u64, now: UnixMillis) -> (Vec<XpmClien
             xpm_clients.push(XpmClient {
                 uuid: uuid.clone(),
                 name: name.clone(),
-                web_url: Some(format!(
-                    "https://practicemanager.xero.com/Client/{}/Detail",
-                    100_000 + i
-                )),
+                web_url: Some(format!("https://practicemanager.xero.com/Client/{}/Detail", 100_000 + i)),
                 archived: rng.below(40) == 0,
                 deleted: false,
             });
@@ -124,8 +152,7 @@ pub fn practice_as_of(count: usize, seed: u64, now: UnixMillis) -> (Vec<XpmClien
             SyncRecord {
                 last_success_at: Some(UnixMillis(success)),
                 last_attempt_at: Some(UnixMillis(if failed { now - 60_000 } else { success })),
-                last_error: failed
-                    .then(|| "Xero answered 503 Service Unavailable; will retry.".to_owned()),
+                last_error: failed.then(|| "Xero answered 503 Service Unavailable; will retry.".to_owned()),
             }
         } else {
             SyncRecord::default()

@@ -15,9 +15,7 @@ pub struct UnixMillis(pub i64);
 
 impl UnixMillis {
     pub fn now() -> Self {
-        let since_epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         UnixMillis(since_epoch.as_millis() as i64)
     }
 
@@ -92,9 +90,13 @@ pub enum ConnectionState {
     /// Never connected, or synced by other software.
     NotConnected,
     /// The token set expired or was revoked, or scopes are missing: a person must consent again.
-    NeedsReconnect { reason: String },
+    NeedsReconnect {
+        reason: String,
+    },
     /// The tenant is no longer in `/connections`, or was deleted at Xero.
-    Disconnected { reason: String },
+    Disconnected {
+        reason: String,
+    },
 }
 
 impl ConnectionState {
@@ -143,7 +145,9 @@ pub enum ServiceState {
     /// No sync has probed it yet (for example the file was never connected).
     NotChecked,
     Connected,
-    Unavailable { reason: UnavailableReason },
+    Unavailable {
+        reason: UnavailableReason,
+    },
     /// A staff member switched it off for this file; distinct from "unavailable".
     DisconnectedByStaff,
 }
@@ -169,9 +173,7 @@ impl ServiceState {
         Some(match code {
             "not_checked" => Self::NotChecked,
             "connected" => Self::Connected,
-            "unavailable" => Self::Unavailable {
-                reason: UnavailableReason::from_code(reason.unwrap_or("")),
-            },
+            "unavailable" => Self::Unavailable { reason: UnavailableReason::from_code(reason.unwrap_or("")) },
             "disconnected_by_staff" => Self::DisconnectedByStaff,
             _ => return None,
         })

@@ -9,15 +9,15 @@ use ts_rs::TS;
 
 use crate::cache::{AuditEntry, Cache, TokenSetInfo};
 use crate::credential_store::os_store_from_env;
+use crate::error::{Error, ErrorPayload};
+use crate::export_files::{export_dir, unused_csv_path};
+use crate::model::{ClientFile, FileId, UnixMillis};
+use crate::secret::Secret;
+use crate::work_list::{WorkItem, work_list};
 use crate::xero::app_settings::XeroAppSettings;
 use crate::xero::config::XeroEndpoints;
 use crate::xero::sync::{Cancel, XeroContext};
 use crate::xero::token_vault::{SharedCache, lock};
-use crate::secret::Secret;
-use crate::error::{Error, ErrorPayload};
-use crate::export_files::{export_dir, unused_csv_path};
-use crate::model::{ClientFile, FileId, UnixMillis};
-use crate::work_list::{WorkItem, work_list};
 
 pub struct Session {
     cache_path: PathBuf,
@@ -223,10 +223,9 @@ impl Session {
     /// refused for every other reason a cache cannot be opened (see [`Cache::start_fresh`]).
     pub fn start_fresh(&mut self) -> std::result::Result<FreshCache, ErrorPayload> {
         if self.cache.is_ok() {
-            return Err(Error::InvalidInput(
-                "The cache is working; there is no need to start a fresh one.".to_owned(),
-            )
-            .into());
+            return Err(
+                Error::InvalidInput("The cache is working; there is no need to start a fresh one.".to_owned()).into()
+            );
         }
         let (cache, kept) = Cache::start_fresh(&self.cache_path)?;
         self.cache = Ok(Arc::new(Mutex::new(cache)));
@@ -293,7 +292,10 @@ impl Session {
     }
 
     /// Suggested XPM clients for one file (best first), also when it is linked already.
-    pub fn xpm_suggestions(&self, file: FileId) -> std::result::Result<Vec<crate::xpm::suggest::XpmSuggestion>, ErrorPayload> {
+    pub fn xpm_suggestions(
+        &self,
+        file: FileId,
+    ) -> std::result::Result<Vec<crate::xpm::suggest::XpmSuggestion>, ErrorPayload> {
         let cache = self.cache()?;
         let facts = crate::xpm::suggest::facts_of(&cache.file_link_rows()?);
         let clients = cache.xpm_records()?;
@@ -305,7 +307,8 @@ impl Session {
     pub fn xpm_review(&self) -> std::result::Result<XpmReview, ErrorPayload> {
         let cache = self.cache()?;
         let facts = crate::xpm::suggest::facts_of(&cache.file_link_rows()?);
-        let suggestions = crate::xpm::suggest::first_per_file(crate::xpm::suggest::suggest(&facts, &cache.xpm_records()?, false));
+        let suggestions =
+            crate::xpm::suggest::first_per_file(crate::xpm::suggest::suggest(&facts, &cache.xpm_records()?, false));
         let (conflicts, flagged) = crate::xpm::links::problems(&cache)?;
         Ok(XpmReview { suggestions, flagged, conflicts })
     }
@@ -320,11 +323,13 @@ impl Session {
     }
 }
 
-
 // Client reports (issue 6): the page reads the cache only; refreshing and "Allow reports" go
 // through `Session::xero` like a sync.
 impl Session {
-    pub fn client_reports(&self, id: FileId) -> std::result::Result<crate::reports::model::ClientReports, ErrorPayload> {
+    pub fn client_reports(
+        &self,
+        id: FileId,
+    ) -> std::result::Result<crate::reports::model::ClientReports, ErrorPayload> {
         Ok(crate::reports::client_reports(&*self.cache()?, id)?)
     }
 

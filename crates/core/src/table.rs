@@ -11,8 +11,7 @@ use ts_rs::TS;
 use crate::Cache;
 use crate::error::Result;
 use crate::model::{
-    AccountingSoftware, ClientFile, ConnectionState, FileId, ServiceState, SyncRecord, UnixMillis,
-    XeroIds, XpmClient,
+    AccountingSoftware, ClientFile, ConnectionState, FileId, ServiceState, SyncRecord, UnixMillis, XeroIds, XpmClient,
 };
 use crate::name_order;
 
@@ -133,7 +132,8 @@ impl<'r> From<&'r ClientFile> for ClientRow<'r> {
 
 impl From<ClientRow<'_>> for ClientFile {
     fn from(row: ClientRow<'_>) -> Self {
-        let ClientRow(id, display_name, remote_name, software, connection, payroll, fixed_assets, xero, xpm, sync) = row;
+        let ClientRow(id, display_name, remote_name, software, connection, payroll, fixed_assets, xero, xpm, sync) =
+            row;
         ClientFile {
             id,
             display_name: display_name.to_owned(),
@@ -154,7 +154,11 @@ impl From<ClientRow<'_>> for ClientFile {
                 archived,
                 deleted,
             }),
-            sync: SyncRecord { last_success_at: sync.0, last_attempt_at: sync.1, last_error: sync.2.map(str::to_owned) },
+            sync: SyncRecord {
+                last_success_at: sync.0,
+                last_attempt_at: sync.1,
+                last_error: sync.2.map(str::to_owned),
+            },
         }
     }
 }

@@ -49,7 +49,9 @@ pub enum UpdateStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpdateFailure {
     NotBuiltIn,
-    OffByPolicy { how: String },
+    OffByPolicy {
+        how: String,
+    },
     /// No answer (network, DNS, proxy, TLS, timeout); the detail is the HTTP client's.
     Unreachable(String),
     /// The server answered with an error status instead of a manifest.
@@ -61,7 +63,10 @@ pub enum UpdateFailure {
     /// The downloaded bundle's signature does not match the public key built into the app.
     BadSignature,
     /// The version a person chose is no longer the one on offer.
-    Changed { chosen: String, offered: Option<String> },
+    Changed {
+        chosen: String,
+        offered: Option<String>,
+    },
     /// Downloaded and verified, but the installer failed.
     Install(String),
 }
@@ -160,7 +165,10 @@ mod tests {
 
     #[test]
     fn a_build_without_an_update_server_never_reports_a_policy() {
-        assert_eq!(status("1.0.0".into(), false, Some("x".into())), UpdateStatus::NotBuiltIn { current_version: "1.0.0".into() });
+        assert_eq!(
+            status("1.0.0".into(), false, Some("x".into())),
+            UpdateStatus::NotBuiltIn { current_version: "1.0.0".into() }
+        );
         assert!(matches!(status("1.0.0".into(), true, Some("x".into())), UpdateStatus::OffByPolicy { .. }));
         assert!(matches!(status("1.0.0".into(), true, None), UpdateStatus::Enabled { .. }));
     }

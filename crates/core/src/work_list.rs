@@ -56,12 +56,9 @@ pub fn work_list(file: &ClientFile) -> Vec<WorkItem> {
             "The organisation is no longer connected. Connect it again or delete the client file.",
             Some(reason.clone()),
         ),
-        ConnectionState::NotConnected if file.software == AccountingSoftware::Xero => add(
-            Problem::NotConnected,
-            Severity::High,
-            "This Xero file has never been connected. Connect it.",
-            None,
-        ),
+        ConnectionState::NotConnected if file.software == AccountingSoftware::Xero => {
+            add(Problem::NotConnected, Severity::High, "This Xero file has never been connected. Connect it.", None)
+        }
         ConnectionState::NotConnected | ConnectionState::Connected => {}
     }
     if let Some(error) = &file.sync.last_error {

@@ -51,7 +51,10 @@ fn xero_app_settings_changes_are_recorded_without_the_secret() {
     assert_eq!((entry.action.as_str(), entry.file_id), ("xero_app_settings", None));
     assert!(entry.old_value.as_deref().unwrap().starts_with("client id none;"), "{entry:?}");
     let new = entry.new_value.as_deref().unwrap();
-    assert!(new.contains("client id ABCDEF0123456789") && new.contains("web app") && new.contains("client secret replaced"), "{new}");
+    assert!(
+        new.contains("client id ABCDEF0123456789") && new.contains("web app") && new.contains("client secret replaced"),
+        "{new}"
+    );
     assert_eq!(entry.actor.as_deref(), Some(os_user().as_str()));
 
     // Saving the same settings again (the secret kept) changes nothing, so records nothing.

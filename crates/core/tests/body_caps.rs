@@ -54,7 +54,8 @@ async fn a_gigabyte_answer_stops_at_its_cap_with_a_clear_error_and_bounded_memor
     assert_eq!(error.reason(), "Xero's organisation details was larger than 1 MB, so Switchboard stopped reading it.");
 
     sim.faults().set(endless("/api/api.xro/2.0/Reports/"));
-    let error = ctx.api.get_path(access, &tenant, "api.xro/2.0/Reports/BalanceSheet", BodyCap::REPORT).await.unwrap_err();
+    let error =
+        ctx.api.get_path(access, &tenant, "api.xro/2.0/Reports/BalanceSheet", BodyCap::REPORT).await.unwrap_err();
     assert_eq!(error.reason(), "A Xero report was larger than 16 MB, so Switchboard stopped reading it.");
 
     sim.faults().set(endless("/api/practicemanager/"));

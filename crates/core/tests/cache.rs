@@ -68,9 +68,7 @@ fn every_state_of_every_column_round_trips() {
         ServiceState::Unavailable { reason: UnavailableReason::ScopeNotGranted },
         ServiceState::Unavailable { reason: UnavailableReason::WrongRegion },
         ServiceState::Unavailable { reason: UnavailableReason::NotReachable },
-        ServiceState::Unavailable {
-            reason: UnavailableReason::Other("Xero said 418 I'm a teapot".to_owned()),
-        },
+        ServiceState::Unavailable { reason: UnavailableReason::Other("Xero said 418 I'm a teapot".to_owned()) },
     ];
     let syncs = [
         SyncRecord::default(),
@@ -164,16 +162,24 @@ fn the_first_rows_are_the_files_the_screen_shows_first_with_the_summary_of_all_f
     let head = |cache: &Cache, limit| -> serde_json::Value {
         serde_json::from_str(&cache.client_table_head_json(limit, now).unwrap()).unwrap()
     };
-    let full = |cache: &Cache| -> serde_json::Value { serde_json::from_str(&cache.client_table_json(now).unwrap()).unwrap() };
+    let full =
+        |cache: &Cache| -> serde_json::Value { serde_json::from_str(&cache.client_table_json(now).unwrap()).unwrap() };
     assert_eq!(head(&cache, 3), full(&cache), "an empty cache");
 
     let names = ["delta", "Émile", "alpha", "Charlie", "emile", "Bravo", "alpha", "Zulu"];
     let mut drafts: Vec<_> = names.iter().enumerate().map(|(i, n)| xero_file(n, &format!("t-{i}"))).collect();
-    drafts[7].sync = SyncRecord { last_success_at: Some(UnixMillis(1_000)), last_attempt_at: Some(now), last_error: Some("503".into()) };
-    drafts[0].sync = SyncRecord { last_success_at: Some(UnixMillis(now.0 - 5_000)), last_attempt_at: None, last_error: None };
+    drafts[7].sync = SyncRecord {
+        last_success_at: Some(UnixMillis(1_000)),
+        last_attempt_at: Some(now),
+        last_error: Some("503".into()),
+    };
+    drafts[0].sync =
+        SyncRecord { last_success_at: Some(UnixMillis(now.0 - 5_000)), last_attempt_at: None, last_error: None };
     let ids = cache.upsert_files(&drafts).unwrap();
     let full = full(&cache);
-    let row_of = |name_index: usize| full["rows"].as_array().unwrap().iter().find(|r| r[0] == ids[name_index].0).unwrap().clone();
+    let row_of = |name_index: usize| {
+        full["rows"].as_array().unwrap().iter().find(|r| r[0] == ids[name_index].0).unwrap().clone()
+    };
 
     // By name, ignoring case and accents; the two "alpha"s and the two "emile"s by id.
     let in_order = [2, 6, 5, 3, 0, 1, 4, 7];
@@ -316,7 +322,10 @@ fn hostile_names_are_stored_and_listed_exactly() {
 fn a_failed_batch_writes_nothing() {
     let (_dir, mut cache) = temp_cache();
     let good = ClientFileDraft::named("Fine");
-    let bad = ClientFileDraft { xpm_client_uuid: Some("no-such-xpm-client".to_owned()), ..ClientFileDraft::named("Bad link") };
+    let bad = ClientFileDraft {
+        xpm_client_uuid: Some("no-such-xpm-client".to_owned()),
+        ..ClientFileDraft::named("Bad link")
+    };
     assert!(cache.upsert_files(&[good, bad]).is_err());
     assert!(cache.list_files().unwrap().is_empty());
 }
@@ -354,7 +363,8 @@ fn linking_and_unlinking_an_xpm_client_is_audited() {
     assert_eq!(cache.link_xpm_client(id, Some("u-1")).unwrap().xpm, Some(xpm));
     assert_eq!(cache.link_xpm_client(id, None).unwrap().xpm, None);
     assert!(cache.link_xpm_client(id, Some("unknown")).is_err());
-    let actions: Vec<_> = cache.audit_entries(id).unwrap().into_iter().map(|e| (e.action, e.old_value, e.new_value)).collect();
+    let actions: Vec<_> =
+        cache.audit_entries(id).unwrap().into_iter().map(|e| (e.action, e.old_value, e.new_value)).collect();
     assert_eq!(
         actions,
         vec![
@@ -374,7 +384,9 @@ fn the_practice_summary_reports_last_sync_failures_and_staleness() {
         last_error: Some("timeout".to_owned()),
     };
     assert!(cache.client_table().unwrap().summary.stale, "an empty cache is stale");
-    cache.upsert_files(&[ClientFileDraft { sync: recent, ..ClientFileDraft::named("A") }, ClientFileDraft::named("B")]).unwrap();
+    cache
+        .upsert_files(&[ClientFileDraft { sync: recent, ..ClientFileDraft::named("A") }, ClientFileDraft::named("B")])
+        .unwrap();
     let summary = cache.client_table().unwrap().summary;
     assert_eq!(summary.total, 2);
     assert_eq!(summary.failed_count, 1);

@@ -50,7 +50,9 @@ fn set_aside_caches_are_listed_with_their_sizes_and_only_they_can_be_removed() {
     assert_eq!(listed[1].bytes, 300);
     assert_eq!(listed[0].what, LeftoverKind::SetAsideCache { path: older.display().to_string() });
 
-    for not_listed in ["cache.sqlite3", "other.unusable-20250101T000000Z.sqlite3", "../cache.sqlite3", &path.display().to_string()] {
+    for not_listed in
+        ["cache.sqlite3", "other.unusable-20250101T000000Z.sqlite3", "../cache.sqlite3", &path.display().to_string()]
+    {
         let refused = remove_leftovers(&mut cache, &[kept_name.to_owned(), not_listed.to_owned()]).unwrap_err();
         assert!(refused.to_string().contains("nothing was removed"), "{refused}");
     }
@@ -61,7 +63,8 @@ fn set_aside_caches_are_listed_with_their_sizes_and_only_they_can_be_removed() {
     assert!(!older.exists() && !dir.path().join("cache.unusable-20250101T000000Z.sqlite3-wal").exists());
     assert!(kept.exists() && dir.path().join("other.unusable-20250101T000000Z.sqlite3").exists());
     assert_eq!(remove_leftovers(&mut cache, &[kept_name.to_owned()]).unwrap(), vec![]);
-    let removals = cache.practice_audit_entries(10).unwrap().into_iter().filter(|e| e.action == "remove_leftover").count();
+    let removals =
+        cache.practice_audit_entries(10).unwrap().into_iter().filter(|e| e.action == "remove_leftover").count();
     assert_eq!(removals, 2, "each removal is in the practice's history; the refused requests are not");
     // The cache in use is untouched and still works.
     cache.upsert_files(&[ClientFileDraft::named("Still Works Ltd")]).unwrap();

@@ -57,7 +57,9 @@ fn deleting_a_client_removes_its_reports_and_xpm_client_and_overwrites_their_byt
     let mut cache = Cache::open(&path).unwrap();
     let ids = cache.upsert_files(&[ClientFileDraft::named("Gone Ltd"), ClientFileDraft::named("Stays Ltd")]).unwrap();
     let (gone, stays) = (ids[0], ids[1]);
-    cache.upsert_xpm_records(&[xpm("x-gone", "Gone XPM"), xpm("x-shared", "Shared XPM"), xpm("x-stays", "Stays XPM")]).unwrap();
+    cache
+        .upsert_xpm_records(&[xpm("x-gone", "Gone XPM"), xpm("x-shared", "Shared XPM"), xpm("x-stays", "Stays XPM")])
+        .unwrap();
     cache.link_xpm_client(gone, Some("x-gone")).unwrap();
     cache.link_xpm_client(stays, Some("x-stays")).unwrap();
     for kind in [ReportKind::BalanceSheet, ReportKind::BankSummary] {
@@ -71,7 +73,9 @@ fn deleting_a_client_removes_its_reports_and_xpm_client_and_overwrites_their_byt
     let mut cache = Cache::open(&path).unwrap();
     let target = cache.deletion_target(gone, "Gone Ltd").unwrap();
     cache.delete_client_file(&target, "Deleted").unwrap();
-    assert!(cache.cached_reports(stays).unwrap().iter().all(|r| r.report.is_some() || r.kind != ReportKind::BankSummary));
+    assert!(
+        cache.cached_reports(stays).unwrap().iter().all(|r| r.report.is_some() || r.kind != ReportKind::BankSummary)
+    );
     let uuids = cache.xpm_uuids().unwrap();
     assert!(!uuids.contains("x-gone"), "the XPM client only the deleted file was linked to");
     assert!(uuids.contains("x-stays") && uuids.contains("x-shared"), "other XPM clients stay");
@@ -89,7 +93,8 @@ fn deleting_a_client_removes_its_reports_and_xpm_client_and_overwrites_their_byt
 fn an_xpm_client_another_file_links_to_stays() {
     let dir = tempfile::tempdir().unwrap();
     let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).unwrap();
-    let ids: Vec<FileId> = cache.upsert_files(&[ClientFileDraft::named("Twin A"), ClientFileDraft::named("Twin B")]).unwrap();
+    let ids: Vec<FileId> =
+        cache.upsert_files(&[ClientFileDraft::named("Twin A"), ClientFileDraft::named("Twin B")]).unwrap();
     cache.upsert_xpm_records(&[xpm("x-twin", "Twin XPM")]).unwrap();
     for id in &ids {
         cache.link_xpm_client(*id, Some("x-twin")).unwrap();

@@ -50,7 +50,8 @@ fn actions(cache: &Cache, id: FileId) -> Vec<(String, Option<String>)> {
 fn a_file_added_by_hand_is_not_connected_has_its_software_and_link_and_is_audited() {
     let (_dir, mut cache) = temp_cache();
     cache.upsert_xpm_records(&[xpm("x-1", "Maple Pty Ltd", Some("C001"), None)]).unwrap();
-    let new = NewClient { xpm_client_uuid: Some("x-1".into()), ..new_client("  Maple Pty Ltd ", AccountingSoftware::Myob) };
+    let new =
+        NewClient { xpm_client_uuid: Some("x-1".into()), ..new_client("  Maple Pty Ltd ", AccountingSoftware::Myob) };
     let (file, warning) = added(add_client(&mut cache, &new, false).unwrap());
     assert_eq!(warning, None);
     assert_eq!(file.display_name, "Maple Pty Ltd");
@@ -59,7 +60,11 @@ fn a_file_added_by_hand_is_not_connected_has_its_software_and_link_and_is_audite
     assert_eq!(file.xero, None);
     assert_eq!(file.xpm.as_ref().map(|x| x.uuid.as_str()), Some("x-1"));
     assert_eq!(actions(&cache, file.id), [("add".to_owned(), Some("MYOB (XPM client x-1)".to_owned()))]);
-    assert_eq!(cache.audit_entries(file.id).unwrap()[0].actor.as_deref(), Some(cache.actor()), "the entry names who added it");
+    assert_eq!(
+        cache.audit_entries(file.id).unwrap()[0].actor.as_deref(),
+        Some(cache.actor()),
+        "the entry names who added it"
+    );
 
     let other = new_client("Paper & Co", AccountingSoftware::Other(" Reckon One ".into()));
     let (file, _) = added(add_client(&mut cache, &other, false).unwrap());
@@ -127,10 +132,16 @@ fn practice_xpm() -> Vec<XpmClientRecord> {
 fn the_xpm_import_adds_current_unlinked_clients_says_why_others_are_skipped_and_adds_only_new_ones_again() {
     let (_dir, mut cache) = temp_cache();
     cache.upsert_xpm_records(&practice_xpm()).unwrap();
-    let linked = cache.insert_new_files(
-        &[NewFile { name: "Linked".into(), software: AccountingSoftware::Xero, xpm_client_uuid: Some("x-3".into()) }],
-        "add",
-    ).unwrap()[0];
+    let linked = cache
+        .insert_new_files(
+            &[NewFile {
+                name: "Linked".into(),
+                software: AccountingSoftware::Xero,
+                xpm_client_uuid: Some("x-3".into()),
+            }],
+            "add",
+        )
+        .unwrap()[0];
 
     let preview = xpm_import::plan(&cache).unwrap().preview;
     assert_eq!(preview.cached, 7);
@@ -177,10 +188,12 @@ fn the_xpm_import_adds_current_unlinked_clients_says_why_others_are_skipped_and_
 
 fn csv_cache() -> (tempfile::TempDir, Cache) {
     let (dir, mut cache) = temp_cache();
-    cache.upsert_xpm_records(&[
-        xpm("x-1", "Alpha Ltd", Some("A1"), Some("books@alpha.example")),
-        xpm("x-2", "Beta Trading", Some("B2"), None),
-    ]).unwrap();
+    cache
+        .upsert_xpm_records(&[
+            xpm("x-1", "Alpha Ltd", Some("A1"), Some("books@alpha.example")),
+            xpm("x-2", "Beta Trading", Some("B2"), None),
+        ])
+        .unwrap();
     (dir, cache)
 }
 

@@ -61,7 +61,8 @@ fn the_dashboard_link_comes_from_the_cache_and_an_xpm_page_must_pass_the_allowli
     assert!(xero_dashboard_link(&paper).unwrap_err().to_string().contains("not synced by Xero"));
     assert!(xpm_page_link(&paper).unwrap_err().to_string().contains("not linked to an XPM client"));
 
-    let mut xpm = XpmClient { uuid: "u-1".into(), name: "Maple".into(), web_url: None, archived: false, deleted: false };
+    let mut xpm =
+        XpmClient { uuid: "u-1".into(), name: "Maple".into(), web_url: None, archived: false, deleted: false };
     for (web_url, ok) in [
         ("https://practicemanager.xero.com/Client/123/Detail", true),
         ("javascript:alert(1)", false),
@@ -80,7 +81,13 @@ fn a_rename_survives_a_sync_and_the_name_from_xero_stays_beside_it() {
     let (_dir, mut cache) = temp_cache();
     let id = cache.upsert_files(&[xero_file("Maple Florist", "t-1")]).unwrap()[0];
     cache.rename_file(id, "  Maple (Auckland) ").unwrap();
-    let snapshot = OrgSnapshot { name: "Maple Florist Limited".into(), short_code: Some("!mBdtL".into()), payroll: None, fixed_assets: None, tax_number: None };
+    let snapshot = OrgSnapshot {
+        name: "Maple Florist Limited".into(),
+        short_code: Some("!mBdtL".into()),
+        payroll: None,
+        fixed_assets: None,
+        tax_number: None,
+    };
     cache.record_sync_success(id, &snapshot).unwrap();
     let file = cache.file(id).unwrap();
     assert_eq!(file.display_name, "Maple (Auckland)");
@@ -181,16 +188,31 @@ fn console_users_are_added_edited_and_removed_with_emails_checked_and_duplicates
     let duplicate = cache.add_console_user(id, &draft("Annie", "ANN@maple.example", ConsoleRole::Viewer)).unwrap_err();
     assert_eq!(duplicate.kind(), ErrorKind::InvalidInput);
     assert!(duplicate.to_string().contains("already a console user of Maple (Ann Lee)"), "{duplicate}");
-    for bad_email in ["", "ann", "ann@", "@maple.example", "ann@maple", "a b@maple.example", "ann@@maple.example", "ann@-maple.example", "ann@maple..example", "ann.@maple.example"] {
+    for bad_email in [
+        "",
+        "ann",
+        "ann@",
+        "@maple.example",
+        "ann@maple",
+        "a b@maple.example",
+        "ann@@maple.example",
+        "ann@-maple.example",
+        "ann@maple..example",
+        "ann.@maple.example",
+    ] {
         let error = cache.add_console_user(id, &draft("X", bad_email, ConsoleRole::Viewer)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput, "{bad_email:?}");
     }
     for bad_name in ["", "   ", "two\nlines", &"n".repeat(101)] {
-        assert!(cache.add_console_user(id, &draft(bad_name, "new@maple.example", ConsoleRole::Viewer)).is_err(), "{bad_name:?}");
+        assert!(
+            cache.add_console_user(id, &draft(bad_name, "new@maple.example", ConsoleRole::Viewer)).is_err(),
+            "{bad_name:?}"
+        );
     }
     // Editing Bob onto Ann's email is a duplicate too; editing Bob himself is fine.
     assert!(cache.update_console_user(id, bob.id, &draft("Bob", "ann@maple.example", ConsoleRole::Viewer)).is_err());
-    let bob = cache.update_console_user(id, bob.id, &draft("Robert", "bob@maple.example", ConsoleRole::Contributor)).unwrap();
+    let bob =
+        cache.update_console_user(id, bob.id, &draft("Robert", "bob@maple.example", ConsoleRole::Contributor)).unwrap();
     assert_eq!((bob.name.as_str(), bob.role), ("Robert", ConsoleRole::Contributor));
     // A user of another file cannot be edited or removed through this one.
     assert_eq!(cache.remove_console_user(ids[1], bob.id).unwrap_err().kind(), ErrorKind::NotFound);
@@ -200,15 +222,25 @@ fn console_users_are_added_edited_and_removed_with_emails_checked_and_duplicates
     cache.remove_console_user(id, ann.id).unwrap();
     let names: Vec<String> = cache.console_users(id).unwrap().into_iter().map(|u| u.name).collect();
     assert_eq!(names, ["Robert"]);
-    assert_eq!(actions(&cache, id), ["console_user_remove", "console_user_edit", "console_user_add", "console_user_add"]);
+    assert_eq!(
+        actions(&cache, id),
+        ["console_user_remove", "console_user_edit", "console_user_add", "console_user_add"]
+    );
 }
 
 #[test]
 fn cached_xero_users_answer_who_can_see_what_and_export_as_safe_csv() {
     let (_dir, mut cache) = temp_cache();
-    let ids = cache.upsert_files(&[xero_file("Maple", "t-1"), xero_file("=Birch", "t-2"), xero_file("Cedar", "t-3")]).unwrap();
+    let ids = cache
+        .upsert_files(&[xero_file("Maple", "t-1"), xero_file("=Birch", "t-2"), xero_file("Cedar", "t-3")])
+        .unwrap();
     assert_eq!(cache.user_access(ids[0]).unwrap().fetched_at, None);
-    cache.replace_xero_users(ids[0], &[user("Ann", "ann@practice.example", "ADVISOR", false), user("Owner", "o@maple.example", "ADMIN", true)]).unwrap();
+    cache
+        .replace_xero_users(
+            ids[0],
+            &[user("Ann", "ann@practice.example", "ADVISOR", false), user("Owner", "o@maple.example", "ADMIN", true)],
+        )
+        .unwrap();
     cache.replace_xero_users(ids[1], &[user("Ann", "ANN@practice.example", "STANDARD", false)]).unwrap();
 
     let access = cache.user_access(ids[0]).unwrap();
@@ -245,7 +277,13 @@ fn deleting_a_file_removes_it_and_everything_of_it_but_leaves_an_audit_entry() {
     let ids = cache.upsert_files(&[xero_file("Maple", "t-1"), xero_file("Birch", "t-2")]).unwrap();
     let id = ids[0];
     cache.add_console_user(id, &draft("Ann", "ann@maple.example", ConsoleRole::Owner)).unwrap();
-    let on = ConsoleSettings { enabled: true, show_reports: true, show_documents: false, show_tasks: false, reminder_cadence: ReminderCadence::Weekly };
+    let on = ConsoleSettings {
+        enabled: true,
+        show_reports: true,
+        show_documents: false,
+        show_tasks: false,
+        reminder_cadence: ReminderCadence::Weekly,
+    };
     cache.save_console_settings(id, &on).unwrap();
     cache.replace_xero_users(id, &[user("Ann", "ann@practice.example", "ADVISOR", false)]).unwrap();
     cache.add_console_user(ids[1], &draft("Bo", "bo@birch.example", ConsoleRole::Owner)).unwrap();

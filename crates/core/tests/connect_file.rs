@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use switchboard_core::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::credential_store::MemoryCredentialStore;
-use switchboard_core::reports::model::ReportKind;
 use switchboard_core::model::{AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, XpmClient};
+use switchboard_core::reports::model::ReportKind;
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::xero::rate_limit::Limits;
@@ -85,12 +85,18 @@ async fn the_organisation_picked_becomes_the_file_and_keeps_the_practice_s_name(
     assert_eq!(xero.short_code.as_deref(), Some(org.short_code.as_str()));
     assert!(w.cache().token_set_of(file).unwrap().is_some(), "the token set is linked");
     let history = w.cache().audit_entries(file).unwrap();
-    assert_eq!((history[0].action.as_str(), history[0].new_value.as_deref()), ("connect", Some(xero.tenant_id.as_str())));
+    assert_eq!(
+        (history[0].action.as_str(), history[0].new_value.as_deref()),
+        ("connect", Some(xero.tenant_id.as_str()))
+    );
 
     // A later sync keeps the practice's name; Xero's stays beside it.
     w.ctx.sync(None, &Default::default(), |_| {}).await.unwrap();
     let f = w.cache().file(file).unwrap();
-    assert_eq!((f.display_name.as_str(), f.remote_name.as_deref()), ("Acme (practice's name)", Some(org.name.as_str())));
+    assert_eq!(
+        (f.display_name.as_str(), f.remote_name.as_deref()),
+        ("Acme (practice's name)", Some(org.name.as_str()))
+    );
 }
 
 #[tokio::test]
@@ -108,7 +114,12 @@ async fn an_organisation_already_another_file_changes_neither_until_they_are_mer
         cache.link_xpm_client(hand_made, Some("xpm-a")).unwrap();
         cache.link_xpm_client(other, Some("xpm-b")).unwrap();
         cache.rename_file(hand_made, "Bright Bakery Ltd").unwrap();
-        let settings = ConsoleSettings { enabled: true, show_reports: true, reminder_cadence: ReminderCadence::Weekly, ..ConsoleSettings::default() };
+        let settings = ConsoleSettings {
+            enabled: true,
+            show_reports: true,
+            reminder_cadence: ReminderCadence::Weekly,
+            ..ConsoleSettings::default()
+        };
         cache.save_console_settings(hand_made, &settings).unwrap();
         cache.add_console_user(hand_made, &user("Ann", "ann@bakery.test")).unwrap();
         cache.add_console_user(other, &user("Bob", "bob@bakery.test")).unwrap();
@@ -125,7 +136,9 @@ async fn an_organisation_already_another_file_changes_neither_until_they_are_mer
 
     w.pick(&[0]);
     let outcome = w.connect_file(hand_made).await;
-    let FileConnectOutcome::AlreadyAnotherFile { file, file_name, other: named, other_name, organisation_name } = outcome else {
+    let FileConnectOutcome::AlreadyAnotherFile { file, file_name, other: named, other_name, organisation_name } =
+        outcome
+    else {
         panic!("{outcome:?}")
     };
     assert_eq!((file, file_name.as_str(), named), (hand_made, "Bright Bakery Ltd", other));
@@ -150,7 +163,8 @@ async fn an_organisation_already_another_file_changes_neither_until_they_are_mer
         let cache = w.cache();
         assert!(cache.token_set_of(other).unwrap().is_some());
         assert!(cache.console_settings(other).unwrap().enabled);
-        let mut emails: Vec<_> = cache.console_users(other).unwrap().into_iter().map(|u| u.email.to_lowercase()).collect();
+        let mut emails: Vec<_> =
+            cache.console_users(other).unwrap().into_iter().map(|u| u.email.to_lowercase()).collect();
         emails.sort();
         assert_eq!(emails, ["ann@bakery.test", "bob@bakery.test"]);
         let reports = cache.cached_reports(other).unwrap();
@@ -209,10 +223,11 @@ async fn files_on_other_software_are_never_signed_in_for() {
     ] {
         let file = w.add_unconnected(name, software.clone());
         let cancel = Cancel::default();
-        let refused = tokio::time::timeout(Duration::from_secs(5), w.ctx.connect_file_in_browser(file, &cancel, |_| {}))
-            .await
-            .expect("refused at once, with no consent to wait for")
-            .unwrap_err();
+        let refused =
+            tokio::time::timeout(Duration::from_secs(5), w.ctx.connect_file_in_browser(file, &cancel, |_| {}))
+                .await
+                .expect("refused at once, with no consent to wait for")
+                .unwrap_err();
         assert_eq!(refused.kind(), ErrorKind::InvalidInput);
         let message = refused.to_string();
         assert!(message.contains(&format!("{name} is a {} file", software.label())), "{message}");
@@ -220,7 +235,10 @@ async fn files_on_other_software_are_never_signed_in_for() {
     }
     let paper = w.add_unconnected("Paper Only", AccountingSoftware::None);
     let refused = w.ctx.connect_file_in_browser(paper, &Cancel::default(), |_| {}).await.unwrap_err().to_string();
-    assert!(refused.contains("Paper Only has no accounting software recorded. Switchboard connects Xero files only"), "{refused}");
+    assert!(
+        refused.contains("Paper Only has no accounting software recorded. Switchboard connects Xero files only"),
+        "{refused}"
+    );
     assert_eq!(w.sim.stats().token_requests, 0);
     assert_eq!(w.cache().token_set_count().unwrap(), 0);
 }

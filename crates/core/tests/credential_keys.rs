@@ -27,7 +27,12 @@ fn keep_secrets(store: &Arc<MemoryCredentialStore>, path: &Path, cache: Cache, w
         auth_event_id: None,
     };
     let id = vault.save_new(&cache, &grant).unwrap();
-    let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true, tier: None };
+    let settings = XeroAppSettings {
+        client_id: Some("ABC".into()),
+        redirect_ports: vec![50001],
+        has_client_secret: true,
+        tier: None,
+    };
     settings.save(&mut cache.lock().unwrap(), store.as_ref(), Some(&Secret::new(format!("secret-{who}")))).unwrap();
     id.0
 }
@@ -55,7 +60,8 @@ fn two_caches_and_a_fresh_cache_never_share_or_overwrite_each_other_s_secrets() 
 
     // Cache a, as a newer Switchboard left it, is started fresh: the old file is kept aside with
     // its secrets, the new one has its own.
-    let version = |path: &Path, v: i64| rusqlite::Connection::open(path).unwrap().pragma_update(None, "user_version", v).unwrap();
+    let version =
+        |path: &Path, v: i64| rusqlite::Connection::open(path).unwrap().pragma_update(None, "user_version", v).unwrap();
     version(&a, switchboard_core::cache::LATEST_VERSION + 1);
     let (fresh, kept) = Cache::start_fresh(&a).unwrap();
     version(&kept, switchboard_core::cache::LATEST_VERSION);

@@ -108,7 +108,9 @@ fn every_scope() -> Vec<String> {
 fn access_token(scopes: &[String], bytes: usize, generation: u32) -> String {
     use base64::Engine;
     let b64 = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
-    let header = b64(r#"{"alg":"RS256","kid":"1CAF8A24ECF9EA6A3C7A6E3FB3E28C7D","typ":"JWT","x5t":"HK-KJOz56mo8fnsyxOLXwI2ec3E"}"#);
+    let header = b64(
+        r#"{"alg":"RS256","kid":"1CAF8A24ECF9EA6A3C7A6E3FB3E28C7D","typ":"JWT","x5t":"HK-KJOz56mo8fnsyxOLXwI2ec3E"}"#,
+    );
     let claims = serde_json::json!({
         "nbf": 1_765_000_000, "exp": 1_765_001_800, "auth_time": 1_765_000_000,
         "iss": "https://identity.xero.com", "aud": "https://identity.xero.com/resources",
@@ -146,7 +148,12 @@ async fn write_the_largest_set(store: Arc<dyn CredentialStore>) -> Vec<(String, 
     assert_eq!(grant(1).access_token.expose().len(), 2_500);
 
     let id = vault.save_new(&cache, &grant(1)).unwrap();
-    let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true, tier: None };
+    let settings = XeroAppSettings {
+        client_id: Some("ABC".into()),
+        redirect_ports: vec![50001],
+        has_client_secret: true,
+        tier: None,
+    };
     settings.save(&mut cache.lock().unwrap(), recording.as_ref(), Some(&client_secret)).unwrap();
 
     let no_refresh = |_| async { Err::<TokenGrant, _>(switchboard_core::Error::XeroUnreachable("not called".into())) };

@@ -61,7 +61,8 @@ fn the_file_export_starts_with_a_bom_and_keeps_the_given_order() {
 
 #[test]
 fn cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
-    let (_dir, cache) = cache_with(&["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "@SUM(A1)", "-2", "Safe = fine"]);
+    let (_dir, cache) =
+        cache_with(&["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "@SUM(A1)", "-2", "Safe = fine"]);
     let mut out = Vec::new();
     write_csv(&cache.list_files().unwrap(), &mut out).unwrap();
     for row in read_back(&out) {
@@ -119,7 +120,8 @@ fn the_session_exports_the_given_rows_into_the_export_folder() {
     let names: Vec<_> = read_back(&std::fs::read(&first.path).unwrap()).into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(names, ["C third", "A first"]);
 
-    let exports: Vec<_> = session.practice_history().unwrap().into_iter().filter(|e| e.action == "export_csv").collect();
+    let exports: Vec<_> =
+        session.practice_history().unwrap().into_iter().filter(|e| e.action == "export_csv").collect();
     assert_eq!(exports.len(), 2, "each export is in the audit log");
     assert_eq!(exports[0].new_value.as_deref(), Some(format!("2 client file(s) to {}", second.path).as_str()));
     assert_eq!(exports[0].actor.as_deref(), Some(switchboard_core::cache::os_user().as_str()));
@@ -134,16 +136,26 @@ fn files_on_other_software_are_exported_with_their_software() {
     let drafts = [
         ClientFileDraft { software: AccountingSoftware::QuickbooksOnline, ..ClientFileDraft::named("Books Co") },
         ClientFileDraft { software: AccountingSoftware::Myob, ..ClientFileDraft::named("Ember & Co") },
-        ClientFileDraft { software: AccountingSoftware::Other("Sage".to_owned()), ..ClientFileDraft::named("Sage Shop") },
+        ClientFileDraft {
+            software: AccountingSoftware::Other("Sage".to_owned()),
+            ..ClientFileDraft::named("Sage Shop")
+        },
         ClientFileDraft::named("Paper Only"),
     ];
     cache.upsert_files(&drafts).unwrap();
     let mut out = Vec::new();
     write_csv(&cache.list_files().unwrap(), &mut out).unwrap();
-    let rows: Vec<_> = read_back(&out).into_iter().map(|r| (r[0].clone(), r[2].clone(), r[3].clone(), r[8].clone())).collect();
-    let row = |name: &str, software: &str| (name.to_owned(), software.to_owned(), "Not connected".to_owned(), String::new());
+    let rows: Vec<_> =
+        read_back(&out).into_iter().map(|r| (r[0].clone(), r[2].clone(), r[3].clone(), r[8].clone())).collect();
+    let row =
+        |name: &str, software: &str| (name.to_owned(), software.to_owned(), "Not connected".to_owned(), String::new());
     assert_eq!(
         rows,
-        [row("Books Co", "QuickBooks Online"), row("Ember & Co", "MYOB"), row("Sage Shop", "Sage"), row("Paper Only", "None")]
+        [
+            row("Books Co", "QuickBooks Online"),
+            row("Ember & Co", "MYOB"),
+            row("Sage Shop", "Sage"),
+            row("Paper Only", "None")
+        ]
     );
 }

@@ -39,9 +39,8 @@ async fn a_port_taken_on_ipv6_loopback_is_not_free_and_callbacks_come_over_eithe
     assert_eq!(loopback.port(), free);
     assert_eq!(loopback.redirect_uri(), format!("http://localhost:{free}/callback"));
 
-    let waiting = tokio::spawn(async move {
-        loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(10), never()).await
-    });
+    let waiting =
+        tokio::spawn(async move { loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(10), never()).await });
     let (status, _) = browser_get(format!("http://[::1]:{free}/callback?code=over-v6&state=s")).await;
     assert_eq!(status, 200);
     assert_eq!(waiting.await.unwrap().unwrap().expose(), "over-v6");
@@ -100,9 +99,8 @@ async fn a_callback_with_another_state_is_refused_and_the_wait_goes_on() {
 async fn a_denied_consent_is_a_clear_error() {
     let loopback = Loopback::bind(&[free_port()]).await.unwrap();
     let port = loopback.port();
-    let waiting = tokio::spawn(async move {
-        loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(10), never()).await
-    });
+    let waiting =
+        tokio::spawn(async move { loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(10), never()).await });
     let (status, page) = browser_get(format!(
         "http://127.0.0.1:{port}/callback?error=access_denied&error_description=User%20cancelled&state=s"
     ))
@@ -138,9 +136,8 @@ async fn a_garbage_request_does_not_end_the_wait() {
     use tokio::io::AsyncWriteExt;
     let loopback = Loopback::bind(&[free_port()]).await.unwrap();
     let port = loopback.port();
-    let waiting = tokio::spawn(async move {
-        loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(10), never()).await
-    });
+    let waiting =
+        tokio::spawn(async move { loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(10), never()).await });
     let mut junk = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     junk.write_all(b"POST /callback HTTP/1.1\r\n\r\n").await.unwrap();
     drop(junk);
@@ -154,9 +151,8 @@ async fn an_idle_connection_does_not_hold_up_the_callback_and_is_closed_at_the_e
     use tokio::io::AsyncReadExt;
     let loopback = Loopback::bind(&[free_port()]).await.unwrap();
     let port = loopback.port();
-    let waiting = tokio::spawn(async move {
-        loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(30), never()).await
-    });
+    let waiting =
+        tokio::spawn(async move { loopback.wait_for_code(&Secret::new("s"), Duration::from_secs(30), never()).await });
     // Opened first and never sent on, like a browser's speculative connection.
     let mut idle = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let (status, _) = browser_get(format!("http://127.0.0.1:{port}/callback?code=c&state=s")).await;

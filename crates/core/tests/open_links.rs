@@ -28,7 +28,11 @@ fn recorder() -> PathBuf {
     let test_program = std::env::current_exe().unwrap();
     let debug_dir = test_program.parent().and_then(|deps| deps.parent()).unwrap();
     let recorder = debug_dir.join("examples").join(format!("record_url{}", std::env::consts::EXE_SUFFIX));
-    assert!(recorder.exists(), "{} is missing: run the whole `cargo test`, which builds the examples", recorder.display());
+    assert!(
+        recorder.exists(),
+        "{} is missing: run the whole `cargo test`, which builds the examples",
+        recorder.display()
+    );
     recorder
 }
 
@@ -48,8 +52,20 @@ fn the_dashboard_and_xpm_page_open_from_the_cache_and_a_hostile_link_never_reach
     let session = Session::open(&dir.path().join("cache.sqlite3"));
     let ids = {
         let mut cache = session.cache().unwrap();
-        let good = XpmClient { uuid: "good".into(), name: "Maple".into(), web_url: Some("https://practicemanager.xero.com/Client/123/Detail".into()), archived: false, deleted: false };
-        let evil = XpmClient { uuid: "evil".into(), name: "Evil".into(), web_url: Some("https://practicemanager.xero.com@evil.example/".into()), archived: false, deleted: false };
+        let good = XpmClient {
+            uuid: "good".into(),
+            name: "Maple".into(),
+            web_url: Some("https://practicemanager.xero.com/Client/123/Detail".into()),
+            archived: false,
+            deleted: false,
+        };
+        let evil = XpmClient {
+            uuid: "evil".into(),
+            name: "Evil".into(),
+            web_url: Some("https://practicemanager.xero.com@evil.example/".into()),
+            archived: false,
+            deleted: false,
+        };
         cache.upsert_xpm_clients(&[good, evil]).unwrap();
         let xero = |tenant: &str, code: &str| ClientFileDraft {
             software: AccountingSoftware::Xero,
@@ -67,7 +83,10 @@ fn the_dashboard_and_xpm_page_open_from_the_cache_and_a_hostile_link_never_reach
     };
 
     let opened = session.open_xero_dashboard(ids[0]).unwrap();
-    assert_eq!(opened.url, "https://go.xero.com/organisationlogin/default.aspx?shortcode=%21mBdtL&redirecturl=/Dashboard/");
+    assert_eq!(
+        opened.url,
+        "https://go.xero.com/organisationlogin/default.aspx?shortcode=%21mBdtL&redirecturl=/Dashboard/"
+    );
     let page = session.open_xpm_dashboard(ids[0]).unwrap();
     assert_eq!(page.url, "https://practicemanager.xero.com/Client/123/Detail");
 

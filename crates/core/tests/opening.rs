@@ -116,10 +116,7 @@ fn a_cache_from_a_newer_switchboard_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cache.sqlite3");
     drop(Cache::open(&path).unwrap());
-    Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", LATEST_VERSION + 5)
-        .unwrap();
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", LATEST_VERSION + 5).unwrap();
     let before = std::fs::read(&path).unwrap();
 
     let error = Cache::open(&path).err().expect("a newer schema must be refused");
@@ -184,10 +181,7 @@ fn starting_fresh_keeps_the_damaged_file_beside_the_new_cache() {
     assert_eq!(session.client_table_json().unwrap_err().kind, ErrorKind::CacheCorrupt);
 
     let fresh = session.start_fresh().unwrap();
-    assert_eq!(
-        std::fs::read(&fresh.kept_at).unwrap(),
-        b"this is not a database, but it is somebody's file"
-    );
+    assert_eq!(std::fs::read(&fresh.kept_at).unwrap(), b"this is not a database, but it is somebody's file");
     assert!(fresh.kept_at.starts_with(&dir.path().display().to_string()));
     assert_eq!(serde_json::to_value(session.status()).unwrap()["state"], "ready");
     let table: serde_json::Value = serde_json::from_str(&session.client_table_json().unwrap()).unwrap();
@@ -269,7 +263,10 @@ fn upgrading_to_autoincrement_ids_keeps_every_row_and_link() {
     assert_eq!(count(&path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
     // The indexes the rebuilt tables had are back.
     for index in ["client_files_token_set", "client_files_xpm_client"] {
-        assert_eq!(count(&path, &format!("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{index}'")), 1);
+        assert_eq!(
+            count(&path, &format!("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{index}'")),
+            1
+        );
     }
 
     // Foreign keys are on again: deleting a file takes its console users with it.
@@ -316,7 +313,10 @@ fn every_cache_gets_its_own_id_a_fresh_one_included() {
     drop(a);
     assert_eq!(Cache::open(&dir.path().join("a.sqlite3")).unwrap().id(), a_id, "kept across opens");
     // As a newer Switchboard would leave it: only a damaged or newer cache is set aside.
-    Connection::open(dir.path().join("a.sqlite3")).unwrap().pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
+    Connection::open(dir.path().join("a.sqlite3"))
+        .unwrap()
+        .pragma_update(None, "user_version", LATEST_VERSION + 1)
+        .unwrap();
     let (fresh, _kept) = Cache::start_fresh(&dir.path().join("a.sqlite3")).unwrap();
     assert_ne!(fresh.id(), a_id);
 }
@@ -362,8 +362,8 @@ impl<'p> NoAccess<'p> {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o000)).unwrap();
         let privileged = std::fs::OpenOptions::new().write(true).open(path).is_ok();
-        let immutable = privileged
-            && std::process::Command::new("chattr").arg("+i").arg(path).status().is_ok_and(|s| s.success());
+        let immutable =
+            privileged && std::process::Command::new("chattr").arg("+i").arg(path).status().is_ok_and(|s| s.success());
         assert!(!privileged || immutable, "cannot take access to a file away from this user");
         NoAccess { path, immutable }
     }
@@ -383,7 +383,8 @@ impl Drop for NoAccess<'_> {
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<_> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     names
 }

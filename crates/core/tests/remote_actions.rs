@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
+use switchboard_core::cache::TokenSetId;
 use switchboard_core::client_settings::console::{ConsoleRole, ConsoleUserDraft};
 use switchboard_core::client_settings::deletion::delete_client;
-use switchboard_core::cache::TokenSetId;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::*;
 use switchboard_core::xero::config::CONNECT_SCOPES;
@@ -76,7 +76,13 @@ async fn user_access_lists_the_organisations_users_and_answers_who_can_see_what(
     assert_eq!(access.users[0].email, subscriber.email, "the subscriber is listed first");
     assert!(access.users[0].is_subscriber);
     assert!(access.users.iter().all(|u| !u.role.is_empty() && !u.email.is_empty()));
-    assert!(access.manage_url.as_deref().unwrap().starts_with("https://go.xero.com/organisationlogin/default.aspx?shortcode=%21"));
+    assert!(
+        access
+            .manage_url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://go.xero.com/organisationlogin/default.aspx?shortcode=%21")
+    );
     // Cached: readable again without Xero.
     w.sim.faults().set(FaultRule::new(FaultKind::Reset));
     assert_eq!(w.cache().user_access(files[0]).unwrap(), access);
@@ -105,7 +111,12 @@ async fn user_access_lists_the_organisations_users_and_answers_who_can_see_what(
 async fn deleting_a_client_disconnects_it_at_xero_then_removes_it_and_its_unshared_tokens() {
     let (w, files) = connected_world(2).await;
     assert_eq!(w.connections_at_xero().await, 2);
-    w.cache().add_console_user(files[0], &ConsoleUserDraft { name: "Ann".into(), email: "ann@x.example".into(), role: ConsoleRole::Owner }).unwrap();
+    w.cache()
+        .add_console_user(
+            files[0],
+            &ConsoleUserDraft { name: "Ann".into(), email: "ann@x.example".into(), role: ConsoleRole::Owner },
+        )
+        .unwrap();
     let name = w.cache().file(files[0]).unwrap().display_name;
 
     let wrong = delete_client(&w.ctx.cache, Some(&w.ctx), files[0], "not the name").await.unwrap_err();
@@ -118,7 +129,10 @@ async fn deleting_a_client_disconnects_it_at_xero_then_removes_it_and_its_unshar
     assert_eq!(w.connections_at_xero().await, 1);
     assert_eq!(w.cache().file(files[0]).unwrap_err().kind(), ErrorKind::NotFound);
     assert!(w.has_tokens(files[1]));
-    assert_eq!(w.cache().audit_entries(files[0]).unwrap()[0].new_value.as_deref(), Some("Deleted; disconnected from Xero"));
+    assert_eq!(
+        w.cache().audit_entries(files[0]).unwrap()[0].new_value.as_deref(),
+        Some("Deleted; disconnected from Xero")
+    );
 
     // The last file of the sign-in: its tokens go too.
     let set = w.cache().token_set_of(files[1]).unwrap().unwrap();
@@ -150,7 +164,12 @@ async fn a_sign_in_the_practice_s_xpm_connection_uses_is_kept_when_its_last_file
 async fn when_xero_fails_to_disconnect_nothing_is_deleted() {
     let (w, files) = connected_world(1).await;
     let id = files[0];
-    w.cache().add_console_user(id, &ConsoleUserDraft { name: "Ann".into(), email: "ann@x.example".into(), role: ConsoleRole::Owner }).unwrap();
+    w.cache()
+        .add_console_user(
+            id,
+            &ConsoleUserDraft { name: "Ann".into(), email: "ann@x.example".into(), role: ConsoleRole::Owner },
+        )
+        .unwrap();
     let name = w.cache().file(id).unwrap().display_name;
     let snapshot = |w: &World| {
         let cache = w.cache();
@@ -166,7 +185,10 @@ async fn when_xero_fails_to_disconnect_nothing_is_deleted() {
         w.sim.faults().set(FaultRule::new(fault).path_prefix("/api/connections/"));
         let error = delete_client(&w.ctx.cache, Some(&w.ctx), id, &name).await.unwrap_err();
         assert_eq!(error.kind(), kind, "{error}");
-        assert!(error.to_string().contains("nothing was deleted") || error.to_string().contains("Nothing was deleted"), "{error}");
+        assert!(
+            error.to_string().contains("nothing was deleted") || error.to_string().contains("Nothing was deleted"),
+            "{error}"
+        );
         assert_eq!(snapshot(&w), before);
         assert!(w.has_tokens(id));
         assert_eq!(w.connections_at_xero().await, 1);
@@ -215,7 +237,9 @@ async fn refreshing_every_files_users_makes_the_practice_wide_report_complete() 
     let broken = w.cache().file(files[3]).unwrap().xero.unwrap().tenant_id;
     let broken_org = w.sim.orgs().into_iter().find(|o| o.organisation_id.to_string() == broken).unwrap();
     w.sim.faults().set(
-        FaultRule::new(FaultKind::ServerError { status: 500 }).path_prefix("/api/api.xro/2.0/Users").tenant(broken_org.organisation_id),
+        FaultRule::new(FaultKind::ServerError { status: 500 })
+            .path_prefix("/api/api.xro/2.0/Users")
+            .tenant(broken_org.organisation_id),
     );
     let report = w.ctx.refresh_all_user_access().await.unwrap();
     assert_eq!((report.fetched, report.failed), (3, 1));
@@ -240,7 +264,10 @@ async fn refreshing_every_files_users_makes_the_practice_wide_report_complete() 
 /// The cached users of every file, by file, as (user id, role).
 fn cached_users(w: &World, files: &[FileId]) -> Vec<Vec<(String, String)>> {
     let cache = w.cache();
-    files.iter().map(|f| cache.user_access(*f).unwrap().users.into_iter().map(|u| (u.user_id, u.role)).collect()).collect()
+    files
+        .iter()
+        .map(|f| cache.user_access(*f).unwrap().users.into_iter().map(|u| (u.user_id, u.role)).collect())
+        .collect()
 }
 
 #[tokio::test]
@@ -263,7 +290,11 @@ async fn refreshing_every_file_again_asks_xero_only_for_changed_users() {
 
     // A role changed at Xero arrives and is merged; nothing else moves.
     let org = &w.sim.orgs()[0];
-    let file = files.iter().copied().find(|f| w.cache().file(*f).unwrap().xero.unwrap().tenant_id == org.organisation_id.to_string()).unwrap();
+    let file = files
+        .iter()
+        .copied()
+        .find(|f| w.cache().file(*f).unwrap().xero.unwrap().tenant_id == org.organisation_id.to_string())
+        .unwrap();
     let user = org.users.iter().find(|u| u.role != "READONLY").expect("a user who is not read-only");
     w.sim.advance(std::time::Duration::from_secs(60));
     assert!(w.sim.set_user_role(org.organisation_id, user.user_id, "READONLY"));
@@ -272,7 +303,9 @@ async fn refreshing_every_file_again_asks_xero_only_for_changed_users() {
     let changed = after.users.iter().find(|u| u.user_id == user.user_id.to_string()).unwrap();
     assert_eq!(changed.role, "READONLY");
     let index = files.iter().position(|f| *f == file).unwrap();
-    let others = |users: Vec<(String, String)>| users.into_iter().filter(|(id, _)| *id != user.user_id.to_string()).collect::<Vec<_>>();
+    let others = |users: Vec<(String, String)>| {
+        users.into_iter().filter(|(id, _)| *id != user.user_id.to_string()).collect::<Vec<_>>()
+    };
     assert_eq!(others(cached_users(&w, &files)[index].clone()), others(listed[index].clone()));
     assert_eq!(after.users.len(), listed[index].len());
 

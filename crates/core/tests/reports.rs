@@ -85,7 +85,11 @@ async fn reports_are_asked_for_only_when_allowed_then_fetched_with_the_organisat
     let figures = Figures::new(org);
     let report = |kind: ReportKind| page.reports.iter().find(|r| r.kind == kind).unwrap();
     for cached in &page.reports {
-        assert!(cached.report.is_some() && cached.fetched_at.is_some() && cached.last_error.is_none(), "{:?}", cached.kind);
+        assert!(
+            cached.report.is_some() && cached.fetched_at.is_some() && cached.last_error.is_none(),
+            "{:?}",
+            cached.kind
+        );
         assert_eq!(cached.currency.as_deref(), Some(org.country.currency()));
     }
     let months = report(ReportKind::ProfitAndLossMonths).report.as_ref().unwrap();
@@ -106,7 +110,11 @@ async fn reports_are_asked_for_only_when_allowed_then_fetched_with_the_organisat
     let ap = report(ReportKind::AgedPayables).report.as_ref().unwrap();
     let owed: i64 = figures.aged(Aged::Payables, today).iter().map(AgedLine::total).sum();
     assert_eq!(ap.amount("Total", ap.column("Total").unwrap()), Some(owed));
-    assert_eq!(ap.amount("Total", ap.column("Total").unwrap()), sheet.amount("Accounts Payable", 0), "bills = balance sheet");
+    assert_eq!(
+        ap.amount("Total", ap.column("Total").unwrap()),
+        sheet.amount("Accounts Payable", 0),
+        "bills = balance sheet"
+    );
     let bank = report(ReportKind::BankSummary).report.as_ref().unwrap();
     assert_eq!(bank.amount("Total", 3), sheet.amount("Total Bank", 0), "closing balances = balance sheet");
 }
@@ -130,7 +138,8 @@ async fn aged_summaries_read_every_page_of_invoices() {
     // Organisation, four reports, and the pages of invoices (one for both aged summaries).
     assert_eq!(sim.stats().api_requests - calls, 1 + 4 + outstanding.div_ceil(1000) as u64);
     let page = client_reports(&ctx.cache.lock().unwrap(), file).unwrap();
-    for (kind, which) in [(ReportKind::AgedReceivables, Aged::Receivables), (ReportKind::AgedPayables, Aged::Payables)] {
+    for (kind, which) in [(ReportKind::AgedReceivables, Aged::Receivables), (ReportKind::AgedPayables, Aged::Payables)]
+    {
         let report = page.reports.iter().find(|r| r.kind == kind).unwrap().report.clone().unwrap();
         let lines = figures.aged(which, today);
         for (column, name) in ["Current", "< 1 Month", "1 Month", "2 Months", "3 Months", "Older"].iter().enumerate() {
@@ -160,7 +169,11 @@ async fn every_clients_reports_refresh_together_and_failures_are_named() {
 
     // One organisation's Bank Summary comes back cut off: that client is named, the rest refresh.
     let broken = &sim.orgs()[2];
-    sim.faults().add(FaultRule::new(FaultKind::Malformed).path_prefix("/api/api.xro/2.0/Reports/BankSummary").tenant(broken.organisation_id));
+    sim.faults().add(
+        FaultRule::new(FaultKind::Malformed)
+            .path_prefix("/api/api.xro/2.0/Reports/BankSummary")
+            .tenant(broken.organisation_id),
+    );
     let all = ctx.refresh_all_reports(today).await.unwrap();
     assert_eq!((all.clients, all.fetched), (4, 23), "{all:?}");
     assert_eq!(all.failed.len(), 1, "{all:?}");
@@ -221,7 +234,8 @@ async fn the_insight_strip_names_clients_whose_receivables_over_90_days_grew() {
     let weeks = (1..=8)
         .find(|w| {
             let day = first + chrono::Days::new(7 * w);
-            orgs.iter().any(|o| over90(o, day) > over90(o, first)) && orgs.iter().any(|o| over90(o, day) <= over90(o, first))
+            orgs.iter().any(|o| over90(o, day) > over90(o, first))
+                && orgs.iter().any(|o| over90(o, day) <= over90(o, first))
         })
         .expect("the generator moves figures week by week");
     let second = first + chrono::Days::new(7 * weeks);

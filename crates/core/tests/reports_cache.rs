@@ -27,7 +27,14 @@ fn the_cache_keeps_the_last_good_copy_and_the_one_before() {
     let read = |day: &str| {
         let today = d(day);
         let body = invoices_body(org, &Figures::new(org).invoices(today), Value::Null, "test", NOW);
-        aged_summary(ReportKind::AgedReceivables, &parse_invoice_page(body.as_bytes()).unwrap().outstanding, today, &org.name, UnixMillis(NOW)).unwrap()
+        aged_summary(
+            ReportKind::AgedReceivables,
+            &parse_invoice_page(body.as_bytes()).unwrap().outstanding,
+            today,
+            &org.name,
+            UnixMillis(NOW),
+        )
+        .unwrap()
     };
 
     // Never fetched: every kind is listed, empty.
@@ -55,7 +62,8 @@ fn the_cache_keeps_the_last_good_copy_and_the_one_before() {
     cache.store_report(id, ReportKind::AgedReceivables, &second, Some("NZD")).unwrap();
     let figures = cache.report_figures(ReportKind::AgedReceivables).unwrap();
     assert_eq!(figures.len(), 1);
-    let over90 = |r: &switchboard_core::reports::model::Report| switchboard_core::reports::receivables_over_90_days(r).unwrap();
+    let over90 =
+        |r: &switchboard_core::reports::model::Report| switchboard_core::reports::receivables_over_90_days(r).unwrap();
     assert_eq!(figures[0].now.0, over90(&second));
     assert_eq!(figures[0].before.map(|b| b.0), Some(over90(&first)), "the figure of the refresh before");
     assert_eq!(figures[0].display_name, "Kauri Dental");

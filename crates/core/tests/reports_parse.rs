@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
-use switchboard_core::reports::model::ReportRow;
-use switchboard_core::reports::parse::{MAX_BODY_BYTES, parse_report};
-use switchboard_core::reports::receivables_over_90_days;
 use switchboard_core::model::UnixMillis;
 use switchboard_core::reports::aged::{aged_summary, parse_invoice_page};
 use switchboard_core::reports::model::ReportKind;
+use switchboard_core::reports::model::ReportRow;
+use switchboard_core::reports::parse::{MAX_BODY_BYTES, parse_report};
+use switchboard_core::reports::receivables_over_90_days;
 use xero_sim::invoices::invoices_body;
 use xero_sim::reports::{self as sim, Aged, AgedLine, Figures};
 
@@ -31,7 +31,16 @@ fn every_report_the_simulator_serves_reads_with_its_figures() {
     let today = d("2025-11-24");
     for org in &data.orgs {
         let f = Figures::new(org);
-        let pl = parse_report(&envelope(sim::profit_and_loss_report(org, d("2025-11-01"), d("2025-11-30"), 11, 1, today, NOW))).unwrap();
+        let pl = parse_report(&envelope(sim::profit_and_loss_report(
+            org,
+            d("2025-11-01"),
+            d("2025-11-30"),
+            11,
+            1,
+            today,
+            NOW,
+        )))
+        .unwrap();
         assert_eq!(pl.report_id, "ProfitAndLoss");
         assert_eq!(pl.titles[1], org.name);
         assert_eq!(pl.columns.len(), 13);
@@ -54,7 +63,8 @@ fn every_report_the_simulator_serves_reads_with_its_figures() {
 
         // Xero's aged report answers for one contact.
         let line = &f.aged(Aged::Receivables, today)[0];
-        let one = parse_report(&envelope(sim::aged_report(org, Aged::Receivables, today, line.contact_id, today, NOW))).unwrap();
+        let one = parse_report(&envelope(sim::aged_report(org, Aged::Receivables, today, line.contact_id, today, NOW)))
+            .unwrap();
         assert_eq!(one.amount(&line.contact, one.column("Total").unwrap()), Some(line.total()));
 
         let bank = parse_report(&envelope(sim::bank_summary_report(org, d("2025-11-01"), today, today, NOW))).unwrap();
@@ -74,18 +84,24 @@ fn aged_summaries_from_the_simulators_invoices_match_its_aged_lines() {
         for today in [d("2025-11-24"), d("2026-03-31"), d("2028-02-29")] {
             let body = invoices_body(org, &f.invoices(today), Value::Null, "test", NOW);
             let outstanding = parse_invoice_page(body.as_bytes()).unwrap().outstanding;
-            for (kind, which) in [(ReportKind::AgedReceivables, Aged::Receivables), (ReportKind::AgedPayables, Aged::Payables)] {
+            for (kind, which) in
+                [(ReportKind::AgedReceivables, Aged::Receivables), (ReportKind::AgedPayables, Aged::Payables)]
+            {
                 let summary = aged_summary(kind, &outstanding, today, &org.name, UnixMillis(NOW)).unwrap();
                 // Contacts owing nothing have no invoice awaiting payment, so no row.
                 let lines: Vec<AgedLine> = f.aged(which, today).into_iter().filter(|l| l.total() != 0).collect();
                 for line in &lines {
-                    let expected: Vec<Option<i64>> = line.buckets.iter().chain([line.total()].iter()).map(|c| Some(*c)).collect();
+                    let expected: Vec<Option<i64>> =
+                        line.buckets.iter().chain([line.total()].iter()).map(|c| Some(*c)).collect();
                     assert_eq!(summary.amounts_of(&line.contact), Some(expected), "{} {}", org.name, line.contact);
                 }
                 assert_eq!(summary.lines().len(), lines.len() + 1, "a row per contact and the total");
                 assert_eq!(summary.amount("Total", 6), Some(lines.iter().map(AgedLine::total).sum()));
                 if which == Aged::Receivables {
-                    assert_eq!(receivables_over_90_days(&summary), Some(lines.iter().map(AgedLine::over_90_days).sum()));
+                    assert_eq!(
+                        receivables_over_90_days(&summary),
+                        Some(lines.iter().map(AgedLine::over_90_days).sum())
+                    );
                 }
             }
         }

@@ -11,15 +11,15 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use switchboard_core::ErrorKind;
 use switchboard_core::credential_store::MemoryCredentialStore;
+use switchboard_core::error::Result;
 use switchboard_core::secret::Secret;
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::http::http_client;
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xero::sign_in::TokenGrant;
 use switchboard_core::xero::sync::XeroContext;
-use switchboard_core::error::Result;
-use switchboard_core::ErrorKind;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use xero_sim::config::{AutoConsent, SimConfig};
@@ -175,7 +175,8 @@ async fn the_proxy_from_the_environment_carries_other_hosts_and_never_loopback()
         let sim = Simulator::start(SimConfig::default().orgs(1)).await.unwrap();
         let (proxy, seen) = logging_proxy(sim.addr()).await;
         let proxy = OsString::from(format!("http://{proxy}"));
-        let env = [(CHILD, OsString::from(sim.addr().to_string())), ("HTTPS_PROXY", proxy.clone()), ("HTTP_PROXY", proxy)];
+        let env =
+            [(CHILD, OsString::from(sim.addr().to_string())), ("HTTPS_PROXY", proxy.clone()), ("HTTP_PROXY", proxy)];
         tokio::task::spawn_blocking(move || {
             run_in_child("the_proxy_from_the_environment_carries_other_hosts_and_never_loopback", &env)
         })

@@ -45,8 +45,9 @@ fn stored(f: &Fixture, id: i64) -> serde_json::Value {
     let entry: serde_json::Value =
         serde_json::from_str(f.store.get(&format!("{prefix}/refresh")).unwrap().unwrap().expose()).unwrap();
     let parts = entry["access_parts"].as_u64().unwrap();
-    let access: String =
-        (0..parts).map(|n| f.store.get(&format!("{prefix}/access/{n}")).unwrap().unwrap().expose().to_owned()).collect();
+    let access: String = (0..parts)
+        .map(|n| f.store.get(&format!("{prefix}/access/{n}")).unwrap().unwrap().expose().to_owned())
+        .collect();
     serde_json::json!({"refresh_token": entry["refresh_token"], "access_token": access})
 }
 

@@ -25,7 +25,11 @@ fn the_cache_and_exports_live_in_the_known_folders_of_a_non_ascii_profile() {
     assert_eq!(export_dir().unwrap(), Path::new(&profile).join("Downloads"));
     // Every other test's temporary folder is in this profile too.
     for path in [cache_path().unwrap(), export_dir().unwrap(), std::env::temp_dir()] {
-        assert!(path.to_string_lossy().contains(&profile_name), "{} is not in {profile_name}'s profile", path.display());
+        assert!(
+            path.to_string_lossy().contains(&profile_name),
+            "{} is not in {profile_name}'s profile",
+            path.display()
+        );
     }
 
     let name = format!("Zoë's Café {}", std::process::id());

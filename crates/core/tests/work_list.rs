@@ -80,7 +80,9 @@ fn a_file_kept_in_other_software_is_not_nagged_to_connect_xero() {
 #[test]
 fn a_file_kept_in_other_software_still_has_a_work_list() {
     // Not nagged to connect (Switchboard connects Xero files), but its other problems are listed.
-    for software in [AccountingSoftware::QuickbooksOnline, AccountingSoftware::Myob, AccountingSoftware::Other("Sage".into())] {
+    for software in
+        [AccountingSoftware::QuickbooksOnline, AccountingSoftware::Myob, AccountingSoftware::Other("Sage".into())]
+    {
         let draft = ClientFileDraft { software, ..ClientFileDraft::named("Elsewhere") };
         let problems: Vec<_> = work_list(&file(draft, None)).iter().map(|i| i.problem).collect();
         assert_eq!(problems, [Problem::NoXpmLink]);

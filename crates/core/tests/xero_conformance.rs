@@ -148,7 +148,12 @@ impl Findings {
 
 /// The spec serving `path` on the API host: the longest matching base, and for Payroll 2.0 the
 /// tenant's country's.
-fn spec_for<'a>(specs: &'a [Spec], countries: &HashMap<String, Country>, path: &str, tenant: Option<&str>) -> Option<&'a Spec> {
+fn spec_for<'a>(
+    specs: &'a [Spec],
+    countries: &HashMap<String, Country>,
+    path: &str,
+    tenant: Option<&str>,
+) -> Option<&'a Spec> {
     let payroll_v2 = match tenant.and_then(|t| countries.get(t)) {
         Some(Country::NZ) => "xero-payroll-nz.yaml",
         _ => "xero-payroll-uk.yaml",
@@ -161,7 +166,10 @@ fn spec_for<'a>(specs: &'a [Spec], countries: &HashMap<String, Country>, path: &
 }
 
 async fn start(config: SimConfig) -> SimHandle {
-    let config = SimConfig { record_responses: true, ..config.auto_consent(AutoConsent::all()).frozen_clock(NOON_25_NOVEMBER_2026) };
+    let config = SimConfig {
+        record_responses: true,
+        ..config.auto_consent(AutoConsent::all()).frozen_clock(NOON_25_NOVEMBER_2026)
+    };
     Simulator::start(config).await.unwrap()
 }
 
@@ -227,8 +235,10 @@ async fn run_the_apps_flows(checker: &mut Checker) {
     let org = &orgs[0];
     let file = file_of(&ctx, org);
     sim.faults().add(FaultRule::new(FaultKind::RateLimitStorm { retry_after_secs: 0 }).times(1));
-    sim.faults().add(FaultRule::new(FaultKind::ServerError { status: 503 }).path_prefix("/api/api.xro/2.0/Reports").times(1));
-    sim.faults().add(FaultRule::new(FaultKind::ServerError { status: 400 }).path_prefix("/api/api.xro/2.0/Invoices").times(1));
+    sim.faults()
+        .add(FaultRule::new(FaultKind::ServerError { status: 503 }).path_prefix("/api/api.xro/2.0/Reports").times(1));
+    sim.faults()
+        .add(FaultRule::new(FaultKind::ServerError { status: 400 }).path_prefix("/api/api.xro/2.0/Invoices").times(1));
     ctx.refresh_reports(file, today).await.unwrap();
     // An expired access token (401, then refreshed); a deleted organisation: gone from
     // `/connections`, and its reports refused (403).
@@ -300,7 +310,13 @@ async fn every_answer_the_app_gets_from_the_simulator_conforms_to_xeros_specs() 
     }
     println!("outside the specs (not checked): {:?}", findings.outside_specs);
     let shown: Vec<&str> = findings.problems.iter().take(40).map(String::as_str).collect();
-    assert!(findings.problems.is_empty(), "{} departures from Xero's specs, first {}:\n{}", findings.problems.len(), shown.len(), shown.join("\n"));
+    assert!(
+        findings.problems.is_empty(),
+        "{} departures from Xero's specs, first {}:\n{}",
+        findings.problems.len(),
+        shown.len(),
+        shown.join("\n")
+    );
 
     // Coverage: every endpoint the app calls was answered successfully at least once…
     let expected = endpoints_the_app_calls();
@@ -326,7 +342,8 @@ async fn every_answer_the_app_gets_from_the_simulator_conforms_to_xeros_specs() 
 /// (`/connections/{id}`), case aside.
 fn same_endpoint(template: &str, path: &str) -> bool {
     let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| (t.starts_with('{') && p.starts_with('{')) || t.eq_ignore_ascii_case(p))
+    t.len() == p.len()
+        && t.iter().zip(&p).all(|(t, p)| (t.starts_with('{') && p.starts_with('{')) || t.eq_ignore_ascii_case(p))
 }
 
 /// The check can fail: a body that is right passes, and each kind of wrong one is refused.
@@ -371,7 +388,8 @@ fn a_wrong_body_is_refused() {
     let identity = Spec::load("xero-identity.yaml");
     let op = identity.operation("GET", "/connections").unwrap();
     let validator = schema::validator(&identity.document_for(op.json_schema(200).unwrap()));
-    let connection = |created: &str| json!([{ "id": "e1eede29-f875-4a5d-8470-17f6a29a88b1", "createdDateUtc": created }]);
+    let connection =
+        |created: &str| json!([{ "id": "e1eede29-f875-4a5d-8470-17f6a29a88b1", "createdDateUtc": created }]);
     assert!(problems(&validator, &connection("2019-07-09T23:40:30.1833130")).is_empty());
     assert!(!problems(&validator, &connection("09/07/2019 23:40")).is_empty());
 }
@@ -399,5 +417,9 @@ fn openapi_schemas_convert_to_strict_json_schema() {
     assert!(!problems(&validator, &json!({ "b": "X" })).is_empty(), "a is required");
     assert!(problems(&validator, &json!({ "a": null, "b": null })).is_empty());
     assert!(schema::is_ms_date("/Date(-1000+1300)/") && !schema::is_ms_date("/Date(1000+13)/"));
-    assert!(schema::is_date("2016-01-01") && schema::is_date("2016-01-01T00:00:00") && !schema::is_date("2016-01-01T10:00:00"));
+    assert!(
+        schema::is_date("2016-01-01")
+            && schema::is_date("2016-01-01T00:00:00")
+            && !schema::is_date("2016-01-01T10:00:00")
+    );
 }

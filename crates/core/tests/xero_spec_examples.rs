@@ -143,7 +143,10 @@ fn the_apps_parsers_read_the_connections_organisation_and_users_examples_as_writ
 /// Compares parsed rows with the example's `Rows`, cell by cell (amounts read from the text).
 fn assert_rows_as_written(parsed: &[ReportRow], written: &[Value], columns: &mut Option<Vec<String>>) {
     let cells_of = |w: &Value| -> Vec<String> {
-        w["Cells"].as_array().map(|c| c.iter().map(|c| str_of(c, "Value").unwrap_or("").to_owned()).collect()).unwrap_or_default()
+        w["Cells"]
+            .as_array()
+            .map(|c| c.iter().map(|c| str_of(c, "Value").unwrap_or("").to_owned()).collect())
+            .unwrap_or_default()
     };
     let check_cells = |cells: &[Cell], w: &Value| {
         let texts = cells_of(w);

@@ -127,7 +127,10 @@ async fn malformed_bodies_and_connection_resets_are_failures_not_losses() {
         assert_eq!((report.synced, report.failed), (2, 1), "{kind:?}: {report:?}");
         let after = file_of(&w, &victim.to_string());
         let before = snapshot.iter().find(|f| f.id == after.id).unwrap();
-        assert_eq!((&after.connection, &after.payroll, &after.fixed_assets), (&before.connection, &before.payroll, &before.fixed_assets));
+        assert_eq!(
+            (&after.connection, &after.payroll, &after.fixed_assets),
+            (&before.connection, &before.payroll, &before.fixed_assets)
+        );
         assert!(after.sync.last_error.is_some());
     }
 }
@@ -216,7 +219,8 @@ async fn a_daily_limit_429_is_reported_and_not_retried() {
 
 #[tokio::test]
 async fn a_web_app_signs_in_with_its_client_secret() {
-    let ports: Vec<String> = xero_sim::config::DEFAULT_REDIRECT_PORTS.iter().map(|p| format!("http://localhost:{p}/callback")).collect();
+    let ports: Vec<String> =
+        xero_sim::config::DEFAULT_REDIRECT_PORTS.iter().map(|p| format!("http://localhost:{p}/callback")).collect();
     let web_app = xero_sim::config::SimClient::confidential("WEBAPP00000000000000000000000001", "the-secret", ports);
     let mut w = world(SimConfig::default().orgs(2).auto_consent(AutoConsent::all()).clients(vec![web_app])).await;
     w.ctx.app.client_id = "WEBAPP00000000000000000000000001".to_owned();
@@ -225,7 +229,10 @@ async fn a_web_app_signs_in_with_its_client_secret() {
     // Without its secret, Xero refuses the code exchange of a "Web app".
     let pending = start_sign_in(&w.ctx.app, &w.ctx.endpoints, CONNECT_SCOPES, None).await.unwrap();
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let back = browser.get(pending.authorize_url.clone()).send().await.unwrap().headers()["location"].to_str().unwrap().to_owned();
+    let back = browser.get(pending.authorize_url.clone()).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     tokio::spawn(async move { browser.get(back).send().await });
     let refused = pending.finish(&w.ctx.http, Duration::from_secs(10), std::future::pending()).await.unwrap_err();
     assert_eq!(refused.kind(), switchboard_core::ErrorKind::SignInFailed, "{refused}");

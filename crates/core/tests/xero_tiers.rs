@@ -12,7 +12,9 @@ use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xero::reconnect_queue::{ReconnectQueue, paused};
 use switchboard_core::xero::tier::XeroTier;
-use switchboard_core::xero::tier_usage::{check_room_for_a_connection, check_tier_includes_practice_manager, tier_usage};
+use switchboard_core::xero::tier_usage::{
+    check_room_for_a_connection, check_tier_includes_practice_manager, tier_usage,
+};
 use switchboard_core::{Cache, ErrorKind};
 use xero_sim::Simulator;
 use xero_sim::config::{AutoConsent, SimConfig};
@@ -51,7 +53,10 @@ fn at_the_cap_a_consent_that_could_only_add_is_refused_before_the_browser_opens(
 
     record_tier(&mut cache, Some(XeroTier::Starter));
     let usage = tier_usage(&cache).unwrap();
-    assert_eq!((usage.connections_in_use, usage.connection_cap, usage.daily_calls_per_organisation), (5, Some(5), Some(1_000)));
+    assert_eq!(
+        (usage.connections_in_use, usage.connection_cap, usage.daily_calls_per_organisation),
+        (5, Some(5), Some(1_000))
+    );
     let refused = check_room_for_a_connection(&cache).unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::InvalidInput);
     let message = refused.to_string();
@@ -121,7 +126,11 @@ async fn reconnect_all_below_advanced_is_a_queue_that_pauses_and_resumes_across_
         let ctx = sim_context(&sim, dir.path(), store.clone(), Limits::default());
         ctx.reconnect_in_queue(
             || async {
-                let n = { let mut c = consents.lock().unwrap(); *c += 1; *c };
+                let n = {
+                    let mut c = consents.lock().unwrap();
+                    *c += 1;
+                    *c
+                };
                 if n == 1 {
                     sim.set_auto_consent(Some(AutoConsent::ids(vec![tenant(second)])));
                     Ok(consent(&ctx, CONNECT_SCOPES).await)

@@ -44,12 +44,17 @@ fn measure(seed: u64, orgs: usize, clients: usize, with_tax: bool) -> Quality {
         .map(|(i, o)| FileFacts {
             id: FileId(i as i64 + 1),
             names: vec![o.name.clone()],
-            tax_number: if with_tax { o.tax_number.clone().or_else(|| o.employer_identification_number.clone()) } else { None },
+            tax_number: if with_tax {
+                o.tax_number.clone().or_else(|| o.employer_identification_number.clone())
+            } else {
+                None
+            },
             email: None,
             linked: None,
         })
         .collect();
-    let org_of_file: HashMap<FileId, _> = files.iter().zip(&data.orgs).map(|(f, o)| (f.id, o.organisation_id)).collect();
+    let org_of_file: HashMap<FileId, _> =
+        files.iter().zip(&data.orgs).map(|(f, o)| (f.id, o.organisation_id)).collect();
     let cached: HashSet<&str> = records.iter().map(|r| r.uuid.as_str()).collect();
     let matchable: HashSet<_> = practice
         .clients

@@ -9,9 +9,9 @@ use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::{ClientFileDraft, FileId};
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xero::sync::XeroContext;
+use switchboard_core::xpm::XPM_SCOPES;
 use switchboard_core::xpm::links::{link, problems};
 use switchboard_core::xpm::refresh::status;
-use switchboard_core::xpm::XPM_SCOPES;
 use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::faults::{FaultKind, FaultRule};
 use xero_sim::xpm::XpmEdit;
@@ -136,7 +136,8 @@ async fn link_change_unlink_flags_conflicts_and_audit() {
     let file = link(&mut cache(&w), ids[0], None).unwrap();
     assert!(file.xpm.is_none(), "removed");
     let history = cache(&w).audit_entries(ids[0]).unwrap();
-    let actions: Vec<_> = history.iter().map(|h| (h.action.as_str(), h.old_value.clone(), h.new_value.clone())).collect();
+    let actions: Vec<_> =
+        history.iter().map(|h| (h.action.as_str(), h.old_value.clone(), h.new_value.clone())).collect();
     assert_eq!(
         actions,
         vec![
@@ -158,8 +159,14 @@ async fn link_change_unlink_flags_conflicts_and_audit() {
 
     // XPM archives one client and deletes the other: both links stay, flagged.
     link(&mut cache(&w), ids[1], Some(&b.uuid)).unwrap();
-    w.sim.xpm_edit(xero_sim::xpm::Uuid::parse_str(&a.uuid).unwrap(), &XpmEdit { archived: Some(true), ..Default::default() });
-    w.sim.xpm_edit(xero_sim::xpm::Uuid::parse_str(&b.uuid).unwrap(), &XpmEdit { deleted: Some(true), ..Default::default() });
+    w.sim.xpm_edit(
+        xero_sim::xpm::Uuid::parse_str(&a.uuid).unwrap(),
+        &XpmEdit { archived: Some(true), ..Default::default() },
+    );
+    w.sim.xpm_edit(
+        xero_sim::xpm::Uuid::parse_str(&b.uuid).unwrap(),
+        &XpmEdit { deleted: Some(true), ..Default::default() },
+    );
     w.ctx.refresh_xpm().await.unwrap();
     let files = cache(&w).files_by_ids(&ids).unwrap();
     assert!(files[0].xpm.as_ref().unwrap().archived);

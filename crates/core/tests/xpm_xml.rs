@@ -23,11 +23,19 @@ fn every_simulator_shape_is_read_field_for_field() {
             assert_eq!(got.email, want.email);
             assert_eq!(got.tax_number, want.masked_tax_number());
             assert_eq!(got.client_code, want.client_code);
-            assert_eq!((got.prospect, got.archived, got.deleted), (want.is_prospect, want.is_archived, want.is_deleted));
+            assert_eq!(
+                (got.prospect, got.archived, got.deleted),
+                (want.is_prospect, want.is_archived, want.is_deleted)
+            );
             assert_eq!(got.web_url.as_deref(), Some(want.web_url().as_str()));
         }
     }
-    let paged = list_xml("PagedList", p.clients.iter().take(3), false, Some(("https://x/first".into(), Some("https://x/next?pageToken=abc".into()))));
+    let paged = list_xml(
+        "PagedList",
+        p.clients.iter().take(3),
+        false,
+        Some(("https://x/first".into(), Some("https://x/next?pageToken=abc".into()))),
+    );
     assert_eq!(parse_client_list(paged.as_bytes()).unwrap().next_page.as_deref(), Some("https://x/next?pageToken=abc"));
     let last = list_xml("PagedList", p.clients.iter().take(3), false, Some(("https://x/first".into(), None)));
     assert_eq!(parse_client_list(last.as_bytes()).unwrap().next_page, None, "<Next /> ends the paging");
@@ -86,12 +94,16 @@ fn hostile_and_wrong_answers_are_refused_with_a_clear_reason() {
     assert_eq!(parse_client_list(wrong.as_bytes()), Err(XmlError::WrongRoot("Invoices".into())));
     assert_eq!(parse_client_list(b"   "), Err(XmlError::Empty));
     assert!(matches!(parse_client_list(br#"{"Status":"OK"}"#), Err(XmlError::Malformed(_))));
-    assert!(matches!(parse_client_list(b"<Response><Status>OK</Status><Clients><Client><UUID>1"), Err(XmlError::Malformed(_))));
+    assert!(matches!(
+        parse_client_list(b"<Response><Status>OK</Status><Clients><Client><UUID>1"),
+        Err(XmlError::Malformed(_))
+    ));
     assert_eq!(
         parse_client_list(error_xml("Invalid tenant").as_bytes()),
         Err(XmlError::Status("Invalid tenant".into()))
     );
-    let nameless = "<Response><Status>OK</Status><Clients><Client><UUID>1</UUID><Name> </Name></Client></Clients></Response>";
+    let nameless =
+        "<Response><Status>OK</Status><Clients><Client><UUID>1</UUID><Name> </Name></Client></Clients></Response>";
     assert_eq!(parse_client_list(nameless.as_bytes()), Err(XmlError::MissingField("a Name")));
 
     let huge = vec![b' '; MAX_DOCUMENT_BYTES + 1];

@@ -52,7 +52,8 @@ pub(crate) fn authenticate(s: &Shared, world: &World, headers: &HeaderMap) -> Re
     };
     if info.exp_ms <= now {
         let when = us_datetime(info.exp_ms);
-        let mut r = problem(StatusCode::UNAUTHORIZED, "Unauthorized", &format!("TokenExpired: token expired at {when}"));
+        let mut r =
+            problem(StatusCode::UNAUTHORIZED, "Unauthorized", &format!("TokenExpired: token expired at {when}"));
         if let Ok(v) = HeaderValue::from_str(&format!(
             "Bearer error=\"invalid_token\", error_description=\"The token expired at '{when}'\""
         )) {
@@ -154,16 +155,28 @@ pub(crate) async fn tenant_call(
     scopes: &[&str],
     produce: impl FnOnce(&Ctx<'_>) -> Response,
 ) -> Response {
-    gated_call(&s, &headers, extra, scopes, |world, info, t| world.connected(info, t), |info, tenant| {
-        let world = s.world();
-        match world.org(&tenant) {
-            Some(org) if !world.deleted.contains(&tenant) => {
-                let provider = s.clients.iter().find(|c| c.client_id == info.client_id).map(|c| c.name.clone()).unwrap_or_default();
-                produce(&Ctx { org, world: &world, json: wants_json(&headers), provider, now: s.clock.now_ms() })
+    gated_call(
+        &s,
+        &headers,
+        extra,
+        scopes,
+        |world, info, t| world.connected(info, t),
+        |info, tenant| {
+            let world = s.world();
+            match world.org(&tenant) {
+                Some(org) if !world.deleted.contains(&tenant) => {
+                    let provider = s
+                        .clients
+                        .iter()
+                        .find(|c| c.client_id == info.client_id)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    produce(&Ctx { org, world: &world, json: wants_json(&headers), provider, now: s.clock.now_ms() })
+                }
+                _ => forbidden(),
             }
-            _ => forbidden(),
-        }
-    })
+        },
+    )
     .await
 }
 
@@ -227,7 +240,11 @@ pub(crate) async fn delete_connection(State(s): S, headers: HeaderMap, Path(id):
     let Ok(id) = Uuid::parse_str(&id) else { return StatusCode::NOT_FOUND.into_response() };
     let before = world.connections.len();
     world.connections.retain(|c| !(c.id == id && c.user == info.user && c.client_id == info.client_id));
-    if world.connections.len() < before { StatusCode::NO_CONTENT.into_response() } else { StatusCode::NOT_FOUND.into_response() }
+    if world.connections.len() < before {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,7 +435,11 @@ fn organisation_xml(ctx: &Ctx<'_>) -> String {
 const SETTINGS_SCOPES: &[&str] = &["accounting.settings", "accounting.settings.read"];
 
 /// `GET /api/api.xro/2.0/Organisation`
-pub(crate) async fn organisation(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>) -> Response {
+pub(crate) async fn organisation(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+) -> Response {
     tenant_call(s, headers, extra.map(|e| e.0), SETTINGS_SCOPES, |ctx| {
         if ctx.json {
             let env = Envelope {
@@ -614,7 +635,11 @@ struct AuSettingsPayload<'a> {
 }
 
 /// `GET /api/payroll.xro/1.0/Settings` (Payroll AU).
-pub(crate) async fn payroll_au(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>) -> Response {
+pub(crate) async fn payroll_au(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+) -> Response {
     let unavailable = s.unavailable;
     tenant_call(s, headers, extra.map(|e| e.0), PAYROLL_SCOPES, |ctx| {
         let o = ctx.org;
@@ -714,7 +739,11 @@ struct V2Envelope<'a> {
 }
 
 /// `GET /api/payroll.xro/2.0/Settings` (Payroll UK and NZ; JSON only).
-pub(crate) async fn payroll_v2(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>) -> Response {
+pub(crate) async fn payroll_v2(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+) -> Response {
     let unavailable = s.unavailable;
     tenant_call(s, headers, extra.map(|e| e.0), PAYROLL_SCOPES, |ctx| {
         let o = ctx.org;

@@ -66,11 +66,7 @@ impl World {
         let Some(limit) = tier.connection_limit() else { return Ok(()) };
         let connected = self.connected_tenants(client_id);
         let new: HashSet<&Uuid> = tenants.iter().filter(|t| !connected.contains(t)).collect();
-        if new.is_empty() || connected.len() + new.len() <= limit {
-            Ok(())
-        } else {
-            Err(CapReached { tier, limit })
-        }
+        if new.is_empty() || connected.len() + new.len() <= limit { Ok(()) } else { Err(CapReached { tier, limit }) }
     }
 
     /// `Some` when the app already has every connection its tier allows: the consent page then

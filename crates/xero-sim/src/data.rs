@@ -140,30 +140,154 @@ pub struct Dataset {
 }
 
 const SURNAMES: &[&str] = &[
-    "Smith", "Nguyen", "Williams", "Brown", "Wilson", "Taylor", "Johnson", "White", "Martin", "Anderson",
-    "Thompson", "Walker", "Harris", "Lee", "Ryan", "Robinson", "Kelly", "King", "Davies", "Wright",
-    "Patel", "Singh", "Chen", "Murphy", "O'Brien", "McDonald", "Campbell", "Stewart", "Clarke", "Hughes",
-    "Te Rangi", "Parata", "Ngata", "Garcia", "Martinez", "Rossi", "Kowalski", "Schmidt", "Dubois", "Fitzgerald",
+    "Smith",
+    "Nguyen",
+    "Williams",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Johnson",
+    "White",
+    "Martin",
+    "Anderson",
+    "Thompson",
+    "Walker",
+    "Harris",
+    "Lee",
+    "Ryan",
+    "Robinson",
+    "Kelly",
+    "King",
+    "Davies",
+    "Wright",
+    "Patel",
+    "Singh",
+    "Chen",
+    "Murphy",
+    "O'Brien",
+    "McDonald",
+    "Campbell",
+    "Stewart",
+    "Clarke",
+    "Hughes",
+    "Te Rangi",
+    "Parata",
+    "Ngata",
+    "Garcia",
+    "Martinez",
+    "Rossi",
+    "Kowalski",
+    "Schmidt",
+    "Dubois",
+    "Fitzgerald",
 ];
 const FIRST_NAMES: &[&str] = &[
-    "Olivia", "Jack", "Charlotte", "Noah", "Amelia", "William", "Isla", "Oliver", "Mia", "Thomas",
-    "Grace", "James", "Ruby", "Lucas", "Chloe", "Henry", "Sophie", "Liam", "Emily", "Ethan",
-    "Aroha", "Tane", "Priya", "Wei", "Siobhan", "Mateo", "Zoe", "Harvey", "Freya", "Declan",
+    "Olivia",
+    "Jack",
+    "Charlotte",
+    "Noah",
+    "Amelia",
+    "William",
+    "Isla",
+    "Oliver",
+    "Mia",
+    "Thomas",
+    "Grace",
+    "James",
+    "Ruby",
+    "Lucas",
+    "Chloe",
+    "Henry",
+    "Sophie",
+    "Liam",
+    "Emily",
+    "Ethan",
+    "Aroha",
+    "Tane",
+    "Priya",
+    "Wei",
+    "Siobhan",
+    "Mateo",
+    "Zoe",
+    "Harvey",
+    "Freya",
+    "Declan",
 ];
 const ADJECTIVES: &[&str] = &[
-    "Blue", "Silver", "Golden", "Coastal", "Northern", "Southern", "Harbour", "Summit", "Evergreen", "Red Gum",
-    "Ironbark", "Kauri", "Wattle", "Highland", "Riverside", "Bright", "Clearwater", "Oak", "Maple", "Granite",
-    "Pacific", "Atlantic", "Lakeside", "Bayside", "Meadow", "Stonebridge", "Crown", "Sunrise", "Westside", "Kōwhai",
+    "Blue",
+    "Silver",
+    "Golden",
+    "Coastal",
+    "Northern",
+    "Southern",
+    "Harbour",
+    "Summit",
+    "Evergreen",
+    "Red Gum",
+    "Ironbark",
+    "Kauri",
+    "Wattle",
+    "Highland",
+    "Riverside",
+    "Bright",
+    "Clearwater",
+    "Oak",
+    "Maple",
+    "Granite",
+    "Pacific",
+    "Atlantic",
+    "Lakeside",
+    "Bayside",
+    "Meadow",
+    "Stonebridge",
+    "Crown",
+    "Sunrise",
+    "Westside",
+    "Kōwhai",
 ];
 const NOUNS: &[&str] = &[
-    "Plumbing", "Electrical", "Bakery", "Coffee Roasters", "Florist", "Landscaping", "Dental", "Physio",
-    "Building", "Joinery", "Motors", "Logistics", "Design", "Consulting", "Vineyards", "Brewing",
-    "Cleaning", "Veterinary", "Print", "Roofing", "Accounting", "Fitness", "Tiling", "Catering", "Removals",
-    "Surveying", "Engineering", "Pharmacy", "Hair Studio", "Bookshop",
+    "Plumbing",
+    "Electrical",
+    "Bakery",
+    "Coffee Roasters",
+    "Florist",
+    "Landscaping",
+    "Dental",
+    "Physio",
+    "Building",
+    "Joinery",
+    "Motors",
+    "Logistics",
+    "Design",
+    "Consulting",
+    "Vineyards",
+    "Brewing",
+    "Cleaning",
+    "Veterinary",
+    "Print",
+    "Roofing",
+    "Accounting",
+    "Fitness",
+    "Tiling",
+    "Catering",
+    "Removals",
+    "Surveying",
+    "Engineering",
+    "Pharmacy",
+    "Hair Studio",
+    "Bookshop",
 ];
 const LINES_OF_BUSINESS: &[&str] = &[
-    "Construction", "Hospitality", "Retail", "Professional services", "Health care", "Agriculture",
-    "Manufacturing", "Transport", "Creative services", "Trades",
+    "Construction",
+    "Hospitality",
+    "Retail",
+    "Professional services",
+    "Health care",
+    "Agriculture",
+    "Manufacturing",
+    "Transport",
+    "Creative services",
+    "Trades",
 ];
 const CLASSES_PAID: &[&str] = &["STARTER", "STANDARD", "PREMIUM", "ULTIMATE", "GROW", "COMPREHENSIVE", "IGNITE"];
 
@@ -244,7 +368,9 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
             (n.clone(), n, "COMPANY")
         } else if base.ends_with("Family Trust") {
             let legal = match country {
-                Country::AU => format!("{} Pty Ltd as trustee for The {}", base.trim_end_matches(" Family Trust"), base),
+                Country::AU => {
+                    format!("{} Pty Ltd as trustee for The {}", base.trim_end_matches(" Family Trust"), base)
+                }
                 _ => format!("The {}", base),
             };
             (base, legal, "TRUST")
@@ -270,10 +396,8 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
 
         let mut short_code;
         loop {
-            short_code = format!(
-                "!{}",
-                alnum(&mut rng, 5, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-            );
+            short_code =
+                format!("!{}", alnum(&mut rng, 5, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
             if short_codes.insert(short_code.clone()) {
                 break;
             }
@@ -282,18 +406,37 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
         let organisation_id = uuid_from(&mut rng);
         let api_key = alnum(&mut rng, 30, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
         let created_ms = rng.random_range(EARLIEST_CREATED_MS..LATEST_CREATED_MS) / 1000 * 1000;
-        let class = if is_demo { "DEMO" } else if rng.random_bool(0.05) { "TRIAL" } else { pick(&mut rng, CLASSES_PAID) };
+        let class = if is_demo {
+            "DEMO"
+        } else if rng.random_bool(0.05) {
+            "TRIAL"
+        } else {
+            pick(&mut rng, CLASSES_PAID)
+        };
 
         let (fy_day, fy_month, timezone, tax_number, registration_number, ein, basis, period, sales, purchases) =
             match country {
                 Country::AU => (
                     30,
                     6,
-                    pick(&mut rng, &[
-                        "AUSEASTERNSTANDARDTIME", "AUSEASTERNSTANDARDTIME", "EAUSTRALIASTANDARDTIME",
-                        "WAUSTRALIASTANDARDTIME", "CENAUSTRALIASTANDARDTIME", "TASMANIASTANDARDTIME",
-                    ]),
-                    Some(format!("{} {} {} {}", digits(&mut rng, 2), digits(&mut rng, 3), digits(&mut rng, 3), digits(&mut rng, 3))),
+                    pick(
+                        &mut rng,
+                        &[
+                            "AUSEASTERNSTANDARDTIME",
+                            "AUSEASTERNSTANDARDTIME",
+                            "EAUSTRALIASTANDARDTIME",
+                            "WAUSTRALIASTANDARDTIME",
+                            "CENAUSTRALIASTANDARDTIME",
+                            "TASMANIASTANDARDTIME",
+                        ],
+                    ),
+                    Some(format!(
+                        "{} {} {} {}",
+                        digits(&mut rng, 2),
+                        digits(&mut rng, 3),
+                        digits(&mut rng, 3),
+                        digits(&mut rng, 3)
+                    )),
                     None,
                     None,
                     Some(pick(&mut rng, &["ACCRUALS", "CASH"])),
@@ -328,9 +471,10 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
                 Country::US => (
                     31,
                     12,
-                    pick(&mut rng, &[
-                        "EASTERNSTANDARDTIME", "CENTRALSTANDARDTIME", "MOUNTAINSTANDARDTIME", "PACIFICSTANDARDTIME",
-                    ]),
+                    pick(
+                        &mut rng,
+                        &["EASTERNSTANDARDTIME", "CENTRALSTANDARDTIME", "MOUNTAINSTANDARDTIME", "PACIFICSTANDARDTIME"],
+                    ),
                     None,
                     None,
                     Some(format!("{}-{}", digits(&mut rng, 2), digits(&mut rng, 7))),
@@ -377,7 +521,11 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
                 updated_ms: created_ms + rng.random_range(0..1000) * DAY_MS / 10,
                 is_subscriber: u == 0,
                 // The subscriber is an adviser: Xero's `OrganisationRole` has no `ADMIN`.
-                role: if u == 0 { "FINANCIALADVISER" } else { pick(&mut rng, &["STANDARD", "READONLY", "INVOICEONLY", "STANDARD"]) },
+                role: if u == 0 {
+                    "FINANCIALADVISER"
+                } else {
+                    pick(&mut rng, &["STANDARD", "READONLY", "INVOICEONLY", "STANDARD"])
+                },
             });
         }
 
@@ -412,7 +560,11 @@ pub fn generate(seed: u64, org_count: usize, staff_count: usize) -> Dataset {
             short_code,
             edition: if rng.random_bool(0.03) { "PARTNER" } else { "BUSINESS" },
             class,
-            line_of_business: if rng.random_bool(0.7) { Some((pick(&mut rng, LINES_OF_BUSINESS)).to_string()) } else { None },
+            line_of_business: if rng.random_bool(0.7) {
+                Some((pick(&mut rng, LINES_OF_BUSINESS)).to_string())
+            } else {
+                None
+            },
             has_payroll,
             has_assets,
             users,
@@ -488,10 +640,8 @@ fn payroll_accounts(rng: &mut ChaCha8Rng, country: Country) -> Vec<PayrollAccoun
         ],
         Country::US => &[],
     };
-    let mut out: Vec<PayrollAccount> = rows
-        .iter()
-        .map(|(kind, code, name)| PayrollAccount { account_id: uuid_from(rng), kind, code, name })
-        .collect();
+    let mut out: Vec<PayrollAccount> =
+        rows.iter().map(|(kind, code, name)| PayrollAccount { account_id: uuid_from(rng), kind, code, name }).collect();
     // In Xero's UK example the employee-contribution row points at the wages-payable account.
     if country == Country::UK && out.len() == 7 {
         out[6].account_id = out[0].account_id;

@@ -89,7 +89,12 @@ pub(crate) async fn authorize(State(s): S, Query(q): Query<HashMap<String, Strin
     match (&challenge, get("code_challenge_method")) {
         (Some(_), Some("S256")) => {}
         (Some(_), _) => {
-            return redirect_error(redirect_uri, state.as_deref(), "invalid_request", Some("code_challenge_method must be S256"));
+            return redirect_error(
+                redirect_uri,
+                state.as_deref(),
+                "invalid_request",
+                Some("code_challenge_method must be S256"),
+            );
         }
         (None, _) if client.client_secret.is_none() => {
             return redirect_error(redirect_uri, state.as_deref(), "invalid_request", Some("code challenge required"));
@@ -152,14 +157,7 @@ fn consent_answer(consent: Result<String, CapReached>, req: &PendingAuth) -> Res
 }
 
 fn html(body: String) -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
+    (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
         .into_response()
 }
 
@@ -189,7 +187,8 @@ fn consent_page(
     let orgs = world.visible_orgs(&req.user);
     let mut words: Vec<&str> = req.scopes.iter().filter_map(|s| scope_words(s)).collect();
     words.dedup();
-    let wants_tenants = req.scopes.iter().any(|s| !matches!(s.as_str(), "openid" | "profile" | "email" | "offline_access"));
+    let wants_tenants =
+        req.scopes.iter().any(|s| !matches!(s.as_str(), "openid" | "profile" | "email" | "offline_access"));
     let mut out = String::with_capacity(4096 + orgs.len() * 256);
     out.push_str("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -197,13 +196,18 @@ fn consent_page(
     out.push_str("body{font-family:system-ui,sans-serif;background:#f4f6f8;margin:0;color:#1e3145}");
     out.push_str("main{max-width:640px;margin:32px auto;background:#fff;padding:24px 32px;border-radius:8px;box-shadow:0 1px 4px #0002}");
     out.push_str(".sim{background:#fff4cc;padding:4px 8px;border-radius:4px;font-size:13px}");
-    out.push_str("ul.orgs{list-style:none;padding:0;max-height:360px;overflow:auto;border:1px solid #ccd;border-radius:4px}");
+    out.push_str(
+        "ul.orgs{list-style:none;padding:0;max-height:360px;overflow:auto;border:1px solid #ccd;border-radius:4px}",
+    );
     out.push_str("ul.orgs li{padding:6px 10px;border-bottom:1px solid #eef}.meta{color:#6b7c8f;font-size:12px}");
     out.push_str(".err{color:#b00020}button{font-size:15px;padding:8px 18px;margin-right:8px;border-radius:4px;border:1px solid #13b5ea;cursor:pointer}");
     out.push_str("#allow,#allow-all{background:#13b5ea;color:#fff}#cancel{background:#fff;color:#13b5ea}");
     out.push_str("</style></head><body><main>");
     out.push_str("<p class=\"sim\">Simulated Xero (xero-sim) &mdash; no real Xero account is involved.</p>");
-    out.push_str(&format!("<h1><span id=\"app-name\">{}</span> wants access to your Xero data</h1>", html_escape(&client.name)));
+    out.push_str(&format!(
+        "<h1><span id=\"app-name\">{}</span> wants access to your Xero data</h1>",
+        html_escape(&client.name)
+    ));
     if let Some(u) = user {
         out.push_str(&format!(
             "<p id=\"signed-in\">Signed in as <strong>{} {}</strong> ({})</p>",
@@ -293,7 +297,9 @@ pub(crate) async fn consent(State(s): S, body: Bytes) -> Response {
         return error_page("invalid_request : missing request");
     };
     let Some(req) = world.pending.get(request_id).cloned() else {
-        return error_page("invalid_request : This sign-in request has expired or was already used. Start again from the app.");
+        return error_page(
+            "invalid_request : This sign-in request has expired or was already used. Start again from the app.",
+        );
     };
     if now - req.created_ms > 3_600_000 {
         world.pending.remove(request_id);
@@ -479,7 +485,10 @@ pub(crate) async fn userinfo(State(s): S, headers: HeaderMap) -> Response {
     let world = s.world();
     let info = match crate::api::bearer(&headers).and_then(|t| world.access(t)) {
         Some(i) if i.exp_ms > now => i.clone(),
-        _ => return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")]).into_response(),
+        _ => {
+            return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")])
+                .into_response();
+        }
     };
     let Some(u) = world.staff_by_id(&info.user) else { return StatusCode::UNAUTHORIZED.into_response() };
     axum::Json(serde_json::json!({

@@ -78,30 +78,33 @@ impl Figures<'_> {
         for which in [Aged::Receivables, Aged::Payables] {
             let prefix = if which == Aged::Receivables { "INV" } else { "BILL" };
             let first_of_kind = out.len();
-            let push = |out: &mut Vec<Invoice>, line: &crate::reports::AgedLine, due: NaiveDate, status, total, due_cents| {
-                let n = out.len() - first_of_kind + 1;
-                let mut id_rng = seed(org, prefix, n as i64);
-                let mut bytes = [0u8; 16];
-                id_rng.fill(&mut bytes);
-                out.push(Invoice {
-                    id: uuid::Builder::from_random_bytes(bytes).into_uuid(),
-                    number: format!("{prefix}-{n:04}"),
-                    kind: which,
-                    contact: line.contact.clone(),
-                    contact_id: line.contact_id,
-                    date: due - Days::new(30),
-                    due,
-                    status,
-                    total,
-                    amount_due: due_cents,
-                });
-            };
+            let push =
+                |out: &mut Vec<Invoice>, line: &crate::reports::AgedLine, due: NaiveDate, status, total, due_cents| {
+                    let n = out.len() - first_of_kind + 1;
+                    let mut id_rng = seed(org, prefix, n as i64);
+                    let mut bytes = [0u8; 16];
+                    id_rng.fill(&mut bytes);
+                    out.push(Invoice {
+                        id: uuid::Builder::from_random_bytes(bytes).into_uuid(),
+                        number: format!("{prefix}-{n:04}"),
+                        kind: which,
+                        contact: line.contact.clone(),
+                        contact_id: line.contact_id,
+                        date: due - Days::new(30),
+                        due,
+                        status,
+                        total,
+                        amount_due: due_cents,
+                    });
+                };
             for line in self.aged(which, date) {
                 let mut rng = seed(org, &line.contact, 7);
                 for (column, cents) in line.buckets.iter().copied().enumerate().filter(|(_, c)| *c > 0) {
                     // Some amounts are two invoices, some invoices part paid.
                     let first = if cents >= 200 && rng.random_bool(0.4) { cents / 2 } else { cents };
-                    let pieces = [first, cents - first].into_iter().flat_map(|c| (0..parts).map(move |j| c / parts + i64::from(j < c % parts)));
+                    let pieces = [first, cents - first]
+                        .into_iter()
+                        .flat_map(|c| (0..parts).map(move |j| c / parts + i64::from(j < c % parts)));
                     for piece in pieces.filter(|c| *c > 0) {
                         let paid = if rng.random_bool(0.2) { piece / 3 } else { 0 };
                         push(&mut out, &line, due_in(column, date, &mut rng), "AUTHORISED", piece + paid, piece);
@@ -151,7 +154,13 @@ fn invoice_json(org: &Organisation, i: &Invoice, now_ms: i64) -> Value {
 }
 
 /// A `GET Invoices` answer holding `invoices` (also for tests that read one without HTTP).
-pub fn invoices_body(org: &Organisation, invoices: &[Invoice], pagination: Value, provider: &str, now_ms: i64) -> String {
+pub fn invoices_body(
+    org: &Organisation,
+    invoices: &[Invoice],
+    pagination: Value,
+    provider: &str,
+    now_ms: i64,
+) -> String {
     let body = json!({
         "Id": Uuid::new_v4(),
         "Status": "OK",
@@ -166,26 +175,42 @@ pub fn invoices_body(org: &Organisation, invoices: &[Invoice], pagination: Value
 type S = State<Arc<Shared>>;
 
 /// `GET Invoices?Statuses=…&page=…&pageSize=…[&summaryOnly=true]`
-pub(crate) async fn invoices(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn invoices(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     let parts = s.invoice_parts;
     tenant_call(s, headers, extra.map(|e| e.0), INVOICE_SCOPES, |ctx| {
         let number = |name: &str, default: usize| match q.get(name) {
             None => Ok(default),
-            Some(v) => v.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| validation(&format!("{name} must be a whole number from 1"))),
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| validation(&format!("{name} must be a whole number from 1"))),
         };
         let (page, size) = match (number("page", 1), number("pageSize", DEFAULT_PAGE_SIZE)) {
             (Ok(p), Ok(s)) => (p, s.min(MAX_PAGE_SIZE)),
             (Err(r), _) | (_, Err(r)) => return r,
         };
-        let statuses: Option<Vec<String>> = q.get("Statuses").map(|s| s.split(',').map(|s| s.trim().to_ascii_uppercase()).collect());
+        let statuses: Option<Vec<String>> =
+            q.get("Statuses").map(|s| s.split(',').map(|s| s.trim().to_ascii_uppercase()).collect());
         let all: Vec<Invoice> = Figures::new(ctx.org)
             .invoices_in_parts(today_of(ctx.now), parts)
             .into_iter()
             .filter(|i| statuses.as_ref().is_none_or(|s| s.iter().any(|s| s == i.status)))
             .collect();
         let shown: Vec<Invoice> = all.iter().skip((page - 1) * size).take(size).cloned().collect();
-        let pagination = json!({ "page": page, "pageSize": size, "pageCount": all.len().div_ceil(size), "itemCount": all.len() });
-        (StatusCode::OK, [(header::CONTENT_TYPE, JSON)], invoices_body(ctx.org, &shown, pagination, &ctx.provider, ctx.now)).into_response()
+        let pagination =
+            json!({ "page": page, "pageSize": size, "pageCount": all.len().div_ceil(size), "itemCount": all.len() });
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, JSON)],
+            invoices_body(ctx.org, &shown, pagination, &ctx.provider, ctx.now),
+        )
+            .into_response()
     })
     .await
 }

@@ -173,7 +173,10 @@ mod tests {
         let t = Uuid::new_v4();
         let a = l.admit("app", t, 0);
         let b = l.admit("app", t, 1);
-        assert!(matches!(l.admit("app", t, 2), Admission::Refused { problem: Problem::Concurrent, retry_after_secs: 1, .. }));
+        assert!(matches!(
+            l.admit("app", t, 2),
+            Admission::Refused { problem: Problem::Concurrent, retry_after_secs: 1, .. }
+        ));
         drop(a);
         assert!(matches!(l.admit("app", t, 3), Admission::Admitted(..)));
         drop(b);

@@ -200,7 +200,9 @@ mod tests {
     #[test]
     fn problem_body_has_xero_field_order() {
         let p = problem_json("Forbidden", 403, "AuthenticationUnsuccessful");
-        assert!(p.starts_with(r#"{"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful","Instance":""#));
+        assert!(p.starts_with(
+            r#"{"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful","Instance":""#
+        ));
         assert!(p.ends_with(r#"","Extensions":{}}"#));
     }
 }

@@ -46,7 +46,6 @@ pub const BALANCE_SHEET_SCOPES: &[&str] = &["accounting.reports.read", "accounti
 pub const AGED_SCOPES: &[&str] = &["accounting.reports.read", "accounting.reports.aged.read"];
 pub const BANK_SUMMARY_SCOPES: &[&str] = &["accounting.reports.read", "accounting.reports.banksummary.read"];
 
-
 // ---------------------------------------------------------------------------------------------
 // The figures (amounts in cents of the organisation's base currency)
 
@@ -183,18 +182,36 @@ const EXPENSES: &[&str] = &[
     "Telephone & Internet",
 ];
 const CUSTOMERS: &[&str] = &[
-    "Bayside Club", "Ridgeway University", "City Limousines", "Marine Systems", "Hamilton Smith Ltd",
-    "Boom FM", "Port & Philip Freight", "Young Bros Transport", "Petrie McLoud Watson & Associates",
-    "Basket Case", "DIISR - Small Business Services", "Rex Media Group",
+    "Bayside Club",
+    "Ridgeway University",
+    "City Limousines",
+    "Marine Systems",
+    "Hamilton Smith Ltd",
+    "Boom FM",
+    "Port & Philip Freight",
+    "Young Bros Transport",
+    "Petrie McLoud Watson & Associates",
+    "Basket Case",
+    "DIISR - Small Business Services",
+    "Rex Media Group",
 ];
 const SUPPLIERS: &[&str] = &[
-    "PowerDirect", "Capital Cab Co", "Office Supplies Co", "Swanston Security", "ABC Furniture",
-    "Central Copiers", "Melrose Parking", "SMART Agency", "Truxton Property Management", "Net Connect",
+    "PowerDirect",
+    "Capital Cab Co",
+    "Office Supplies Co",
+    "Swanston Security",
+    "ABC Furniture",
+    "Central Copiers",
+    "Melrose Parking",
+    "SMART Agency",
+    "Truxton Property Management",
+    "Net Connect",
 ];
 
 pub(crate) fn seed(org: &Organisation, tag: &str, n: i64) -> ChaCha8Rng {
     let bytes = org.organisation_id.as_bytes();
-    let mut s = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut s =
+        u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     for b in tag.bytes() {
         s = s.rotate_left(7) ^ u64::from(b);
     }
@@ -250,7 +267,10 @@ impl<'a> Figures<'a> {
         let lines = |names: &[&str], rng: &mut ChaCha8Rng, share_pct: (i64, i64)| -> Vec<Line> {
             names
                 .iter()
-                .map(|n| Line { name: (*n).to_owned(), cents: sales * rng.random_range(share_pct.0..share_pct.1) / 1000 })
+                .map(|n| Line {
+                    name: (*n).to_owned(),
+                    cents: sales * rng.random_range(share_pct.0..share_pct.1) / 1000,
+                })
                 .collect()
         };
         let income = vec![
@@ -351,7 +371,11 @@ impl<'a> Figures<'a> {
                     id_rng.fill(&mut bytes);
                     uuid::Builder::from_random_bytes(bytes).into_uuid()
                 };
-                AgedLine { contact: format!("{contact}{}", if i >= names.len() as i64 { " (2)" } else { "" }), contact_id, buckets }
+                AgedLine {
+                    contact: format!("{contact}{}", if i >= names.len() as i64 { " (2)" } else { "" }),
+                    contact_id,
+                    buckets,
+                }
             })
             .fold(Vec::new(), |mut acc: Vec<AgedLine>, line| {
                 // One line per contact.
@@ -498,7 +522,15 @@ fn report(id: &str, name: &str, titles: Vec<String>, today: NaiveDate, now_ms: i
 
 /// Profit and Loss from `from` to `to`, with `periods` earlier comparison periods (most recent
 /// first, as Xero orders them) each `step` months before the previous one.
-pub fn profit_and_loss_report(org: &Organisation, from: NaiveDate, to: NaiveDate, periods: u32, step: u32, today: NaiveDate, now_ms: i64) -> Value {
+pub fn profit_and_loss_report(
+    org: &Organisation,
+    from: NaiveDate,
+    to: NaiveDate,
+    periods: u32,
+    step: u32,
+    today: NaiveDate,
+    now_ms: i64,
+) -> Value {
     let figures = Figures::new(org);
     let ranges: Vec<(NaiveDate, NaiveDate)> = (0..=periods)
         .map(|i| {
@@ -521,7 +553,8 @@ pub fn profit_and_loss_report(org: &Organisation, from: NaiveDate, to: NaiveDate
         lines_section(org, "Less Operating Expenses", "Total Operating Expenses", &col(|p| &p.expenses)),
         section("", vec![plain_row("Row", "Net Profit", &each(ProfitAndLoss::net_profit))]),
     ];
-    let titles = vec!["Profit and Loss".to_owned(), org.name.clone(), format!("{} to {}", long_date(from), long_date(to))];
+    let titles =
+        vec!["Profit and Loss".to_owned(), org.name.clone(), format!("{} to {}", long_date(from), long_date(to))];
     report("ProfitAndLoss", "Profit and Loss", titles, today, now_ms, rows)
 }
 
@@ -547,21 +580,33 @@ pub fn balance_sheet_report(org: &Organisation, date: NaiveDate, today: NaiveDat
 
 pub fn bank_summary_report(org: &Organisation, from: NaiveDate, to: NaiveDate, today: NaiveDate, now_ms: i64) -> Value {
     let lines = Figures::new(org).bank_summary(from, to);
-    let head: Vec<String> =
-        ["Bank Accounts", "Opening Balance", "Cash Received", "Cash Spent", "Closing Balance"].map(String::from).to_vec();
-    let mut rows: Vec<Value> = lines
-        .iter()
-        .map(|l| account_row(org, &l.name, &[l.opening, l.received, l.spent, l.closing]))
-        .collect();
+    let head: Vec<String> = ["Bank Accounts", "Opening Balance", "Cash Received", "Cash Spent", "Closing Balance"]
+        .map(String::from)
+        .to_vec();
+    let mut rows: Vec<Value> =
+        lines.iter().map(|l| account_row(org, &l.name, &[l.opening, l.received, l.spent, l.closing])).collect();
     let sum = |f: fn(&BankLine) -> i64| lines.iter().map(f).sum::<i64>();
-    rows.push(plain_row("SummaryRow", "Total", &[sum(|l| l.opening), sum(|l| l.received), sum(|l| l.spent), sum(|l| l.closing)]));
-    let titles = vec!["Bank Summary".to_owned(), org.name.clone(), format!("From {} to {}", long_date(from), long_date(to))];
+    rows.push(plain_row(
+        "SummaryRow",
+        "Total",
+        &[sum(|l| l.opening), sum(|l| l.received), sum(|l| l.spent), sum(|l| l.closing)],
+    ));
+    let titles =
+        vec!["Bank Summary".to_owned(), org.name.clone(), format!("From {} to {}", long_date(from), long_date(to))];
     report("BankSummary", "Bank Summary", titles, today, now_ms, vec![header(&head), section("", rows)])
 }
 
 /// One contact's line of the aged receivables or payables (Xero's report is per contact).
-pub fn aged_report(org: &Organisation, which: Aged, date: NaiveDate, contact: Uuid, today: NaiveDate, now_ms: i64) -> Value {
-    let lines: Vec<AgedLine> = Figures::new(org).aged(which, date).into_iter().filter(|l| l.contact_id == contact).collect();
+pub fn aged_report(
+    org: &Organisation,
+    which: Aged,
+    date: NaiveDate,
+    contact: Uuid,
+    today: NaiveDate,
+    now_ms: i64,
+) -> Value {
+    let lines: Vec<AgedLine> =
+        Figures::new(org).aged(which, date).into_iter().filter(|l| l.contact_id == contact).collect();
     let (id, name) = match which {
         Aged::Receivables => ("AgedReceivablesByContact", "Aged Receivables By Contact"),
         Aged::Payables => ("AgedPayablesByContact", "Aged Payables By Contact"),
@@ -574,7 +619,9 @@ pub fn aged_report(org: &Organisation, which: Aged, date: NaiveDate, contact: Uu
         .map(|l| {
             let attrs = json!([{ "Value": l.contact_id.to_string(), "Id": "contact" }]);
             let mut cells = vec![json!({ "Value": l.contact, "Attributes": attrs })];
-            cells.extend(l.buckets.iter().chain([l.total()].iter()).map(|c| json!({ "Value": amount(*c), "Attributes": attrs })));
+            cells.extend(
+                l.buckets.iter().chain([l.total()].iter()).map(|c| json!({ "Value": amount(*c), "Attributes": attrs })),
+            );
             json!({ "RowType": "Row", "Cells": cells })
         })
         .collect();
@@ -603,7 +650,9 @@ impl ReportQuery {
     fn date(&self, name: &str) -> Result<Option<NaiveDate>, Response> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| validation(&format!("{name} is not a valid date"))),
+            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| validation(&format!("{name} is not a valid date"))),
         }
     }
 }
@@ -638,7 +687,12 @@ async fn serve(
 }
 
 /// `GET Reports/ProfitAndLoss?fromDate&toDate&periods&timeframe` (defaults: this month).
-pub(crate) async fn profit_and_loss(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn profit_and_loss(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     serve(s, headers, extra, PROFIT_AND_LOSS_SCOPES, |org, today, now| {
         let from = q.date("fromDate")?.unwrap_or_else(|| first_of_month(month_index(today)));
         let to = q.date("toDate")?.unwrap_or_else(|| month_end(today));
@@ -647,7 +701,9 @@ pub(crate) async fn profit_and_loss(State(s): S, headers: HeaderMap, extra: Opti
         }
         let periods: u32 = match q.get("periods") {
             None => 0,
-            Some(p) => p.parse().ok().filter(|p| *p <= 11).ok_or_else(|| validation("periods must be between 1 and 11"))?,
+            Some(p) => {
+                p.parse().ok().filter(|p| *p <= 11).ok_or_else(|| validation("periods must be between 1 and 11"))?
+            }
         };
         let step = match q.get("timeframe").map(str::to_ascii_uppercase).as_deref() {
             None | Some("MONTH") => 1,
@@ -661,7 +717,12 @@ pub(crate) async fn profit_and_loss(State(s): S, headers: HeaderMap, extra: Opti
 }
 
 /// `GET Reports/BalanceSheet?date` (default: today).
-pub(crate) async fn balance_sheet(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn balance_sheet(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     serve(s, headers, extra, BALANCE_SHEET_SCOPES, |org, today, now| {
         Ok(balance_sheet_report(org, q.date("date")?.unwrap_or(today), today, now))
     })
@@ -669,7 +730,12 @@ pub(crate) async fn balance_sheet(State(s): S, headers: HeaderMap, extra: Option
 }
 
 /// `GET Reports/BankSummary?fromDate&toDate` (default: this month to today).
-pub(crate) async fn bank_summary(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn bank_summary(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     serve(s, headers, extra, BANK_SUMMARY_SCOPES, |org, today, now| {
         let from = q.date("fromDate")?.unwrap_or_else(|| first_of_month(month_index(today)));
         let to = q.date("toDate")?.unwrap_or(today);
@@ -693,12 +759,22 @@ fn aged_handler(which: Aged, q: ReportQuery) -> impl FnOnce(&Organisation, Naive
 }
 
 /// `GET Reports/AgedReceivablesByContact?date[&contactId]`
-pub(crate) async fn aged_receivables(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn aged_receivables(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     serve(s, headers, extra, AGED_SCOPES, aged_handler(Aged::Receivables, q)).await
 }
 
 /// `GET Reports/AgedPayablesByContact?date[&contactId]`
-pub(crate) async fn aged_payables(State(s): S, headers: HeaderMap, extra: Option<axum::Extension<ExtraDelay>>, Query(q): Query<ReportQuery>) -> Response {
+pub(crate) async fn aged_payables(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<axum::Extension<ExtraDelay>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
     serve(s, headers, extra, AGED_SCOPES, aged_handler(Aged::Payables, q)).await
 }
 

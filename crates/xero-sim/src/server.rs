@@ -89,11 +89,8 @@ async fn fault_layer(State(s): State<Arc<Shared>>, mut req: Request, next: Next)
     if path.starts_with("/_sim") {
         return next.run(req).await;
     }
-    let tenant = req
-        .headers()
-        .get("xero-tenant-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| Uuid::parse_str(v.trim()).ok());
+    let tenant =
+        req.headers().get("xero-tenant-id").and_then(|v| v.to_str().ok()).and_then(|v| Uuid::parse_str(v.trim()).ok());
     let fired = s.faults.fire(&path, tenant);
     let conn_kill = req.extensions().get::<ConnKill>().cloned();
     let mut extra = Duration::ZERO;
@@ -190,10 +187,7 @@ async fn count_bytes(State(s): State<Arc<Shared>>, req: Request, next: Next) -> 
 
 async fn index(State(s): State<Arc<Shared>>) -> Response {
     let base = s.base_url.lock().expect("base url").clone();
-    let text = format!(
-        "xero-sim: a simulated Xero\n\n{}\n",
-        crate::endpoint_lines(&base).join("\n")
-    );
+    let text = format!("xero-sim: a simulated Xero\n\n{}\n", crate::endpoint_lines(&base).join("\n"));
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
@@ -250,9 +244,7 @@ where
         let mut app = app.clone();
         async move { app.call(req).await }
     });
-    let conn = hyper::server::conn::http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), svc);
+    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc);
     tokio::select! {
         _ = conn => {}
         _ = kill.notified() => {} // dropping the connection closes the socket with no response

@@ -46,12 +46,8 @@ fn key() -> &'static SigningKey {
 /// The DER inside the embedded PEM's `-----BEGIN {label}-----` block.
 fn pem_block(label: &str) -> Vec<u8> {
     let begin = format!("-----BEGIN {label}-----");
-    let body: String = KEY_PEM
-        .lines()
-        .skip_while(|l| *l != begin)
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
+    let body: String =
+        KEY_PEM.lines().skip_while(|l| *l != begin).skip(1).take_while(|l| !l.starts_with("-----END")).collect();
     STANDARD.decode(body).expect("the embedded PEM block is base64")
 }
 
@@ -60,11 +56,8 @@ fn pem_block(label: &str) -> Vec<u8> {
 pub(crate) fn sign_jwt(claims: &serde_json::Value) -> String {
     let key = key();
     let header = serde_json::json!({"alg": "RS256", "kid": key.kid, "typ": "JWT", "x5t": key.x5t});
-    let signing_input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
+    let signing_input =
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
     let mut signature = vec![0; key.pair.public().modulus_len()];
     key.pair
         .sign(&RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), signing_input.as_bytes(), &mut signature)

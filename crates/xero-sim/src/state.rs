@@ -24,29 +24,63 @@ const ID_TOKEN_SECS: i64 = 300;
 
 /// Scopes the simulated Xero knows. Anything else is refused at `authorize`.
 pub const KNOWN_SCOPES: &[&str] = &[
-    "openid", "profile", "email", "offline_access",
-    "accounting.settings", "accounting.settings.read",
-    "accounting.transactions", "accounting.transactions.read",
-    "accounting.invoices", "accounting.invoices.read",
-    "accounting.payments", "accounting.payments.read",
-    "accounting.banktransactions", "accounting.banktransactions.read",
-    "accounting.manualjournals", "accounting.manualjournals.read",
-    "accounting.reports.read", "accounting.journals.read", "accounting.budgets.read",
-    "accounting.contacts", "accounting.contacts.read",
-    "accounting.attachments", "accounting.attachments.read",
-    "assets", "assets.read",
-    "payroll.employees", "payroll.employees.read", "payroll.payruns", "payroll.payruns.read",
-    "payroll.payslip", "payroll.payslip.read", "payroll.settings", "payroll.settings.read",
-    "payroll.timesheets", "payroll.timesheets.read",
-    "files", "files.read", "projects", "projects.read",
+    "openid",
+    "profile",
+    "email",
+    "offline_access",
+    "accounting.settings",
+    "accounting.settings.read",
+    "accounting.transactions",
+    "accounting.transactions.read",
+    "accounting.invoices",
+    "accounting.invoices.read",
+    "accounting.payments",
+    "accounting.payments.read",
+    "accounting.banktransactions",
+    "accounting.banktransactions.read",
+    "accounting.manualjournals",
+    "accounting.manualjournals.read",
+    "accounting.reports.read",
+    "accounting.journals.read",
+    "accounting.budgets.read",
+    "accounting.contacts",
+    "accounting.contacts.read",
+    "accounting.attachments",
+    "accounting.attachments.read",
+    "assets",
+    "assets.read",
+    "payroll.employees",
+    "payroll.employees.read",
+    "payroll.payruns",
+    "payroll.payruns.read",
+    "payroll.payslip",
+    "payroll.payslip.read",
+    "payroll.settings",
+    "payroll.settings.read",
+    "payroll.timesheets",
+    "payroll.timesheets.read",
+    "files",
+    "files.read",
+    "projects",
+    "projects.read",
     // Xero Practice Manager (the practice's XPM tenant)
-    "practicemanager", "practicemanager.read", "practicemanager.client", "practicemanager.client.read",
-    "practicemanager.job", "practicemanager.job.read", "practicemanager.staff", "practicemanager.staff.read",
-    "practicemanager.time", "practicemanager.time.read",
+    "practicemanager",
+    "practicemanager.read",
+    "practicemanager.client",
+    "practicemanager.client.read",
+    "practicemanager.job",
+    "practicemanager.job.read",
+    "practicemanager.staff",
+    "practicemanager.staff.read",
+    "practicemanager.time",
+    "practicemanager.time.read",
     // Granular report scopes (apps created on or after 2 March 2026), see `reports.rs`.
-    "accounting.reports.profitandloss.read", "accounting.reports.balancesheet.read",
-    "accounting.reports.aged.read", "accounting.reports.banksummary.read",
-    "accounting.reports.trialbalance.read", "accounting.reports.executivesummary.read",
+    "accounting.reports.profitandloss.read",
+    "accounting.reports.balancesheet.read",
+    "accounting.reports.aged.read",
+    "accounting.reports.banksummary.read",
+    "accounting.reports.trialbalance.read",
+    "accounting.reports.executivesummary.read",
 ];
 
 /// Scopes that reach the practice's XPM tenant rather than its organisations.
@@ -356,9 +390,7 @@ impl World {
 
     /// Staff user by email (case-insensitive) or user id.
     pub fn find_staff(&self, key: &str) -> Option<&StaffUser> {
-        self.staff
-            .iter()
-            .find(|s| s.email.eq_ignore_ascii_case(key) || s.user_id.to_string().eq_ignore_ascii_case(key))
+        self.staff.iter().find(|s| s.email.eq_ignore_ascii_case(key) || s.user_id.to_string().eq_ignore_ascii_case(key))
     }
 
     pub fn staff_by_id(&self, id: &Uuid) -> Option<&StaffUser> {

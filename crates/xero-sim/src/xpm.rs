@@ -95,20 +95,90 @@ pub struct XpmEdit {
 
 const LEGAL_SUFFIXES: &[&str] = &["Pty Ltd", "Pty. Ltd.", "Pty Limited", "Limited", "Ltd", "Ltd.", "LLC", "Inc."];
 const OWN_FIRST: &[&str] = &[
-    "Abigail", "Bruno", "Camille", "Dmitri", "Eleanor", "Farid", "Greta", "Hamish", "Ingrid", "Joaquin",
-    "Kiri", "Leopold", "Marama", "Nikolai", "Ottilie", "Pania", "Quentin", "Rosalind", "Sebastian", "Tamsin",
-    "Ulrich", "Violet", "Wiremu", "Xanthe", "Yusuf", "Zelda", "Anahera", "Bartholomew", "Cordelia", "Desmond",
+    "Abigail",
+    "Bruno",
+    "Camille",
+    "Dmitri",
+    "Eleanor",
+    "Farid",
+    "Greta",
+    "Hamish",
+    "Ingrid",
+    "Joaquin",
+    "Kiri",
+    "Leopold",
+    "Marama",
+    "Nikolai",
+    "Ottilie",
+    "Pania",
+    "Quentin",
+    "Rosalind",
+    "Sebastian",
+    "Tamsin",
+    "Ulrich",
+    "Violet",
+    "Wiremu",
+    "Xanthe",
+    "Yusuf",
+    "Zelda",
+    "Anahera",
+    "Bartholomew",
+    "Cordelia",
+    "Desmond",
 ];
 const OWN_LAST: &[&str] = &[
-    "Abernethy", "Blackwood", "Castellanos", "Dunmore", "Eriksen", "Fairweather", "Galbraith", "Hollingsworth",
-    "Ishikawa", "Jankowski", "Kaufmann", "Lindqvist", "Montgomery", "Novak", "Okonkwo", "Pemberton",
-    "Quarrie", "Rutherford", "Sandoval", "Thorncroft", "Underhill", "Vasquez", "Whitlock", "Yamamoto",
-    "Zielinski", "Ashcombe", "Brightwater", "Carrington", "Delacroix", "Ellsworth",
+    "Abernethy",
+    "Blackwood",
+    "Castellanos",
+    "Dunmore",
+    "Eriksen",
+    "Fairweather",
+    "Galbraith",
+    "Hollingsworth",
+    "Ishikawa",
+    "Jankowski",
+    "Kaufmann",
+    "Lindqvist",
+    "Montgomery",
+    "Novak",
+    "Okonkwo",
+    "Pemberton",
+    "Quarrie",
+    "Rutherford",
+    "Sandoval",
+    "Thorncroft",
+    "Underhill",
+    "Vasquez",
+    "Whitlock",
+    "Yamamoto",
+    "Zielinski",
+    "Ashcombe",
+    "Brightwater",
+    "Carrington",
+    "Delacroix",
+    "Ellsworth",
 ];
 const OWN_TRADES: &[&str] = &[
-    "Orchards", "Aviation", "Marine Services", "Antiques", "Tutoring", "Apiaries", "Glassworks", "Saddlery",
-    "Chiropractic", "Optometry", "Locksmiths", "Upholstery", "Ceramics", "Taxidermy", "Stonemasons",
-    "Arborists", "Podiatry", "Cartography", "Distillery", "Pet Grooming",
+    "Orchards",
+    "Aviation",
+    "Marine Services",
+    "Antiques",
+    "Tutoring",
+    "Apiaries",
+    "Glassworks",
+    "Saddlery",
+    "Chiropractic",
+    "Optometry",
+    "Locksmiths",
+    "Upholstery",
+    "Ceramics",
+    "Taxidermy",
+    "Stonemasons",
+    "Arborists",
+    "Podiatry",
+    "Cartography",
+    "Distillery",
+    "Pet Grooming",
 ];
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -131,9 +201,9 @@ fn name_variant(rng: &mut ChaCha8Rng, org: &Organisation) -> String {
         5 => base.replace(" & ", " and "),
         6 => {
             // another legal suffix (or one added)
-            let stripped = LEGAL_SUFFIXES.iter().fold(base.clone(), |s, suf| {
-                s.strip_suffix(&format!(" {suf}")).map(str::to_owned).unwrap_or(s)
-            });
+            let stripped = LEGAL_SUFFIXES
+                .iter()
+                .fold(base.clone(), |s, suf| s.strip_suffix(&format!(" {suf}")).map(str::to_owned).unwrap_or(s));
             format!("{stripped} {}", pick(rng, LEGAL_SUFFIXES))
         }
         7 => base.replace(" Pty Ltd", " Pty. Ltd.").replace(" Ltd", " Ltd.").replace(" and ", " & "),
@@ -253,7 +323,10 @@ pub fn write_client(x: &mut Xml, c: &XpmClient, detailed: bool) {
     x.el("IsProspect", yes_no(c.is_prospect));
     x.el("IsArchived", yes_no(c.is_archived));
     x.el("IsDeleted", yes_no(c.is_deleted));
-    x.open("AccountManager").el("UUID", "dc48df15-1a5c-4675-9d82-4ca54e2c6e86").el("Name", "Jo Blogs").close("AccountManager");
+    x.open("AccountManager")
+        .el("UUID", "dc48df15-1a5c-4675-9d82-4ca54e2c6e86")
+        .el("Name", "Jo Blogs")
+        .close("AccountManager");
     x.open("Type")
         .el("Name", "20th of Month")
         .el("CostMarkup", "30.00")
@@ -272,7 +345,12 @@ pub fn write_client(x: &mut Xml, c: &XpmClient, detailed: bool) {
 }
 
 /// `<Response api-method="…"><Status>OK</Status><Clients>…</Clients>[pagination]</Response>`.
-pub fn list_xml<'a>(method: &str, clients: impl Iterator<Item = &'a XpmClient>, detailed: bool, links: Option<(String, Option<String>)>) -> String {
+pub fn list_xml<'a>(
+    method: &str,
+    clients: impl Iterator<Item = &'a XpmClient>,
+    detailed: bool,
+    links: Option<(String, Option<String>)>,
+) -> String {
     let mut x = Xml::new();
     x.open_with("Response", &format!("api-method=\"{method}\""));
     x.el("Status", "OK");

@@ -68,7 +68,12 @@ fn parse_modified_since(text: &str) -> Option<i64> {
 
 /// `GET client.api/list[?detailed=true][&modifiedsince=…]`: every client, archived and deleted
 /// included; with `modifiedsince` only those changed at or after it.
-pub(crate) async fn list(State(s): S, headers: HeaderMap, extra: Option<Extension<ExtraDelay>>, Query(q): Q) -> Response {
+pub(crate) async fn list(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<Extension<ExtraDelay>>,
+    Query(q): Q,
+) -> Response {
     let since = match param(&q, "modifiedsince") {
         Some(text) => match parse_modified_since(text) {
             Some(ms) => Some(ms),
@@ -95,7 +100,12 @@ fn page_offset(token: &str) -> Option<usize> {
 
 /// `GET client.api/paged-list?pageSize=1..500&pageToken=…`: non-archived, non-deleted clients
 /// one page at a time; `<Pagination><Links><Next>` holds the next page's URL (empty at the end).
-pub(crate) async fn paged_list(State(s): S, headers: HeaderMap, extra: Option<Extension<ExtraDelay>>, Query(q): Q) -> Response {
+pub(crate) async fn paged_list(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<Extension<ExtraDelay>>,
+    Query(q): Q,
+) -> Response {
     let size = match param(&q, "pageSize").map(|v| v.trim().parse::<usize>()) {
         None => DEFAULT_PAGE_SIZE,
         Some(Ok(n)) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
@@ -141,7 +151,12 @@ pub(crate) async fn get_client(
 }
 
 /// `GET client.api/search?query=…[&detailed=true]`: names containing the query, any case.
-pub(crate) async fn search(State(s): S, headers: HeaderMap, extra: Option<Extension<ExtraDelay>>, Query(q): Q) -> Response {
+pub(crate) async fn search(
+    State(s): S,
+    headers: HeaderMap,
+    extra: Option<Extension<ExtraDelay>>,
+    Query(q): Q,
+) -> Response {
     let Some(query) = param(&q, "query").map(str::to_lowercase) else {
         return bad_request("query is required");
     };

@@ -61,7 +61,9 @@ fn names_short_codes_demo_companies_and_availability() {
                 Country::AU => o.legal_name.ends_with("Pty Ltd") || o.legal_name.ends_with("Pty Limited"),
                 Country::NZ => o.legal_name.ends_with("Limited") || o.legal_name.ends_with("Ltd"),
                 Country::UK => o.legal_name.ends_with("Ltd") || o.legal_name.ends_with("Limited"),
-                Country::US => o.legal_name.ends_with("Inc") || o.legal_name.ends_with("Inc.") || o.legal_name.ends_with("Corp."),
+                Country::US => {
+                    o.legal_name.ends_with("Inc") || o.legal_name.ends_with("Inc.") || o.legal_name.ends_with("Corp.")
+                }
             };
             assert!(ok, "{:?} company with legal name {}", o.country, o.legal_name);
         }

@@ -34,10 +34,8 @@ fn xero_ts7(s: &str) -> bool {
 
 /// The keys appear in this order in the raw JSON (first occurrences).
 fn keys_in_order(raw: &str, keys: &[&str]) {
-    let pos: Vec<usize> = keys
-        .iter()
-        .map(|k| raw.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k} missing in {raw}")))
-        .collect();
+    let pos: Vec<usize> =
+        keys.iter().map(|k| raw.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k} missing in {raw}"))).collect();
     assert!(pos.windows(2).all(|w| w[0] < w[1]), "key order {keys:?} in {raw}");
 }
 
@@ -60,14 +58,16 @@ fn extract_all<'a>(html: &'a str, start: &str, end: &str) -> Vec<&'a str> {
 async fn consent_page_token_connections_organisation_payroll_assets() {
     let sim = sim(SimConfig::default().orgs(60).seed(11)).await;
     let orgs = sim.orgs();
-    let pick = |f: &dyn Fn(&xero_sim::Organisation) -> bool| orgs.iter().find(|o| f(o)).expect("dataset has one").clone();
+    let pick =
+        |f: &dyn Fn(&xero_sim::Organisation) -> bool| orgs.iter().find(|o| f(o)).expect("dataset has one").clone();
     let au_payroll = pick(&|o| o.country == Country::AU && o.has_payroll && o.has_assets);
     let au_no_payroll = pick(&|o| o.country == Country::AU && !o.has_payroll);
     let uk_payroll = pick(&|o| o.country == Country::UK && o.has_payroll);
     let nz_payroll = pick(&|o| o.country == Country::NZ && o.has_payroll);
     let us = pick(&|o| o.country == Country::US);
     let no_assets = pick(&|o| !o.has_assets);
-    let mut chosen = vec![au_payroll.clone(), au_no_payroll.clone(), uk_payroll.clone(), nz_payroll.clone(), us.clone()];
+    let mut chosen =
+        vec![au_payroll.clone(), au_no_payroll.clone(), uk_payroll.clone(), nz_payroll.clone(), us.clone()];
     if !chosen.iter().any(|o| o.organisation_id == no_assets.organisation_id) {
         chosen.push(no_assets.clone());
     }
@@ -123,7 +123,10 @@ async fn consent_page_token_connections_organisation_payroll_assets() {
 
     // 4. connections
     let raw = http().get(sim.connections_url()).bearer_auth(&access).send().await.unwrap().text().await.unwrap();
-    keys_in_order(&raw, &["id", "authEventId", "tenantId", "tenantType", "tenantName", "createdDateUtc", "updatedDateUtc"]);
+    keys_in_order(
+        &raw,
+        &["id", "authEventId", "tenantId", "tenantType", "tenantName", "createdDateUtc", "updatedDateUtc"],
+    );
     let conns = connections(&sim, &access).await;
     assert_eq!(conns.len(), chosen.len());
     let event = claims["authentication_event_id"].as_str().unwrap();
@@ -308,7 +311,8 @@ async fn allow_all_connects_every_visible_org_for_that_user() {
 async fn wrong_redirect_uri_and_unknown_client_show_xero_error_page() {
     let sim = sim(SimConfig::default().orgs(3)).await;
     let p = pkce();
-    for bad in ["http://localhost:9999/callback", "http://localhost:53682/callback/", "http://127.0.0.1:53682/callback"] {
+    for bad in ["http://localhost:9999/callback", "http://localhost:53682/callback/", "http://127.0.0.1:53682/callback"]
+    {
         let url = authorize_url(&sim, ALL_SCOPES, "s", &p).replace(
             &serde_urlencoded::to_string([("redirect_uri", REDIRECT)]).unwrap(),
             &serde_urlencoded::to_string([("redirect_uri", bad)]).unwrap(),
@@ -396,12 +400,22 @@ async fn token_endpoint_client_authentication_and_grant_types() {
         r.json::<Value>().await.unwrap()["error"].as_str().unwrap().to_string()
     };
     // unsupported grant type
-    let r = http().post(sim.token_url()).form(&[("grant_type", "password"), ("client_id", DEFAULT_CLIENT_ID)]).send().await.unwrap();
+    let r = http()
+        .post(sim.token_url())
+        .form(&[("grant_type", "password"), ("client_id", DEFAULT_CLIENT_ID)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(err(r).await, "unsupported_grant_type");
     let r = http().post(sim.token_url()).form(&[("client_id", DEFAULT_CLIENT_ID)]).send().await.unwrap();
     assert_eq!(err(r).await, "unsupported_grant_type");
     // unknown client
-    let r = http().post(sim.token_url()).form(&[("grant_type", "refresh_token"), ("client_id", "NOPE"), ("refresh_token", "x")]).send().await.unwrap();
+    let r = http()
+        .post(sim.token_url())
+        .form(&[("grant_type", "refresh_token"), ("client_id", "NOPE"), ("refresh_token", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(err(r).await, "invalid_client");
 
     // the web app: a code without PKCE, then the secret is required
@@ -413,7 +427,12 @@ async fn token_endpoint_client_authentication_and_grant_types() {
     );
     let code = param(&location_params(&http().get(url).send().await.unwrap()), "code").unwrap().to_string();
     let form = [("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", REDIRECT)];
-    let r = http().post(sim.token_url()).form(&[form[0], form[1], form[2], ("client_id", "WEBAPPCLIENT")]).send().await.unwrap();
+    let r = http()
+        .post(sim.token_url())
+        .form(&[form[0], form[1], form[2], ("client_id", "WEBAPPCLIENT")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(err(r).await, "invalid_client", "web app without its secret");
     let r = http().post(sim.token_url()).basic_auth("WEBAPPCLIENT", Some("wrong")).form(&form).send().await.unwrap();
     assert_eq!(err(r).await, "invalid_client");
@@ -431,7 +450,12 @@ async fn token_endpoint_client_authentication_and_grant_types() {
     assert!(tokens.get("id_token").is_none(), "no id_token without openid");
     let rt = s(&tokens, "refresh_token");
     // refreshing needs the secret too, and another client can't use this token
-    let r = http().post(sim.token_url()).form(&[("grant_type", "refresh_token"), ("client_id", "WEBAPPCLIENT"), ("refresh_token", rt.as_str())]).send().await.unwrap();
+    let r = http()
+        .post(sim.token_url())
+        .form(&[("grant_type", "refresh_token"), ("client_id", "WEBAPPCLIENT"), ("refresh_token", rt.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(err(r).await, "invalid_client");
     assert_invalid_grant(refresh(&sim, &rt).await).await;
     let r = http()
@@ -687,7 +711,10 @@ async fn tenant_not_connected_missing_or_deleted_is_403_authentication_unsuccess
     }
     // deleted at Xero: gone from /connections and 403 everywhere
     let victim = orgs[0].organisation_id;
-    assert_eq!(get_api(&sim, "/api.xro/2.0/Organisation", &access, Some(&victim.to_string()), true).await.status(), StatusCode::OK);
+    assert_eq!(
+        get_api(&sim, "/api.xro/2.0/Organisation", &access, Some(&victim.to_string()), true).await.status(),
+        StatusCode::OK
+    );
     assert!(sim.delete_tenant(victim));
     let conns = connections(&sim, &access).await;
     assert_eq!(conns.len(), 1);
@@ -716,7 +743,9 @@ async fn missing_scope_is_401_authorization_unsuccessful() {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");
         assert!(header(&r, "x-minlimit-remaining").is_some(), "scope failures still count and carry limits");
         let raw = r.text().await.unwrap();
-        assert!(raw.starts_with("{\"Type\":null,\"Title\":\"Unauthorized\",\"Status\":401,\"Detail\":\"AuthorizationUnsuccessful\""));
+        assert!(raw.starts_with(
+            "{\"Type\":null,\"Title\":\"Unauthorized\",\"Status\":401,\"Detail\":\"AuthorizationUnsuccessful\""
+        ));
     }
     let only_payroll = connect(&sim, "offline_access payroll.settings").await;
     let p = s(&only_payroll, "access_token");
@@ -726,7 +755,9 @@ async fn missing_scope_is_401_authorization_unsuccessful() {
 
 #[tokio::test]
 async fn unavailable_response_is_configurable() {
-    for (u, status) in [(Unavailable::Unauthorized, StatusCode::UNAUTHORIZED), (Unavailable::NotFound, StatusCode::NOT_FOUND)] {
+    for (u, status) in
+        [(Unavailable::Unauthorized, StatusCode::UNAUTHORIZED), (Unavailable::NotFound, StatusCode::NOT_FOUND)]
+    {
         let sim = sim(SimConfig::default().orgs(40).seed(5).auto_consent(AutoConsent::all()).unavailable(u)).await;
         let orgs = sim.orgs();
         let no = orgs.iter().find(|o| !o.has_assets).unwrap().organisation_id.to_string();
@@ -801,7 +832,10 @@ async fn minute_limit_headers_429_retry_after_and_window_roll() {
     assert_eq!(header(&r, "x-appminlimit-remaining").unwrap(), (10_000 - 61).to_string());
     // the refused call didn't use quota; after the window rolls, calls pass again
     sim.advance(Duration::from_secs(29));
-    assert_eq!(get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(&t0), true).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(&t0), true).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
     sim.advance(Duration::from_secs(1));
     let r = get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(&t0), true).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -811,7 +845,8 @@ async fn minute_limit_headers_429_retry_after_and_window_roll() {
 #[tokio::test]
 async fn day_and_app_minute_limits() {
     let limits = RateLimits { concurrent: 5, per_minute: 60, per_day: 4, app_per_minute: 6 };
-    let sim = sim(SimConfig::default().orgs(3).auto_consent(AutoConsent::all()).frozen_clock(NOW).rate_limits(limits)).await;
+    let sim =
+        sim(SimConfig::default().orgs(3).auto_consent(AutoConsent::all()).frozen_clock(NOW).rate_limits(limits)).await;
     let tokens = connect(&sim, ALL_SCOPES).await;
     let (a, rt) = (s(&tokens, "access_token"), s(&tokens, "refresh_token"));
     let orgs = sim.orgs();
@@ -855,7 +890,14 @@ async fn at_most_five_concurrent_calls_per_tenant() {
         let (client, url, a) = (client.clone(), url.clone(), a.clone());
         let tenant = if i < 8 { t0.clone() } else { t1.clone() };
         tasks.push(tokio::spawn(async move {
-            let r = client.get(url).bearer_auth(a).header("xero-tenant-id", &tenant).header("Accept", "application/json").send().await.unwrap();
+            let r = client
+                .get(url)
+                .bearer_auth(a)
+                .header("xero-tenant-id", &tenant)
+                .header("Accept", "application/json")
+                .send()
+                .await
+                .unwrap();
             (i, r.status(), header(&r, "x-rate-limit-problem"), header(&r, "retry-after"))
         }));
     }
@@ -1026,7 +1068,8 @@ async fn lost_refresh_response_then_retry_inside_grace() {
 async fn latency_applies_to_every_request() {
     let sim = sim(SimConfig::default().orgs(2).auto_consent(AutoConsent::all())).await;
     let a = s(&connect(&sim, ALL_SCOPES).await, "access_token");
-    sim.faults().set_latency(xero_sim::Latency { fixed: Duration::from_millis(150), jitter: Duration::from_millis(50) });
+    sim.faults()
+        .set_latency(xero_sim::Latency { fixed: Duration::from_millis(150), jitter: Duration::from_millis(50) });
     let t = sim.orgs()[0].organisation_id.to_string();
     let start = Instant::now();
     assert_eq!(get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(&t), true).await.status(), StatusCode::OK);
@@ -1047,15 +1090,28 @@ async fn control_routes_drive_a_simulator_in_another_process() {
     let c = http();
     let orgs: Vec<Value> = c.get(format!("{base}/_sim/orgs")).send().await.unwrap().json().await.unwrap();
     assert_eq!(orgs.len(), 5);
-    let r = c.post(format!("{base}/_sim/auto-consent")).json(&serde_json::json!({"user": null, "tenants": {"first": 2}})).send().await.unwrap();
+    let r = c
+        .post(format!("{base}/_sim/auto-consent"))
+        .json(&serde_json::json!({"user": null, "tenants": {"first": 2}}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let t = connect(&sim, ALL_SCOPES).await;
     let a = s(&t, "access_token");
     assert_eq!(connections(&sim, &a).await.len(), 2);
-    let r = c.post(format!("{base}/_sim/faults")).json(&serde_json::json!({"kind": "server_error", "status": 503})).send().await.unwrap();
+    let r = c
+        .post(format!("{base}/_sim/faults"))
+        .json(&serde_json::json!({"kind": "server_error", "status": 503}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let tenant = orgs[0]["tenantId"].as_str().unwrap();
-    assert_eq!(get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(tenant), true).await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(tenant), true).await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     c.delete(format!("{base}/_sim/faults")).send().await.unwrap();
     assert_eq!(get_api(&sim, "/api.xro/2.0/Organisation", &a, Some(tenant), true).await.status(), StatusCode::OK);
     let r = c.post(format!("{base}/_sim/tenants/{tenant}/delete")).send().await.unwrap();
@@ -1063,7 +1119,10 @@ async fn control_routes_drive_a_simulator_in_another_process() {
     assert_eq!(connections(&sim, &a).await.len(), 1);
     let r = c.post(format!("{base}/_sim/clock/advance?seconds=3600")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(http().get(sim.connections_url()).bearer_auth(&a).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        http().get(sim.connections_url()).bearer_auth(&a).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
     let email = sim.staff()[0].email.clone();
     let r = c.post(format!("{base}/_sim/revoke?user={email}")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
@@ -1072,7 +1131,14 @@ async fn control_routes_drive_a_simulator_in_another_process() {
     assert_eq!(state["orgs"], 5);
     assert_eq!(state["stats"]["authorization_code_grants"], 1);
     // discovery document
-    let d: Value = c.get(format!("{}/.well-known/openid-configuration", sim.identity_base())).send().await.unwrap().json().await.unwrap();
+    let d: Value = c
+        .get(format!("{}/.well-known/openid-configuration", sim.identity_base()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(d["token_endpoint"], sim.token_url());
     assert_eq!(d["authorization_endpoint"], sim.authorize_url());
 }

@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
-use xero_sim::reports::{Aged, AgedLine, Figures, amount, month_end};
 use xero_sim::invoices::Invoice;
+use xero_sim::reports::{Aged, AgedLine, Figures, amount, month_end};
 use xero_sim::{AutoConsent, Country, SimConfig, SimHandle, Simulator, generate};
 
 const NOW: i64 = 1_764_000_000_000; // 2025-11-24
@@ -61,7 +61,13 @@ fn the_financial_year_follows_the_organisation() {
     for org in &data.orgs {
         let start = Figures::new(org).financial_year_start(d);
         let expected_month = org.financial_year_end_month % 12 + 1;
-        assert_eq!(start.month(), expected_month, "{:?} year ends in month {}", org.country, org.financial_year_end_month);
+        assert_eq!(
+            start.month(),
+            expected_month,
+            "{:?} year ends in month {}",
+            org.country,
+            org.financial_year_end_month
+        );
         assert_eq!(start.day(), 1);
         assert!(start <= d && (d - start).num_days() < 366);
         match org.country {
@@ -129,8 +135,13 @@ async fn reports_are_served_in_xeros_shape_with_the_organisations_figures() {
     let figures = Figures::new(org);
     let today = date("2025-11-24");
 
-    let (status, body) =
-        report(&sim, &access, &tenant, "ProfitAndLoss?fromDate=2025-11-01&toDate=2025-11-30&periods=11&timeframe=MONTH").await;
+    let (status, body) = report(
+        &sim,
+        &access,
+        &tenant,
+        "ProfitAndLoss?fromDate=2025-11-01&toDate=2025-11-30&periods=11&timeframe=MONTH",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["Status"], "OK");
     let r = &body["Reports"][0];
@@ -169,7 +180,13 @@ async fn reports_are_served_in_xeros_shape_with_the_organisations_figures() {
 
     // The aged report answers for one contact: that contact's line.
     let line = &figures.aged(Aged::Receivables, today)[0];
-    let (_, body) = report(&sim, &access, &tenant, &format!("AgedReceivablesByContact?date=2025-11-24&contactId={}", line.contact_id)).await;
+    let (_, body) = report(
+        &sim,
+        &access,
+        &tenant,
+        &format!("AgedReceivablesByContact?date=2025-11-24&contactId={}", line.contact_id),
+    )
+    .await;
     let aged = rows(&body["Reports"][0]);
     assert_eq!(aged[0].0, "Header");
     assert_eq!(aged[0].2, "Total");
@@ -208,7 +225,11 @@ async fn each_report_needs_its_granular_scope_or_the_broad_one() {
     for other in ["BalanceSheet", "BankSummary", aged.as_str()] {
         assert_eq!(report(&sim, &pl_only, &tenant, other).await.0, StatusCode::UNAUTHORIZED, "{other}");
     }
-    assert_eq!(invoices_status(&sim, &pl_only, &tenant).await, StatusCode::UNAUTHORIZED, "a report scope does not read invoices");
+    assert_eq!(
+        invoices_status(&sim, &pl_only, &tenant).await,
+        StatusCode::UNAUTHORIZED,
+        "a report scope does not read invoices"
+    );
 
     let broad = s(&connect(&sim, &format!("{CONNECT} accounting.reports.read")).await, "access_token");
     for any in ["ProfitAndLoss", "BalanceSheet", "BankSummary", aged.as_str()] {
@@ -229,7 +250,8 @@ async fn invoices_status(sim: &SimHandle, access: &str, tenant: &str) -> StatusC
 async fn invoices(sim: &SimHandle, access: &str, tenant: &str, query: &str) -> Vec<Value> {
     let mut all = Vec::new();
     for page in 1.. {
-        let resp = get_api(sim, &format!("/api.xro/2.0/Invoices?{query}&page={page}"), access, Some(tenant), true).await;
+        let resp =
+            get_api(sim, &format!("/api.xro/2.0/Invoices?{query}&page={page}"), access, Some(tenant), true).await;
         assert_eq!(resp.status(), StatusCode::OK);
         let body: Value = resp.json().await.unwrap();
         let list = body["Invoices"].as_array().unwrap().clone();
@@ -266,7 +288,10 @@ fn outstanding_invoices_aged_by_due_date_are_the_aged_lines() {
             for which in [Aged::Receivables, Aged::Payables] {
                 for line in f.aged(which, d) {
                     let mut buckets = [0i64; 6];
-                    for i in all.iter().filter(|i| i.kind == which && i.contact_id == line.contact_id && i.status == "AUTHORISED") {
+                    for i in all
+                        .iter()
+                        .filter(|i| i.kind == which && i.contact_id == line.contact_id && i.status == "AUTHORISED")
+                    {
                         buckets[column_of(i.due, d)] += i.amount_due;
                     }
                     assert_eq!(buckets, line.buckets, "{} {:?} {} on {day}", org.name, which, line.contact);

@@ -259,10 +259,7 @@ async fn xpm_scopes_are_refused_below_advanced_and_allowed_from_it() {
         assert_eq!(param(&params, "error"), Some("unauthorized_client"), "{tier}");
         assert_eq!(param(&params, "state"), Some("st-1"));
         let description = param(&params, "error_description").unwrap();
-        assert!(
-            description.contains(&format!("{tier} tier does not include Xero Practice Manager")),
-            "{description}"
-        );
+        assert!(description.contains(&format!("{tier} tier does not include Xero Practice Manager")), "{description}");
         assert_eq!(sim.connections_in_use(DEFAULT_CLIENT_ID), 0);
     }
     for tier in [Tier::Advanced, Tier::Enterprise] {

@@ -69,8 +69,19 @@ async fn tokens_verify_with_the_published_jwks_and_carry_xeros_claims() {
     let access = s(&tokens, "access_token");
     let claims = verify(&access, &keys);
     for name in [
-        "nbf", "exp", "iss", "aud", "client_id", "sub", "auth_time", "xero_userid", "global_session_id", "sid", "jti",
-        "authentication_event_id", "scope",
+        "nbf",
+        "exp",
+        "iss",
+        "aud",
+        "client_id",
+        "sub",
+        "auth_time",
+        "xero_userid",
+        "global_session_id",
+        "sid",
+        "jti",
+        "authentication_event_id",
+        "scope",
     ] {
         assert!(claims.get(name).is_some(), "{name} missing in {claims}");
     }

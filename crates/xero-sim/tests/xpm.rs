@@ -40,7 +40,8 @@ async fn xpm_consent_lists_a_practicemanager_tenant_with_a_null_name() {
     let orgs = connections(&sim, &s(&accounting, "access_token")).await;
     assert_eq!(orgs.len(), 3);
     assert!(orgs.iter().all(|c| c["tenantType"] == "ORGANISATION"));
-    let resp = xpm_get(&sim, "client.api/list", &s(&accounting, "access_token"), &sim.xpm_tenant_id().to_string()).await;
+    let resp =
+        xpm_get(&sim, "client.api/list", &s(&accounting, "access_token"), &sim.xpm_tenant_id().to_string()).await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 
     let sim2 = Simulator::start(SimConfig::default().orgs(3).auto_consent(AutoConsent::all())).await.unwrap();
@@ -100,7 +101,10 @@ async fn list_get_and_search_answer_xpm_xml() {
     let got = xpm_get(&sim, &format!("client.api/get/{}", one.uuid), &access, &tenant).await;
     assert_eq!(got.status(), StatusCode::OK);
     let got = got.text().await.unwrap();
-    assert!(got.starts_with(&format!("<Response api-method=\"Get\">\n  <Status>OK</Status>\n  <WebUrl>{}</WebUrl>", one.web_url())));
+    assert!(got.starts_with(&format!(
+        "<Response api-method=\"Get\">\n  <Status>OK</Status>\n  <WebUrl>{}</WebUrl>",
+        one.web_url()
+    )));
     let missing = xpm_get(&sim, "client.api/get/00000000-0000-4000-8000-000000000000", &access, &tenant).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.text().await.unwrap().contains("<Status>ERROR</Status>"));
@@ -151,7 +155,8 @@ async fn paged_list_walks_active_clients_and_modifiedsince_sees_edits() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let victim = sim.xpm_clients()[5].uuid;
     assert!(sim.xpm_edit(victim, &XpmEdit { archived: Some(true), ..XpmEdit::default() }));
-    let changed = xpm_get(&sim, &format!("client.api/list?modifiedsince={since}"), &access, &tenant).await.text().await.unwrap();
+    let changed =
+        xpm_get(&sim, &format!("client.api/list?modifiedsince={since}"), &access, &tenant).await.text().await.unwrap();
     assert_eq!(count(&changed, "<Client>"), 1);
     assert!(changed.contains(&victim.to_string()) && changed.contains("<IsArchived>Yes</IsArchived>"));
     let bad = xpm_get(&sim, "client.api/list?modifiedsince=yesterday", &access, &tenant).await;
@@ -161,10 +166,14 @@ async fn paged_list_walks_active_clients_and_modifiedsince_sees_edits() {
 #[tokio::test]
 async fn control_routes_expose_the_ground_truth_and_edit_clients() {
     let sim = sim(SimConfig::default().orgs(10).xpm_clients(30)).await;
-    let truth: Vec<serde_json::Value> = http().get(format!("{}/_sim/xpm/clients", sim.base_url())).send().await.unwrap().json().await.unwrap();
+    let truth: Vec<serde_json::Value> =
+        http().get(format!("{}/_sim/xpm/clients", sim.base_url())).send().await.unwrap().json().await.unwrap();
     assert_eq!(truth.len(), 30);
     let orgs: HashSet<String> = sim.orgs().iter().map(|o| o.organisation_id.to_string()).collect();
-    assert!(truth.iter().any(|c| c["org"].as_str().is_some_and(|o| orgs.contains(o))), "some clients are organisations");
+    assert!(
+        truth.iter().any(|c| c["org"].as_str().is_some_and(|o| orgs.contains(o))),
+        "some clients are organisations"
+    );
     assert!(truth.iter().any(|c| c["org"].is_null()), "some have no Xero file");
     let uuid = truth[0]["uuid"].as_str().unwrap();
     let edited = http()
@@ -199,7 +208,8 @@ async fn xpm_calls_share_the_rate_limits_and_faults() {
     assert!(header(&refused, "retry-after").is_some());
     sim.advance(Duration::from_secs(61));
 
-    sim.faults().add(FaultRule::new(FaultKind::ServerError { status: 503 }).path_prefix("/api/practicemanager/").times(1));
+    sim.faults()
+        .add(FaultRule::new(FaultKind::ServerError { status: 503 }).path_prefix("/api/practicemanager/").times(1));
     assert_eq!(xpm_get(&sim, "client.api/list", &access, &tenant).await.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(xpm_get(&sim, "client.api/list", &access, &tenant).await.status(), StatusCode::OK);
 }

@@ -97,9 +97,9 @@ impl Cache {
 
     /// A file's history, newest first.
     pub fn audit_entries(&self, file: FileId) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE file_id = ?1 ORDER BY at DESC, id DESC"
-        ))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log WHERE file_id = ?1 ORDER BY at DESC, id DESC"))?;
         let rows = stmt.query_map([file.0], entry)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -115,7 +115,12 @@ impl Cache {
 
     /// Records a change to the practice as a whole that changes nothing else in the cache (an
     /// export, say).
-    pub fn record_practice_change(&mut self, action: &str, old_value: Option<&str>, new_value: Option<&str>) -> Result<()> {
+    pub fn record_practice_change(
+        &mut self,
+        action: &str,
+        old_value: Option<&str>,
+        new_value: Option<&str>,
+    ) -> Result<()> {
         let tx = super::write_transaction(&mut self.conn)?;
         record_practice(&tx, &self.actor, action, old_value, new_value)?;
         tx.commit()?;
@@ -126,7 +131,8 @@ impl Cache {
     /// file, say). The file's current name goes with it.
     pub fn record_file_change(&mut self, file: FileId, action: &str, new_value: Option<&str>) -> Result<()> {
         let tx = super::write_transaction(&mut self.conn)?;
-        let name: String = tx.query_row("SELECT display_name FROM client_files WHERE id = ?1", [file.0], |r| r.get(0))?;
+        let name: String =
+            tx.query_row("SELECT display_name FROM client_files WHERE id = ?1", [file.0], |r| r.get(0))?;
         record(&tx, &self.actor, file, &name, action, None, new_value)?;
         tx.commit()?;
         Ok(())

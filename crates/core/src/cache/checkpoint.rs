@@ -24,10 +24,8 @@ pub(super) struct Checkpointer {
 impl Checkpointer {
     /// Starts the thread with its own connection to the cache at `path`.
     pub(super) fn start(path: &Path) -> rusqlite::Result<Checkpointer> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         let (nudge, nudges) = channel::<()>();
         let thread = std::thread::Builder::new()
             .name("cache-checkpoint".to_owned())
@@ -35,9 +33,7 @@ impl Checkpointer {
                 while nudges.recv().is_ok() {
                     // Several writes while a checkpoint ran need only one more.
                     while nudges.try_recv().is_ok() {}
-                    if let Err(error) =
-                        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                    {
+                    if let Err(error) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
                         tracing::warn!(%error, "background checkpoint of the cache failed");
                     }
                 }

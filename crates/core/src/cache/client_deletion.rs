@@ -26,7 +26,8 @@ impl Cache {
             [file.0],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         ))?;
-        let (name, tenant_id, connection_id) = row.ok_or_else(|| Error::NotFound { what: format!("Client file {}", file.0) })?;
+        let (name, tenant_id, connection_id) =
+            row.ok_or_else(|| Error::NotFound { what: format!("Client file {}", file.0) })?;
         if typed_name.trim() != name.trim() {
             return Err(Error::InvalidInput(format!(
                 "To delete this client, type its name exactly as shown: {name}. Nothing was deleted."

@@ -162,12 +162,9 @@ impl Cache {
     pub fn rename_file(&mut self, id: FileId, new_name: &str) -> Result<ClientFile> {
         let new_name = validate_name(new_name)?;
         let tx = super::write_transaction(&mut self.conn)?;
-        let old: String = optional(tx.query_row(
-            "SELECT display_name FROM client_files WHERE id = ?1",
-            [id.0],
-            |row| row.get(0),
-        ))?
-        .ok_or_else(|| Error::NotFound { what: format!("Client file {}", id.0) })?;
+        let old: String =
+            optional(tx.query_row("SELECT display_name FROM client_files WHERE id = ?1", [id.0], |row| row.get(0)))?
+                .ok_or_else(|| Error::NotFound { what: format!("Client file {}", id.0) })?;
         tx.execute(
             "UPDATE client_files SET display_name = ?2, renamed_by_staff = 1, updated_at = ?3 WHERE id = ?1",
             params![id.0, new_name, now()],
@@ -187,11 +184,8 @@ impl Cache {
         ))?
         .ok_or_else(|| Error::NotFound { what: format!("Client file {}", id.0) })?;
         if let Some(uuid) = xpm_uuid {
-            let known: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM xpm_clients WHERE uuid = ?1)",
-                [uuid],
-                |row| row.get(0),
-            )?;
+            let known: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM xpm_clients WHERE uuid = ?1)", [uuid], |row| row.get(0))?;
             if !known {
                 return Err(Error::NotFound { what: format!("XPM client {uuid}") });
             }

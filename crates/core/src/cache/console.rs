@@ -103,7 +103,15 @@ impl Cache {
             ],
         )?;
         if old != *settings {
-            super::audit::record(&tx, &self.actor, file, &name, "console_settings", Some(&old.summary()), Some(&settings.summary()))?;
+            super::audit::record(
+                &tx,
+                &self.actor,
+                file,
+                &name,
+                "console_settings",
+                Some(&old.summary()),
+                Some(&settings.summary()),
+            )?;
         }
         tx.commit()?;
         Ok(*settings)
@@ -112,7 +120,8 @@ impl Cache {
     /// The file's console users, by name.
     pub fn console_users(&self, file: FileId) -> Result<Vec<ConsoleUser>> {
         file_name(&self.conn, file)?;
-        let mut stmt = self.conn.prepare_cached(&format!("{SELECT_USERS} WHERE file_id = ?1 ORDER BY name COLLATE NOCASE, id"))?;
+        let mut stmt =
+            self.conn.prepare_cached(&format!("{SELECT_USERS} WHERE file_id = ?1 ORDER BY name COLLATE NOCASE, id"))?;
         let rows = stmt.query_map([file.0], read_user)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -148,7 +157,15 @@ impl Cache {
         )?;
         let before = ConsoleUserDraft { name: old.name, email: old.email, role: old.role };
         if before != user {
-            super::audit::record(&tx, &self.actor, file, &client, "console_user_edit", Some(&describe(&before)), Some(&describe(&user)))?;
+            super::audit::record(
+                &tx,
+                &self.actor,
+                file,
+                &client,
+                "console_user_edit",
+                Some(&describe(&before)),
+                Some(&describe(&user)),
+            )?;
         }
         let updated = user_in(&tx, file, user_id)?;
         tx.commit()?;

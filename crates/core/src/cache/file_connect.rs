@@ -46,7 +46,8 @@ impl Cache {
             [file.0],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         ))?;
-        let (name, software, tenant) = row.ok_or_else(|| Error::NotFound { what: format!("Client file {}", file.0) })?;
+        let (name, software, tenant) =
+            row.ok_or_else(|| Error::NotFound { what: format!("Client file {}", file.0) })?;
         check_connectable(&name, &AccountingSoftware::from_code(&software), tenant.as_deref())?;
         Ok(ConnectableFile { file, name })
     }
@@ -69,7 +70,8 @@ impl Cache {
             [file.0],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         ))?;
-        let (name, software, tenant) = row.ok_or_else(|| Error::NotFound { what: format!("Client file {}", file.0) })?;
+        let (name, software, tenant) =
+            row.ok_or_else(|| Error::NotFound { what: format!("Client file {}", file.0) })?;
         check_connectable(&name, &AccountingSoftware::from_code(&software), tenant.as_deref())?;
         let other: Option<(i64, String)> = optional(tx.query_row(
             "SELECT id, display_name FROM client_files WHERE xero_tenant_id = ?1 AND id != ?2",

@@ -47,10 +47,8 @@ pub(super) fn to_latest(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     for (index, step) in STEPS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(step).map_err(sql_error)?;
-        let dangling: Option<String> = tx
-            .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
-            .optional()
-            .map_err(sql_error)?;
+        let dangling: Option<String> =
+            tx.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional().map_err(sql_error)?;
         if let Some(table) = dangling {
             return Err(Error::CacheCorrupt {
                 path: path.to_owned(),

@@ -10,8 +10,8 @@ mod client_files;
 mod egress;
 // Connecting a file that existed before it was connected, and merging it with its twin.
 mod file_connect;
-mod reports;
 pub mod migrations;
+mod reports;
 mod settings;
 mod sync_results;
 mod token_sets;
@@ -33,10 +33,10 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 pub use audit::{AuditEntry, os_user};
 pub use client_deletion::DeletionTarget;
+pub use client_files::validate_name;
 pub use egress::EgressRow;
 pub use file_connect::{Attached, ConnectableFile, MergeReport};
 pub use migrations::LATEST_VERSION;
-pub use client_files::validate_name;
 pub use new_files::NewFile;
 pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
@@ -77,9 +77,7 @@ impl Cache {
         crate::private_files::create_file_if_missing(path).map_err(|e| unavailable(path, e.to_string()))?;
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| classify(path, e))?;
         // Before any statement: another process (a `switchboard sync`, or a second copy opening
@@ -92,15 +90,10 @@ impl Cache {
         }
         // Only reads until the file is known to be sound and of a version we understand.
         check_integrity(&conn, path)?;
-        let found: i64 = conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(|e| classify(path, e))?;
+        let found: i64 =
+            conn.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(|e| classify(path, e))?;
         if found > LATEST_VERSION {
-            return Err(Error::CacheTooNew {
-                path: path.to_owned(),
-                found,
-                supported: LATEST_VERSION,
-            });
+            return Err(Error::CacheTooNew { path: path.to_owned(), found, supported: LATEST_VERSION });
         }
         let mut conn = conn;
         // A new cache gets 16 KiB pages instead of SQLite's 4 KiB: a full practice write then
@@ -125,10 +118,12 @@ impl Cache {
         conn.pragma_update(None, "foreign_keys", false)?;
         migrations::to_latest(&mut conn, path)?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        let id = settings::cache_id(&conn).map_err(|e| match e {
-            Error::Storage(err) => classify(path, err),
-            other => other,
-        })?.ok_or_else(|| Error::CacheCorrupt { path: path.to_owned(), detail: "the cache has no id".to_owned() })?;
+        let id = settings::cache_id(&conn)
+            .map_err(|e| match e {
+                Error::Storage(err) => classify(path, err),
+                other => other,
+            })?
+            .ok_or_else(|| Error::CacheCorrupt { path: path.to_owned(), detail: "the cache has no id".to_owned() })?;
         restrict_cache_files(path);
         let checkpointer = checkpoint::Checkpointer::start(path).map_err(|e| classify(path, e))?;
         let reader = open_reader(path).map_err(|e| classify(path, e))?;
@@ -182,7 +177,11 @@ impl Cache {
             }
         }
         let mut cache = Cache::open(path)?;
-        cache.record_practice_change("start_fresh", None, Some(&format!("the unusable cache was kept at {}", kept.display())))?;
+        cache.record_practice_change(
+            "start_fresh",
+            None,
+            Some(&format!("the unusable cache was kept at {}", kept.display())),
+        )?;
         Ok((cache, kept))
     }
 
@@ -234,10 +233,7 @@ pub(crate) fn write_transaction(conn: &mut Connection) -> rusqlite::Result<Trans
 }
 
 fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Room for the half of a large practice it reads.
     conn.pragma_update(None, "cache_size", -16_384)?;
@@ -270,10 +266,7 @@ fn check_header(path: &Path) -> Result<()> {
         Err(e) => return Err(unavailable(path, e.to_string())),
     };
     let mut header = Vec::with_capacity(16);
-    file.by_ref()
-        .take(16)
-        .read_to_end(&mut header)
-        .map_err(|e| unavailable(path, e.to_string()))?;
+    file.by_ref().take(16).read_to_end(&mut header).map_err(|e| unavailable(path, e.to_string()))?;
     if header.is_empty() || header == SQLITE_HEADER {
         Ok(())
     } else {
@@ -285,23 +278,17 @@ fn check_header(path: &Path) -> Result<()> {
 }
 
 fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
-    let verdict: String = conn
-        .pragma_query_value(None, "quick_check", |row| row.get(0))
-        .map_err(|e| classify(path, e))?;
-    if verdict == "ok" {
-        Ok(())
-    } else {
-        Err(Error::CacheCorrupt { path: path.to_owned(), detail: verdict })
-    }
+    let verdict: String =
+        conn.pragma_query_value(None, "quick_check", |row| row.get(0)).map_err(|e| classify(path, e))?;
+    if verdict == "ok" { Ok(()) } else { Err(Error::CacheCorrupt { path: path.to_owned(), detail: verdict }) }
 }
 
 /// Sorts SQLite's failures at open time into "damaged" and "cannot be reached".
 fn classify(path: &Path, error: rusqlite::Error) -> Error {
     match error.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::CacheCorrupt {
-            path: path.to_owned(),
-            detail: error.to_string(),
-        },
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            Error::CacheCorrupt { path: path.to_owned(), detail: error.to_string() }
+        }
         Some(
             ErrorCode::CannotOpen
             | ErrorCode::PermissionDenied

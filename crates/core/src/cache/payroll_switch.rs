@@ -23,9 +23,15 @@ impl Cache {
         let is_off = old == ServiceState::DisconnectedByStaff;
         let new = match (disconnect, is_off) {
             (true, true) => return Err(Error::InvalidInput(format!("Payroll of {name} is already disconnected."))),
-            (false, false) => return Err(Error::InvalidInput(format!("Payroll of {name} is not disconnected, so there is nothing to reconnect."))),
+            (false, false) => {
+                return Err(Error::InvalidInput(format!(
+                    "Payroll of {name} is not disconnected, so there is nothing to reconnect."
+                )));
+            }
             (true, false) if tenant.is_none() => {
-                return Err(Error::InvalidInput(format!("{name} is not connected through Xero, so Switchboard does not sync its payroll.")));
+                return Err(Error::InvalidInput(format!(
+                    "{name} is not connected through Xero, so Switchboard does not sync its payroll."
+                )));
             }
             (true, false) => ServiceState::DisconnectedByStaff,
             (false, true) => ServiceState::NotChecked,

@@ -23,7 +23,13 @@ pub struct ReportFigures {
 impl Cache {
     /// Keeps a freshly read report and its key figure; the figure it replaces becomes the
     /// "previous" one.
-    pub fn store_report(&mut self, file: FileId, kind: ReportKind, report: &Report, currency: Option<&str>) -> Result<()> {
+    pub fn store_report(
+        &mut self,
+        file: FileId,
+        kind: ReportKind,
+        report: &Report,
+        currency: Option<&str>,
+    ) -> Result<()> {
         let document = serde_json::to_string(report).expect("reports serialise");
         let figure = crate::reports::key_figure(kind, report);
         let at = now();

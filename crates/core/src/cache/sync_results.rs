@@ -70,7 +70,10 @@ impl Cache {
              WHERE id = ?1",
             params![file.0, org.name, org.short_code, at, org.tax_number],
         )?;
-        for (service, columns) in [(&org.payroll, ("payroll_state", "payroll_reason")), (&org.fixed_assets, ("assets_state", "assets_reason"))] {
+        for (service, columns) in [
+            (&org.payroll, ("payroll_state", "payroll_reason")),
+            (&org.fixed_assets, ("assets_state", "assets_reason")),
+        ] {
             if let Some(state) = service {
                 tx.execute(
                     // A service staff switched off during this sync stays off.

@@ -146,9 +146,7 @@ impl Cache {
                 },
             )
             .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => {
-                    Error::NotFound { what: format!("Xero connection {}", id.0) }
-                }
+                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { what: format!("Xero connection {}", id.0) },
                 e => e.into(),
             })
     }

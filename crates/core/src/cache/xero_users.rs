@@ -87,9 +87,13 @@ impl Cache {
     pub fn user_access(&self, file: FileId) -> Result<UserAccess> {
         file_name(&self.conn, file)?;
         let short_code: Option<String> =
-            self.conn.query_row("SELECT xero_short_code FROM client_files WHERE id = ?1", [file.0], |row| row.get(0))?;
-        let fetched_at: Option<i64> =
-            optional(self.conn.query_row("SELECT fetched_at FROM xero_users_fetched WHERE file_id = ?1", [file.0], |row| row.get(0)))?;
+            self.conn
+                .query_row("SELECT xero_short_code FROM client_files WHERE id = ?1", [file.0], |row| row.get(0))?;
+        let fetched_at: Option<i64> = optional(self.conn.query_row(
+            "SELECT fetched_at FROM xero_users_fetched WHERE file_id = ?1",
+            [file.0],
+            |row| row.get(0),
+        ))?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT user_id, first_name, last_name, email, role, is_subscriber FROM xero_users WHERE file_id = ?1
              ORDER BY is_subscriber DESC, first_name COLLATE NOCASE, last_name COLLATE NOCASE, email_key",

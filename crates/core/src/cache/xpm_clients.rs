@@ -26,9 +26,9 @@ impl Cache {
     }
 
     pub fn list_xpm_clients(&self) -> Result<Vec<XpmClient>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT uuid, name, web_url, archived, deleted FROM xpm_clients ORDER BY name, uuid",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT uuid, name, web_url, archived, deleted FROM xpm_clients ORDER BY name, uuid")?;
         let rows = stmt.query_map([], |row| {
             Ok(XpmClient {
                 uuid: row.get(0)?,

@@ -38,7 +38,16 @@ impl Cache {
             )?;
             for r in records {
                 stmt.execute(params![
-                    r.uuid, r.name, r.web_url, r.archived, r.deleted, r.email, r.tax_number, r.client_code, r.prospect, at
+                    r.uuid,
+                    r.name,
+                    r.web_url,
+                    r.archived,
+                    r.deleted,
+                    r.email,
+                    r.tax_number,
+                    r.client_code,
+                    r.prospect,
+                    at
                 ])?;
             }
         }
@@ -77,9 +86,9 @@ impl Cache {
 
     /// Every file with its name(s) and XPM link, in the order they were added.
     pub fn file_link_rows(&self) -> Result<Vec<FileLinkRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, display_name, remote_name, xpm_client_uuid, tax_number FROM client_files ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, display_name, remote_name, xpm_client_uuid, tax_number FROM client_files ORDER BY id",
+        )?;
         let rows = stmt.query_map([], |row| {
             Ok(FileLinkRow {
                 id: FileId(row.get(0)?),

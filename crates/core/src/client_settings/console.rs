@@ -72,7 +72,8 @@ impl ConsoleSettings {
         }
         if !self.enabled && self.reminder_cadence != ReminderCadence::Never {
             return Err(Error::InvalidInput(
-                "Reminders point the client to the console: switch the console on, or set reminders to Never.".to_owned(),
+                "Reminders point the client to the console: switch the console on, or set reminders to Never."
+                    .to_owned(),
             ));
         }
         Ok(())
@@ -80,10 +81,11 @@ impl ConsoleSettings {
 
     /// One line for the audit log.
     pub fn summary(&self) -> String {
-        let shown: Vec<&str> = [(self.show_reports, "reports"), (self.show_documents, "documents"), (self.show_tasks, "tasks")]
-            .into_iter()
-            .filter_map(|(on, what)| on.then_some(what))
-            .collect();
+        let shown: Vec<&str> =
+            [(self.show_reports, "reports"), (self.show_documents, "documents"), (self.show_tasks, "tasks")]
+                .into_iter()
+                .filter_map(|(on, what)| on.then_some(what))
+                .collect();
         format!(
             "{}; shows {}; reminders {}",
             if self.enabled { "on" } else { "off" },
@@ -157,7 +159,9 @@ impl ConsoleUserDraft {
             return Err(Error::InvalidInput(format!("A name can be at most 100 characters; this one has {length}.")));
         }
         if name.chars().any(char::is_control) {
-            return Err(Error::InvalidInput("A name cannot contain control characters such as line breaks or tabs.".to_owned()));
+            return Err(Error::InvalidInput(
+                "A name cannot contain control characters such as line breaks or tabs.".to_owned(),
+            ));
         }
         Ok(ConsoleUserDraft { name: name.to_owned(), email: super::validate_email(&self.email)?, role: self.role })
     }

@@ -37,16 +37,18 @@ pub async fn delete_client(
             let xero = xero.ok_or_else(|| {
                 Error::InvalidInput("Set up the Xero app in Settings first: the organisation must be disconnected at Xero before its file is deleted.".to_owned())
             })?;
-            xero.disconnect_organisation(set.id, target.connection_id.as_deref(), tenant).await.map_err(|e| match e {
-                Error::XeroUnreachable(reason) => Error::XeroUnreachable(format!(
-                    "{reason} The organisation could not be disconnected, so nothing was deleted"
-                )),
-                Error::XeroRefused(message) => Error::XeroRefused(format!("{message} Nothing was deleted.")),
-                Error::CertificateNotTrusted(sentence) => {
-                    Error::CertificateNotTrusted(format!("{sentence} Nothing was deleted."))
-                }
-                other => other,
-            })?;
+            xero.disconnect_organisation(set.id, target.connection_id.as_deref(), tenant).await.map_err(
+                |e| match e {
+                    Error::XeroUnreachable(reason) => Error::XeroUnreachable(format!(
+                        "{reason} The organisation could not be disconnected, so nothing was deleted"
+                    )),
+                    Error::XeroRefused(message) => Error::XeroRefused(format!("{message} Nothing was deleted.")),
+                    Error::CertificateNotTrusted(sentence) => {
+                        Error::CertificateNotTrusted(format!("{sentence} Nothing was deleted."))
+                    }
+                    other => other,
+                },
+            )?;
             true
         }
         // A sign-in Xero already refused can no longer disconnect anything; the connection is

@@ -23,12 +23,22 @@ pub fn validate_email(email: &str) -> crate::error::Result<String> {
         return bad("it has more than one @");
     }
     let local_ok = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c);
-    if local.is_empty() || local.len() > 64 || !local.chars().all(local_ok) || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    if local.is_empty()
+        || local.len() > 64
+        || !local.chars().all(local_ok)
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+    {
         return bad("the part before the @ is not valid");
     }
     let labels: Vec<&str> = domain.split('.').collect();
     let label_ok = |l: &&str| {
-        !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
     if labels.len() < 2 || !labels.iter().all(label_ok) {
         return bad("the part after the @ is not a domain such as example.com");

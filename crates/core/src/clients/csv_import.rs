@@ -91,16 +91,18 @@ pub fn plan(cache: &Cache, bytes: &[u8]) -> Result<CsvImportPlan> {
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let separator = detect_separator(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(separator).has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.byte_records();
 
     let header = loop {
         match records.next() {
-            None => return Err(Error::InvalidInput("The file is empty: it needs a header line such as \"name,software\" and one line per client.".to_owned())),
+            None => {
+                return Err(Error::InvalidInput(
+                    "The file is empty: it needs a header line such as \"name,software\" and one line per client."
+                        .to_owned(),
+                ));
+            }
             Some(record) => {
                 let record = record.map_err(unreadable)?;
                 if !is_blank(&record) {
@@ -114,10 +116,8 @@ pub fn plan(cache: &Cache, bytes: &[u8]) -> Result<CsvImportPlan> {
     let xpm = XpmIndex::new(cache.xpm_records()?);
     let links = cache.file_link_rows()?;
     let in_list = name_counts(links.iter().map(|f| f.display_name.clone()));
-    let linked: HashMap<&str, &str> = links
-        .iter()
-        .filter_map(|f| f.xpm_client_uuid.as_deref().map(|u| (u, f.display_name.as_str())))
-        .collect();
+    let linked: HashMap<&str, &str> =
+        links.iter().filter_map(|f| f.xpm_client_uuid.as_deref().map(|u| (u, f.display_name.as_str()))).collect();
 
     let mut preview = CsvImportPreview {
         separator: char::from(separator).to_string(),
@@ -301,9 +301,8 @@ impl Columns {
 /// One line's file, or the sentence that says what is wrong with it.
 fn check_line(record: &csv::ByteRecord, columns: &Columns, xpm: &XpmIndex) -> std::result::Result<NewFile, String> {
     if record.iter().any(|field| std::str::from_utf8(field).is_err()) {
-        return Err(
-            "This line is not UTF-8 text (bad encoding). Save the file as \"CSV UTF-8\" and import it again.".to_owned(),
-        );
+        return Err("This line is not UTF-8 text (bad encoding). Save the file as \"CSV UTF-8\" and import it again."
+            .to_owned());
     }
     let text = |index: Option<usize>| {
         index.and_then(|i| record.get(i)).map(|f| std::str::from_utf8(f).unwrap_or("")).unwrap_or("")
@@ -317,7 +316,9 @@ fn check_line(record: &csv::ByteRecord, columns: &Columns, xpm: &XpmIndex) -> st
     let code = text(columns.code).trim();
     let email = text(columns.email).trim();
     let xpm_client_uuid = if !code.is_empty() {
-        Some(xpm.by_code(code).ok_or_else(|| format!("Unknown XPM client code \"{code}\": no cached XPM client has it. Refresh XPM or correct the code."))?)
+        Some(xpm.by_code(code).ok_or_else(|| {
+            format!("Unknown XPM client code \"{code}\": no cached XPM client has it. Refresh XPM or correct the code.")
+        })?)
     } else if !email.is_empty() {
         Some(xpm.by_email(email)?)
     } else {
@@ -336,7 +337,8 @@ struct XpmIndex {
 
 impl XpmIndex {
     fn new(records: Vec<XpmClientRecord>) -> XpmIndex {
-        let mut index = XpmIndex { records: Vec::new(), codes: HashMap::new(), emails: HashMap::new(), uuids: HashMap::new() };
+        let mut index =
+            XpmIndex { records: Vec::new(), codes: HashMap::new(), emails: HashMap::new(), uuids: HashMap::new() };
         for (i, r) in records.iter().enumerate() {
             if let Some(code) = r.client_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
                 index.codes.entry(code.to_lowercase()).or_insert(i);
@@ -357,10 +359,9 @@ impl XpmIndex {
     fn by_email(&self, email: &str) -> std::result::Result<&str, String> {
         match self.emails.get(&email.to_lowercase()).map(Vec::as_slice) {
             Some([only]) => Ok(self.records[*only].uuid.as_str()),
-            Some(many) if many.len() > 1 => Err(format!(
-                "{} XPM clients have the email \"{email}\"; give the XPM client code instead.",
-                many.len()
-            )),
+            Some(many) if many.len() > 1 => {
+                Err(format!("{} XPM clients have the email \"{email}\"; give the XPM client code instead.", many.len()))
+            }
             _ => Err(format!("Unknown XPM client email \"{email}\": no cached XPM client has it.")),
         }
     }

@@ -3,8 +3,8 @@
 //! connected; connecting it is a separate step.
 
 pub mod add;
-mod session;
 pub mod csv_import;
+mod session;
 pub mod software;
 pub mod xpm_import;
 

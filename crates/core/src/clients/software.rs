@@ -30,7 +30,9 @@ fn known(text: &str) -> Option<AccountingSoftware> {
     let key: String = text.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match key.as_str() {
         "xero" => AccountingSoftware::Xero,
-        "quickbooks online" | "quickbooks_online" | "quickbooks-online" | "quickbooks" | "qbo" => AccountingSoftware::QuickbooksOnline,
+        "quickbooks online" | "quickbooks_online" | "quickbooks-online" | "quickbooks" | "qbo" => {
+            AccountingSoftware::QuickbooksOnline
+        }
         "myob" => AccountingSoftware::Myob,
         "none" | "no software" => AccountingSoftware::None,
         _ => return None,

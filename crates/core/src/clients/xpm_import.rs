@@ -114,11 +114,7 @@ pub fn plan(cache: &Cache) -> Result<XpmImportPlan> {
                         name_in_list,
                     });
                 }
-                files.push(NewFile {
-                    name,
-                    software: AccountingSoftware::None,
-                    xpm_client_uuid: Some(r.uuid.clone()),
-                });
+                files.push(NewFile { name, software: AccountingSoftware::None, xpm_client_uuid: Some(r.uuid.clone()) });
             }
             Err(reason) => {
                 *match reason {

@@ -106,15 +106,24 @@ fn read_invoice(invoice: &Value) -> Result<Option<Outstanding>, ParseError> {
     }
     let rate = match invoice.get("CurrencyRate") {
         None | Some(Value::Null) => 1.0,
-        Some(v) => v.as_f64().filter(|r| r.is_finite() && *r > 0.0).ok_or_else(|| bad("an invoice's CurrencyRate is not a positive number"))?,
+        Some(v) => v
+            .as_f64()
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .ok_or_else(|| bad("an invoice's CurrencyRate is not a positive number"))?,
     };
     let cents = (due_cents as f64 / rate).round();
     if !cents.is_finite() || cents.abs() > MAX_CENTS {
-        return Err(bad("an invoice's amount in the base currency is too large to be real (is its CurrencyRate right?)"));
+        return Err(bad(
+            "an invoice's amount in the base currency is too large to be real (is its CurrencyRate right?)",
+        ));
     }
     let contact = invoice.get("Contact");
     let contact_name = contact.and_then(|c| c.get("Name")).and_then(Value::as_str).map(text).unwrap_or_default();
-    let contact_key = contact.and_then(|c| c.get("ContactID")).and_then(Value::as_str).map(text).unwrap_or_else(|| contact_name.clone());
+    let contact_key = contact
+        .and_then(|c| c.get("ContactID"))
+        .and_then(Value::as_str)
+        .map(text)
+        .unwrap_or_else(|| contact_name.clone());
     Ok(Some(Outstanding {
         side,
         contact_key,
@@ -204,7 +213,12 @@ pub fn aged_summary(
     Ok(Report {
         report_id: kind.code().to_owned(),
         name: kind.title().to_owned(),
-        titles: vec![kind.title().to_owned(), text(organisation), format!("As at {as_at}"), "Ageing by due date".to_owned()],
+        titles: vec![
+            kind.title().to_owned(),
+            text(organisation),
+            format!("As at {as_at}"),
+            "Ageing by due date".to_owned(),
+        ],
         report_date: Some(as_at),
         updated_at: Some(now),
         columns,
@@ -253,9 +267,27 @@ mod tests {
         assert_eq!(
             page.outstanding,
             vec![
-                Outstanding { side: Side::Receivable, contact_key: "c1".into(), contact_name: "Bayside Club".into(), due: Some(d("2026-10-31")), cents: 123_450 },
-                Outstanding { side: Side::Receivable, contact_key: "c2".into(), contact_name: "Overseas Ltd".into(), due: Some(d("2026-10-31")), cents: 20_000 },
-                Outstanding { side: Side::Payable, contact_key: "No Id Supplies".into(), contact_name: "No Id Supplies".into(), due: None, cents: 2_000 },
+                Outstanding {
+                    side: Side::Receivable,
+                    contact_key: "c1".into(),
+                    contact_name: "Bayside Club".into(),
+                    due: Some(d("2026-10-31")),
+                    cents: 123_450
+                },
+                Outstanding {
+                    side: Side::Receivable,
+                    contact_key: "c2".into(),
+                    contact_name: "Overseas Ltd".into(),
+                    due: Some(d("2026-10-31")),
+                    cents: 20_000
+                },
+                Outstanding {
+                    side: Side::Payable,
+                    contact_key: "No Id Supplies".into(),
+                    contact_name: "No Id Supplies".into(),
+                    due: None,
+                    cents: 2_000
+                },
             ]
         );
     }
@@ -268,9 +300,18 @@ mod tests {
             (br#"{"Status":"ERROR"}"#, "status ERROR"),
             (br#"{"Status":"OK","Reports":[]}"#, "no Invoices"),
             (br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":"lots"}]}"#, "amount due"),
-            (br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":5,"CurrencyRate":0}]}"#, "CurrencyRate"),
-            (br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":5,"CurrencyRate":1e-300}]}"#, "too large"),
-            (br#"{"Invoices":[{"Type":"ACCPAY","Status":"AUTHORISED","AmountDue":"-5","CurrencyRate":1e-16}]}"#, "too large"),
+            (
+                br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":5,"CurrencyRate":0}]}"#,
+                "CurrencyRate",
+            ),
+            (
+                br#"{"Invoices":[{"Type":"ACCREC","Status":"AUTHORISED","AmountDue":5,"CurrencyRate":1e-300}]}"#,
+                "too large",
+            ),
+            (
+                br#"{"Invoices":[{"Type":"ACCPAY","Status":"AUTHORISED","AmountDue":"-5","CurrencyRate":1e-16}]}"#,
+                "too large",
+            ),
         ] {
             let error = parse_invoice_page(body).unwrap_err().to_string();
             assert!(error.contains(says), "{error}");
@@ -287,7 +328,8 @@ mod tests {
             cents,
         };
         let date = d("2026-11-26");
-        let summary = |invoices: &[Outstanding]| aged_summary(ReportKind::AgedReceivables, invoices, date, "Org", UnixMillis(7));
+        let summary =
+            |invoices: &[Outstanding]| aged_summary(ReportKind::AgedReceivables, invoices, date, "Org", UnixMillis(7));
         let error = summary(&[owed("a", i64::MAX), owed("a", 1)]).unwrap_err().to_string();
         assert!(error.contains("too large to add up"), "{error}");
         assert!(summary(&[owed("a", i64::MAX), owed("b", 1)]).is_err(), "the Total row overflows");
@@ -309,15 +351,23 @@ mod tests {
             owed("z", "Zebra Co", "2026-06-01", 250),
             Outstanding { side: Side::Payable, ..owed("s", "Supplier", "2026-11-01", 99) },
         ];
-        let r = aged_summary(ReportKind::AgedReceivables, &invoices, d("2026-11-26"), "Demo Org", UnixMillis(7)).unwrap();
+        let r =
+            aged_summary(ReportKind::AgedReceivables, &invoices, d("2026-11-26"), "Demo Org", UnixMillis(7)).unwrap();
         assert_eq!(r.columns, ["Contact", "Current", "< 1 Month", "1 Month", "2 Months", "3 Months", "Older", "Total"]);
         assert_eq!(r.titles[1], "Demo Org");
         assert_eq!(r.report_date.as_deref(), Some("26 November 2026"));
         let labels: Vec<&str> = r.lines().iter().map(|(_, row)| row.cells()[0].text.as_str()).collect();
         assert_eq!(labels, ["apple & <Sons>", "Zebra Co", "Total"], "by name, any case, then the total");
-        assert_eq!(r.amounts_of("Zebra Co").unwrap(), [Some(1_000), Some(0), Some(0), Some(0), Some(0), Some(250), Some(1_250)]);
+        assert_eq!(
+            r.amounts_of("Zebra Co").unwrap(),
+            [Some(1_000), Some(0), Some(0), Some(0), Some(0), Some(250), Some(1_250)]
+        );
         assert_eq!(r.amount("Total", r.column("< 1 Month").unwrap()), Some(500));
-        assert_eq!(r.amount("Total", r.column("Total").unwrap()), Some(1_750), "the supplier's bill is not a receivable");
+        assert_eq!(
+            r.amount("Total", r.column("Total").unwrap()),
+            Some(1_750),
+            "the supplier's bill is not a receivable"
+        );
         assert_eq!(super::super::receivables_over_90_days(&r), Some(250));
         assert_eq!(r.lines()[0].1.cells()[1].text, "0.00");
         assert_eq!(r.lines()[1].1.cells()[1].text, "10.00");

@@ -15,9 +15,7 @@ use crate::export_files::{file_stem_from, unused_csv_path, write_csv_file};
 pub fn save_report_csv(client_name: &str, kind: ReportKind, report: &Report, dir: &Path) -> Result<PathBuf> {
     let stem = format!("{} - {}", file_stem_from(client_name, "Client"), kind.title());
     let path = unused_csv_path(dir, &stem)?;
-    write_csv_file(&path, |out| {
-        report_csv(report, out).map_err(|source| Error::Write { path: path.clone(), source })
-    })?;
+    write_csv_file(&path, |out| report_csv(report, out).map_err(|source| Error::Write { path: path.clone(), source }))?;
     Ok(path)
 }
 

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::aged::{MAX_PAGES, Outstanding, PAGE_SIZE, Side, aged_summary, parse_invoice_page};
 use super::model::{AllReportsRefresh, ClientReportFailure, ReportFailure, ReportKind, ReportsRefresh};
 use super::parse::parse_report;
-use crate::error::{Error, Result};
 use crate::cache::TokenSetId;
+use crate::error::{Error, Result};
 use crate::model::FileId;
 use crate::secret::Secret;
 use crate::xero::api::CallError;
@@ -161,17 +161,20 @@ impl XeroContext {
             org.financial_year_end_day.unwrap_or(31),
         );
 
-        let statements = allowed.iter().filter_map(|kind| Some((*kind, report_path(*kind, today, year_start)?))).map(|(kind, path)| {
-            let (access, tenant) = (&access, &tenant);
-            async move {
-                let outcome = match self.api.get_path(access, tenant, &path, BodyCap::REPORT).await {
-                    Ok(body) => parse_report(&body)
-                        .map_err(|e| format!("Xero's answer could not be read as a report: {e}. The cached copy is kept.")),
-                    Err(e) => Err(failure_reason(&e)),
-                };
-                (kind, outcome)
-            }
-        });
+        let statements = allowed.iter().filter_map(|kind| Some((*kind, report_path(*kind, today, year_start)?))).map(
+            |(kind, path)| {
+                let (access, tenant) = (&access, &tenant);
+                async move {
+                    let outcome = match self.api.get_path(access, tenant, &path, BodyCap::REPORT).await {
+                        Ok(body) => parse_report(&body).map_err(|e| {
+                            format!("Xero's answer could not be read as a report: {e}. The cached copy is kept.")
+                        }),
+                        Err(e) => Err(failure_reason(&e)),
+                    };
+                    (kind, outcome)
+                }
+            },
+        );
         let aged_kinds: Vec<ReportKind> = allowed.iter().copied().filter(|k| Side::of(*k).is_some()).collect();
         let invoices = async {
             if aged_kinds.is_empty() { Ok(Vec::new()) } else { self.outstanding_invoices(&access, &tenant).await }
@@ -181,8 +184,9 @@ impl XeroContext {
         let now = crate::model::UnixMillis::now();
         outcomes.extend(aged_kinds.iter().map(|kind| {
             let summary = invoices.as_ref().map_err(Clone::clone).and_then(|list| {
-                aged_summary(*kind, list, today, organisation_name, now)
-                    .map_err(|e| format!("Xero's outstanding invoices could not be summarised: {e}. The cached copy is kept."))
+                aged_summary(*kind, list, today, organisation_name, now).map_err(|e| {
+                    format!("Xero's outstanding invoices could not be summarised: {e}. The cached copy is kept.")
+                })
             });
             (*kind, summary)
         }));
@@ -203,10 +207,18 @@ impl XeroContext {
     }
 
     /// Every invoice and bill the organisation has awaiting payment, page after page.
-    async fn outstanding_invoices(&self, access: &Secret, tenant: &str) -> std::result::Result<Vec<Outstanding>, String> {
+    async fn outstanding_invoices(
+        &self,
+        access: &Secret,
+        tenant: &str,
+    ) -> std::result::Result<Vec<Outstanding>, String> {
         let mut all = Vec::new();
         for page in 1..=MAX_PAGES {
-            let body = self.api.get_path(access, tenant, &outstanding_invoices_path(page), BodyCap::REPORT).await.map_err(|e| failure_reason(&e))?;
+            let body = self
+                .api
+                .get_path(access, tenant, &outstanding_invoices_path(page), BodyCap::REPORT)
+                .await
+                .map_err(|e| failure_reason(&e))?;
             let page = parse_invoice_page(&body).map_err(|e| {
                 format!("Xero's list of outstanding invoices could not be read: {e}. The cached copy is kept.")
             })?;

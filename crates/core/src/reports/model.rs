@@ -29,7 +29,8 @@ pub enum ReportKind {
 pub const BROAD_REPORTS_SCOPE: &str = "accounting.reports.read";
 /// Other scopes that read invoices: the broad ones of apps created before 2 March 2026, and the
 /// granular scope that also writes them.
-const OTHER_INVOICE_SCOPES: &[&str] = &["accounting.transactions", "accounting.transactions.read", "accounting.invoices"];
+const OTHER_INVOICE_SCOPES: &[&str] =
+    &["accounting.transactions", "accounting.transactions.read", "accounting.invoices"];
 
 /// The granular scopes Switchboard asks for when a person chooses "Allow reports". The aged
 /// summaries are built from the outstanding invoices (see `aged.rs`), hence the invoice scope.
@@ -169,7 +170,8 @@ impl Report {
     pub fn amounts_of(&self, label: &str) -> Option<Vec<Option<i64>>> {
         self.lines().into_iter().find_map(|(_, row)| {
             let cells = row.cells();
-            (cells.first()?.text.trim().eq_ignore_ascii_case(label)).then(|| cells[1..].iter().map(|c| c.cents).collect())
+            (cells.first()?.text.trim().eq_ignore_ascii_case(label))
+                .then(|| cells[1..].iter().map(|c| c.cents).collect())
         })
     }
 

@@ -35,7 +35,11 @@ pub(super) fn read_answer(body: &[u8], max_bytes: usize, what: &str) -> Result<V
         return Err(bad(format!("the answer is {} MB, far larger than {what}", body.len() / (1024 * 1024))));
     }
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        bad(if e.is_eof() { "the answer was cut off".to_owned() } else { format!("the answer is not {what} from Xero (not JSON)") })
+        bad(if e.is_eof() {
+            "the answer was cut off".to_owned()
+        } else {
+            format!("the answer is not {what} from Xero (not JSON)")
+        })
     })?;
     if let Some(status) = value.get("Status").and_then(Value::as_str).filter(|s| !s.eq_ignore_ascii_case("OK")) {
         return Err(bad(format!("Xero answered with status {}", text(status))));
@@ -77,7 +81,12 @@ pub fn parse_report(body: &[u8]) -> Result<Report, ParseError> {
 }
 
 /// Reads rows; the first `Header` row met (at any depth) gives the column titles.
-fn read_rows(value: &Value, depth: usize, budget: &mut usize, columns: &mut Vec<String>) -> Result<Vec<ReportRow>, ParseError> {
+fn read_rows(
+    value: &Value,
+    depth: usize,
+    budget: &mut usize,
+    columns: &mut Vec<String>,
+) -> Result<Vec<ReportRow>, ParseError> {
     if depth > MAX_DEPTH {
         return Err(bad("the report's sections nest too deeply to be a Xero report"));
     }
@@ -85,10 +94,8 @@ fn read_rows(value: &Value, depth: usize, budget: &mut usize, columns: &mut Vec<
     let mut rows = Vec::with_capacity(list.len());
     for row in list {
         *budget = budget.checked_sub(1).ok_or_else(|| bad("the report has too many rows"))?;
-        let row_type = row
-            .get("RowType")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("a row of the report has no RowType"))?;
+        let row_type =
+            row.get("RowType").and_then(Value::as_str).ok_or_else(|| bad("a row of the report has no RowType"))?;
         match row_type {
             "Header" => {
                 let cells = read_cells(row, 0)?;

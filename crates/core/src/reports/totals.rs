@@ -6,11 +6,7 @@ use super::model::{Report, ReportRow};
 /// The amounts (one per column after the label) of the report's grand total: its last
 /// `SummaryRow`, as the aged summaries Switchboard builds end with one.
 pub fn grand_total(report: &Report) -> Option<Vec<Option<i64>>> {
-    report
-        .lines()
-        .into_iter()
-        .rev()
-        .find_map(|(_, row)| matches!(row, ReportRow::Summary { .. }).then(|| amounts(row)))
+    report.lines().into_iter().rev().find_map(|(_, row)| matches!(row, ReportRow::Summary { .. }).then(|| amounts(row)))
 }
 
 /// The amounts of a Profit and Loss's bottom line (net profit): the one line of the last
@@ -61,7 +57,8 @@ mod tests {
         };
         // "Total" sorts before "Zebra Co" and before the summary: a label search would find it.
         let invoices = [owed("t", "Total", "2026-11-20", 700), owed("z", "Zebra Co", "2026-06-01", 250)];
-        let report = aged_summary(ReportKind::AgedReceivables, &invoices, d("2026-11-26"), "Org", UnixMillis(7)).unwrap();
+        let report =
+            aged_summary(ReportKind::AgedReceivables, &invoices, d("2026-11-26"), "Org", UnixMillis(7)).unwrap();
         assert_eq!(receivables_over_90_days(&report), Some(250), "the contact's current 700 is not over 90 days");
         assert_eq!(key_figure(ReportKind::AgedReceivables, &report), Some(250));
         assert_eq!(super::grand_total(&report).unwrap().last(), Some(&Some(950)));

@@ -3,15 +3,12 @@
 //! rows at every start and reload; serde's general path escapes every key and tag of a row and
 //! pays a call's overhead for each of its ~20 strings, most of them short and needing no escape.
 
-use crate::model::{
-    AccountingSoftware, ConnectionState, ServiceState, UnavailableReason, UnixMillis,
-};
+use crate::model::{AccountingSoftware, ConnectionState, ServiceState, UnavailableReason, UnixMillis};
 use crate::table::ClientRow;
 
 /// Appends `row` as the JSON array `serde_json::to_writer(row)` writes.
 pub(super) fn write_row(json: &mut Vec<u8>, row: &ClientRow<'_>) {
-    let ClientRow(id, name, remote_name, software, connection, payroll, assets, xero, xpm, sync) =
-        row;
+    let ClientRow(id, name, remote_name, software, connection, payroll, assets, xero, xpm, sync) = row;
     json.push(b'[');
     integer(json, id.0);
     json.push(b',');
@@ -138,9 +135,7 @@ fn string(json: &mut Vec<u8>, text: &str) {
 /// Whether JSON needs any byte of `bytes` escaped: a quote, a backslash or a control character.
 /// No early exit, so the compiler makes it a vector loop.
 fn needs_escape(bytes: &[u8]) -> bool {
-    bytes.iter().fold(false, |found, &b| {
-        found | (b < 0x20) | (b == b'"') | (b == b'\\')
-    })
+    bytes.iter().fold(false, |found, &b| found | (b < 0x20) | (b == b'"') | (b == b'\\'))
 }
 
 fn optional_string(json: &mut Vec<u8>, text: Option<&str>) {
@@ -216,12 +211,8 @@ mod tests {
         let connections = [
             ConnectionState::Connected,
             ConnectionState::NotConnected,
-            ConnectionState::NeedsReconnect {
-                reason: "token expired".into(),
-            },
-            ConnectionState::Disconnected {
-                reason: "tenant \\ removed\n".into(),
-            },
+            ConnectionState::NeedsReconnect { reason: "token expired".into() },
+            ConnectionState::Disconnected { reason: "tenant \\ removed\n".into() },
         ];
         let reasons = [
             UnavailableReason::NotSubscribed,
@@ -231,39 +222,17 @@ mod tests {
             UnavailableReason::NotReachable,
             UnavailableReason::Other("HTTP 418 \u{1}".into()),
         ];
-        let mut services = vec![
-            ServiceState::NotChecked,
-            ServiceState::Connected,
-            ServiceState::DisconnectedByStaff,
-        ];
-        services.extend(
-            reasons
-                .into_iter()
-                .map(|reason| ServiceState::Unavailable { reason }),
-        );
-        let xeros = [
-            None,
-            Some(("t-1", None, None)),
-            Some(("t-2", Some("c-2"), Some("!abc"))),
-        ];
+        let mut services = vec![ServiceState::NotChecked, ServiceState::Connected, ServiceState::DisconnectedByStaff];
+        services.extend(reasons.into_iter().map(|reason| ServiceState::Unavailable { reason }));
+        let xeros = [None, Some(("t-1", None, None)), Some(("t-2", Some("c-2"), Some("!abc")))];
         let xpms = [
             None,
             Some(("u-1", "Acme", None, false, false)),
-            Some((
-                "u-2",
-                "Acme \"XPM\"",
-                Some("https://practicemanager.xero.com/Client/1"),
-                true,
-                true,
-            )),
+            Some(("u-2", "Acme \"XPM\"", Some("https://practicemanager.xero.com/Client/1"), true, true)),
         ];
         let syncs = [
             (None, None, None),
-            (
-                Some(UnixMillis(1_700_000_000_000)),
-                Some(UnixMillis(-1)),
-                Some("HTTP 500"),
-            ),
+            (Some(UnixMillis(1_700_000_000_000)), Some(UnixMillis(-1)), Some("HTTP 500")),
             (None, Some(UnixMillis(i64::MAX)), None),
         ];
         let mut rows = 0;
@@ -299,12 +268,8 @@ mod tests {
                 text,
                 Some(text),
                 AccountingSoftware::Other(text.into()),
-                ConnectionState::NeedsReconnect {
-                    reason: text.into(),
-                },
-                ServiceState::Unavailable {
-                    reason: UnavailableReason::Other(text.into()),
-                },
+                ConnectionState::NeedsReconnect { reason: text.into() },
+                ServiceState::Unavailable { reason: UnavailableReason::Other(text.into()) },
                 ServiceState::Connected,
                 Some((text, Some(text), Some(text))),
                 Some((text, text, Some(text), false, true)),

@@ -175,8 +175,13 @@ pub fn parse_connections(body: &[u8]) -> Result<Vec<Connection>, CallError> {
 
 /// Reads a `GET Organisation` answer: its one organisation.
 pub fn parse_organisation(body: &[u8]) -> Result<Organisation, CallError> {
-    let response: OrganisationResponse = serde_json::from_slice(body).map_err(|e| CallError::Malformed(e.to_string()))?;
-    response.organisations.into_iter().next().ok_or_else(|| CallError::Malformed("no organisation in the answer".to_owned()))
+    let response: OrganisationResponse =
+        serde_json::from_slice(body).map_err(|e| CallError::Malformed(e.to_string()))?;
+    response
+        .organisations
+        .into_iter()
+        .next()
+        .ok_or_else(|| CallError::Malformed("no organisation in the answer".to_owned()))
 }
 
 pub struct XeroApi {
@@ -221,7 +226,12 @@ impl XeroApi {
 
     /// Whether payroll answers for this organisation. `Err` only when the probe itself failed
     /// (the file then keeps its last known payroll state).
-    pub async fn probe_payroll(&self, access: &Secret, tenant: &str, org: &Organisation) -> Result<ServiceState, CallError> {
+    pub async fn probe_payroll(
+        &self,
+        access: &Secret,
+        tenant: &str,
+        org: &Organisation,
+    ) -> Result<ServiceState, CallError> {
         match payroll_path(org) {
             Some(path) => self.probe(access, tenant, path).await,
             None => Ok(ServiceState::Unavailable { reason: UnavailableReason::WrongRegion }),
@@ -252,7 +262,13 @@ impl XeroApi {
 
     /// A tenant call to any path under the API host (e.g. `api.xro/2.0/Reports/BalanceSheet?date=…`),
     /// with the same pacing and retries as the calls above; the answer's bytes, at most `cap`.
-    pub async fn get_path(&self, access: &Secret, tenant: &str, path: &str, cap: BodyCap) -> Result<Vec<u8>, CallError> {
+    pub async fn get_path(
+        &self,
+        access: &Secret,
+        tenant: &str,
+        path: &str,
+        cap: BodyCap,
+    ) -> Result<Vec<u8>, CallError> {
         self.get(self.endpoints.api_url(path), access, Some(tenant), cap).await
     }
 

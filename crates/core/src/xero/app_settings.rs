@@ -73,7 +73,9 @@ impl XeroAppSettings {
                 Some("client secret replaced")
             }
             (true, _) if stored_client_secret(cache, store)?.is_none() => {
-                return Err(Error::InvalidInput("Enter the Xero app's client secret, or untick \"Web app\".".to_owned()));
+                return Err(Error::InvalidInput(
+                    "Enter the Xero app's client secret, or untick \"Web app\".".to_owned(),
+                ));
             }
             (true, _) => None,
             (false, _) => {
@@ -122,7 +124,11 @@ impl XeroAppSettings {
                 "No Xero app is set up yet. Enter the client id of the practice's Xero app in Settings.".to_owned(),
             )
         })?;
-        Ok(XeroApp { client_id, has_client_secret: self.has_client_secret, redirect_ports: self.redirect_ports.clone() })
+        Ok(XeroApp {
+            client_id,
+            has_client_secret: self.has_client_secret,
+            redirect_ports: self.redirect_ports.clone(),
+        })
     }
 
     /// The "Web app" type's client secret, from this cache's entry in the credential store.
@@ -151,7 +157,9 @@ fn validate_ports(ports: &[u16]) -> Result<()> {
         return Err(Error::InvalidInput("List between 1 and 20 redirect ports.".to_owned()));
     }
     if let Some(port) = ports.iter().find(|p| **p < 1024) {
-        return Err(Error::InvalidInput(format!("Port {port} is reserved by the system; use ports from 1024 to 65535.")));
+        return Err(Error::InvalidInput(format!(
+            "Port {port} is reserved by the system; use ports from 1024 to 65535."
+        )));
     }
     let mut sorted = ports.to_vec();
     sorted.sort_unstable();
@@ -189,7 +197,12 @@ mod tests {
         assert_eq!(loaded.redirect_ports, DEFAULT_REDIRECT_PORTS);
         assert!(loaded.app().is_err());
 
-        let settings = XeroAppSettings { client_id: Some(" ABC123 ".into()), redirect_ports: vec![50001, 50002], has_client_secret: true, tier: None };
+        let settings = XeroAppSettings {
+            client_id: Some(" ABC123 ".into()),
+            redirect_ports: vec![50001, 50002],
+            has_client_secret: true,
+            tier: None,
+        };
         settings.save(&mut cache, &store, Some(&Secret::new("s3cret"))).unwrap();
         let loaded = XeroAppSettings::load(&cache).unwrap();
         assert_eq!(loaded.client_id.as_deref(), Some("ABC123"));
@@ -207,7 +220,12 @@ mod tests {
         let cache = Cache::open(&dir.path().join("c.sqlite3")).unwrap();
         let store = MemoryCredentialStore::default();
         store.set(LEGACY_CLIENT_SECRET_KEY, &Secret::new("old-secret")).unwrap();
-        let settings = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: true, tier: None };
+        let settings = XeroAppSettings {
+            client_id: Some("ABC".into()),
+            redirect_ports: vec![50001],
+            has_client_secret: true,
+            tier: None,
+        };
         assert_eq!(settings.client_secret(&cache, &store).unwrap().unwrap().expose(), "old-secret");
         assert_eq!(store.keys(), [client_secret_key(&cache)]);
         assert_eq!(settings.client_secret(&cache, &store).unwrap().unwrap().expose(), "old-secret");
@@ -218,7 +236,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut cache = Cache::open(&dir.path().join("c.sqlite3")).unwrap();
         let store = MemoryCredentialStore::default();
-        let base = XeroAppSettings { client_id: Some("ABC".into()), redirect_ports: vec![50001], has_client_secret: false, tier: None };
+        let base = XeroAppSettings {
+            client_id: Some("ABC".into()),
+            redirect_ports: vec![50001],
+            has_client_secret: false,
+            tier: None,
+        };
         for bad in [
             XeroAppSettings { client_id: Some("has space".into()), ..base.clone() },
             XeroAppSettings { client_id: Some("<script>".into()), ..base.clone() },

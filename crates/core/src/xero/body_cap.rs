@@ -45,7 +45,11 @@ impl BodyCap {
 
     /// The one sentence a person reads when an answer went over the cap.
     pub fn too_large(&self) -> String {
-        format!("{} was larger than {}, so Switchboard stopped reading it.", capitalised(self.what), size(self.max_bytes))
+        format!(
+            "{} was larger than {}, so Switchboard stopped reading it.",
+            capitalised(self.what),
+            size(self.max_bytes)
+        )
     }
 }
 
@@ -96,7 +100,13 @@ mod tests {
             BodyCap::CONNECTIONS.too_large(),
             "Xero's list of connections was larger than 16 MB, so Switchboard stopped reading it."
         );
-        assert_eq!(BodyCap::REPORT.too_large(), "A Xero report was larger than 16 MB, so Switchboard stopped reading it.");
-        assert_eq!(BodyCap::TOKEN.too_large(), "Xero's sign-in answer was larger than 256 KB, so Switchboard stopped reading it.");
+        assert_eq!(
+            BodyCap::REPORT.too_large(),
+            "A Xero report was larger than 16 MB, so Switchboard stopped reading it."
+        );
+        assert_eq!(
+            BodyCap::TOKEN.too_large(),
+            "Xero's sign-in answer was larger than 256 KB, so Switchboard stopped reading it."
+        );
     }
 }

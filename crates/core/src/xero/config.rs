@@ -196,7 +196,8 @@ mod tests {
         .unwrap();
         assert!(same.not_xero_hosts().is_empty());
         // Another port on Xero's host is not Xero.
-        let port = XeroEndpoints::from_vars(RunMode::Demo, vars(&[(API_URL_VAR, "https://api.xero.com:8443/")])).unwrap();
+        let port =
+            XeroEndpoints::from_vars(RunMode::Demo, vars(&[(API_URL_VAR, "https://api.xero.com:8443/")])).unwrap();
         assert_eq!(port.not_xero_hosts(), ["api.xero.com:8443"]);
     }
 

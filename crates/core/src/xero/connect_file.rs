@@ -132,7 +132,13 @@ impl XeroContext {
             Attached::Connected => Picked::Attached,
             Attached::AlreadyAnotherFile { other, other_name } => {
                 let file_name = cache.file(file)?.display_name;
-                Picked::AnotherFile(FileConnectOutcome::AlreadyAnotherFile { file, file_name, other, other_name, organisation_name })
+                Picked::AnotherFile(FileConnectOutcome::AlreadyAnotherFile {
+                    file,
+                    file_name,
+                    other,
+                    other_name,
+                    organisation_name,
+                })
             }
         })
     }

@@ -217,10 +217,8 @@ pub fn usage(cache: &Cache, now: DateTime<Utc>, count: u32) -> Result<EgressUsag
     let names: Vec<String> = (0..count.max(1))
         .map(|back| month_of(this_month.checked_sub_months(Months::new(back)).unwrap_or(this_month)))
         .collect();
-    let mut months: Vec<EgressMonth> = names
-        .into_iter()
-        .map(|month| EgressMonth { month, bytes: 0, calls: 0, by_api: Vec::new() })
-        .collect();
+    let mut months: Vec<EgressMonth> =
+        names.into_iter().map(|month| EgressMonth { month, bytes: 0, calls: 0, by_api: Vec::new() }).collect();
     let first = months.last().map(|m| m.month.clone()).unwrap_or_default();
     for row in cache.egress_since(&first)? {
         // A row from a later month than `now` (a clock set back) is not shown.
@@ -270,7 +268,15 @@ mod tests {
 
     #[test]
     fn every_group_reads_back_from_its_code() {
-        for g in [ApiGroup::Connections, ApiGroup::Accounting, ApiGroup::Reports, ApiGroup::Payroll, ApiGroup::Assets, ApiGroup::PracticeManager, ApiGroup::Other] {
+        for g in [
+            ApiGroup::Connections,
+            ApiGroup::Accounting,
+            ApiGroup::Reports,
+            ApiGroup::Payroll,
+            ApiGroup::Assets,
+            ApiGroup::PracticeManager,
+            ApiGroup::Other,
+        ] {
             assert_eq!(ApiGroup::from_code(g.code()), g);
         }
     }
@@ -287,7 +293,8 @@ mod tests {
     fn usage_shows_this_month_and_those_before_even_when_empty() {
         let dir = tempfile::tempdir().unwrap();
         let mut cache = Cache::open(&dir.path().join("c.sqlite3")).unwrap();
-        let row = |month: &str, api: &str, bytes, calls| EgressRow { month: month.into(), api: api.into(), bytes, calls };
+        let row =
+            |month: &str, api: &str, bytes, calls| EgressRow { month: month.into(), api: api.into(), bytes, calls };
         cache.add_egress(&[row("2026-03", "accounting", 1_000, 2), row("2026-01", "payroll", 50, 1)]).unwrap();
         cache.add_egress(&[row("2026-03", "accounting", 500, 1), row("2026-03", "connections", 2_000, 1)]).unwrap();
         cache.add_egress(&[row("2025-01", "accounting", 7, 1)]).unwrap();

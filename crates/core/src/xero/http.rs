@@ -173,7 +173,14 @@ mod tests {
 
     #[test]
     fn loopback_hosts_are_recognised() {
-        for url in ["http://127.0.0.1:8080/", "https://127.9.0.1/", "http://[::1]:5/", "http://localhost/", "http://LOCALHOST./", "http://a.localhost/"] {
+        for url in [
+            "http://127.0.0.1:8080/",
+            "https://127.9.0.1/",
+            "http://[::1]:5/",
+            "http://localhost/",
+            "http://LOCALHOST./",
+            "http://a.localhost/",
+        ] {
             assert!(is_loopback(&url.parse().unwrap()), "{url}");
         }
         for url in ["https://api.xero.com/", "http://10.0.0.1/", "http://localhost.example.com/", "http://[::2]/"] {
@@ -185,7 +192,10 @@ mod tests {
     fn what_the_system_said_is_kept_in_its_words() {
         let said = std::io::Error::other("The revocation function was unable to check revocation");
         let problem = CertificateError::Other(rustls::OtherError(Arc::new(said)));
-        assert_eq!(why_refused(&problem), "the system refused it (The revocation function was unable to check revocation)");
+        assert_eq!(
+            why_refused(&problem),
+            "the system refused it (The revocation function was unable to check revocation)"
+        );
         assert_eq!(why_refused(&CertificateError::BadEncoding), "the system refused it (BadEncoding)");
     }
 
@@ -193,7 +203,10 @@ mod tests {
     fn a_proxy_for_everything_is_not_used_for_loopback() {
         let everything = Matcher::builder().all("http://user:p%40ss@proxy.example:3128").build();
         let proxy = |url: &str| proxy_for(&everything, &url.parse().unwrap()).map(String::from);
-        assert_eq!(proxy("https://api.xero.com/connections").as_deref(), Some("http://user:p%40ss@proxy.example:3128/"));
+        assert_eq!(
+            proxy("https://api.xero.com/connections").as_deref(),
+            Some("http://user:p%40ss@proxy.example:3128/")
+        );
         assert_eq!(proxy("http://127.0.0.1:4000/api"), None);
         assert_eq!(proxy("http://localhost:4000/api"), None);
     }

@@ -43,7 +43,13 @@ pub struct Loopback {
 /// Binding ::1 failed because the computer has no IPv6 loopback (none configured, or IPv6
 /// switched off at boot, EAFNOSUPPORT): then nobody can listen there either.
 fn no_ipv6_loopback(error: &io::Error) -> bool {
-    const EAFNOSUPPORT: i32 = if cfg!(windows) { 10047 } else if cfg!(target_os = "macos") { 47 } else { 97 };
+    const EAFNOSUPPORT: i32 = if cfg!(windows) {
+        10047
+    } else if cfg!(target_os = "macos") {
+        47
+    } else {
+        97
+    };
     error.kind() == io::ErrorKind::AddrNotAvailable || error.raw_os_error() == Some(EAFNOSUPPORT)
 }
 
@@ -195,9 +201,7 @@ fn callback_outcome(query: &[(String, String)], expected_state: &Secret) -> Resu
         return Err(Error::SignInStateMismatch);
     }
     if let Some(error) = param("error") {
-        return Err(Error::ConsentDenied {
-            reason: describe_error(error, param("error_description")),
-        });
+        return Err(Error::ConsentDenied { reason: describe_error(error, param("error_description")) });
     }
     match param("code") {
         Some(code) if !code.is_empty() => Ok(Secret::new(code)),

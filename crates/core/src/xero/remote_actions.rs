@@ -55,7 +55,8 @@ pub fn parse_users(body: &[u8]) -> Result<Vec<XeroUser>, CallError> {
 /// for changes after that: Xero's own clock, so this computer's clock does not matter).
 fn parse_users_with_newest(body: &[u8]) -> Result<(Vec<XeroUser>, Option<UnixMillis>), CallError> {
     let response: UsersResponse = serde_json::from_slice(body).map_err(|e| CallError::Malformed(e.to_string()))?;
-    let newest = response.users.iter().filter_map(|u| crate::reports::parse::ms_date(u.updated_date_utc.as_deref()?)).max();
+    let newest =
+        response.users.iter().filter_map(|u| crate::reports::parse::ms_date(u.updated_date_utc.as_deref()?)).max();
     let users = response
         .users
         .into_iter()
@@ -101,7 +102,18 @@ impl XeroApi {
     pub async fn delete_connection(&self, access: &Secret, connection_id: &str, tenant: &str) -> Result<(), CallError> {
         let id: String = url::form_urlencoded::byte_serialize(connection_id.as_bytes()).collect();
         let url = self.endpoints().api_url(&format!("connections/{id}"));
-        match self.call(reqwest::Method::DELETE, url, access, None, Some(tenant), "application/json", BodyCap::ACKNOWLEDGEMENT).await {
+        match self
+            .call(
+                reqwest::Method::DELETE,
+                url,
+                access,
+                None,
+                Some(tenant),
+                "application/json",
+                BodyCap::ACKNOWLEDGEMENT,
+            )
+            .await
+        {
             Ok(_) => Ok(()),
             Err(CallError::Status { status: 404, .. }) => Ok(()),
             Err(e) => Err(e),
@@ -157,11 +169,13 @@ impl XeroContext {
         };
         let (Some(token_set), Some(tenant)) = (token_set, tenant) else {
             return Err(Error::InvalidInput(
-                "This file is not connected through Xero, so Xero cannot say who can reach it. Connect it first.".to_owned(),
+                "This file is not connected through Xero, so Xero cannot say who can reach it. Connect it first."
+                    .to_owned(),
             ));
         };
         let since = match changes_only {
-            true => lock(&self.cache).users_changed_since(file, UnixMillis(UnixMillis::now().0 - FULL_USERS_EVERY.as_millis() as i64))?,
+            true => lock(&self.cache)
+                .users_changed_since(file, UnixMillis(UnixMillis::now().0 - FULL_USERS_EVERY.as_millis() as i64))?,
             false => None,
         };
         let (users, newest_update) = self
@@ -202,7 +216,12 @@ impl XeroContext {
     /// Disconnects the organisation from Switchboard's Xero app. Without a known connection id,
     /// it is looked up in `/connections` by tenant (absent there: already disconnected). Any
     /// failure is an error that says why, and nothing else has been changed.
-    pub async fn disconnect_organisation(&self, token_set: TokenSetId, connection_id: Option<&str>, tenant: &str) -> Result<()> {
+    pub async fn disconnect_organisation(
+        &self,
+        token_set: TokenSetId,
+        connection_id: Option<&str>,
+        tenant: &str,
+    ) -> Result<()> {
         self.with_access(token_set, |access| async move {
             let id = match connection_id {
                 Some(id) => id.to_owned(),

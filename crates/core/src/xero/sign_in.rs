@@ -8,8 +8,7 @@ use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{
     AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, HttpClientError,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
-    TokenResponse, TokenUrl,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, TokenResponse, TokenUrl,
 };
 use url::Url;
 
@@ -64,13 +63,7 @@ pub async fn start_sign_in(
         .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
         .set_pkce_challenge(challenge)
         .url();
-    Ok(PendingSignIn {
-        authorize_url,
-        client,
-        state: Secret::new(state.secret().clone()),
-        verifier,
-        loopback,
-    })
+    Ok(PendingSignIn { authorize_url, client, state: Secret::new(state.secret().clone()), verifier, loopback })
 }
 
 impl PendingSignIn {
@@ -198,9 +191,7 @@ pub(crate) fn expires_at(now: UnixMillis, lifetime: Duration) -> UnixMillis {
 /// TLS, and only identifies whose token set it is.
 pub(crate) fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 
@@ -208,15 +199,13 @@ fn token_error(error: RequestTokenError<HttpClientError<reqwest::Error>, oauth2:
     match error {
         RequestTokenError::ServerResponse(response) => match response.error() {
             BasicErrorResponseType::InvalidGrant => Error::NeedsReconnect(
-                "Xero no longer accepts this connection's sign-in (it expired, was revoked, or was replaced)".to_owned(),
+                "Xero no longer accepts this connection's sign-in (it expired, was revoked, or was replaced)"
+                    .to_owned(),
             ),
             other => Error::SignInFailed(format!(
                 "Xero answered {}{}.",
                 other.as_ref(),
-                response
-                    .error_description()
-                    .map(|d| format!(": {}", super::printable(d, 200)))
-                    .unwrap_or_default()
+                response.error_description().map(|d| format!(": {}", super::printable(d, 200))).unwrap_or_default()
             )),
         },
         RequestTokenError::Request(HttpClientError::Reqwest(e)) => request_failed(*e, |e| e.to_string()),

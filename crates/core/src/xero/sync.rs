@@ -12,12 +12,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::api::{CallError, XeroApi};
-use super::egress::EgressMeter;
-use super::config::{XeroApp, XeroEndpoints};
 use super::app_settings::XeroAppSettings;
-use super::rate_limit::{Limits, RateLimiter};
 use super::config::CONNECT_SCOPES;
+use super::config::{XeroApp, XeroEndpoints};
+use super::egress::EgressMeter;
 use super::http::http_client;
+use super::rate_limit::{Limits, RateLimiter};
 use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, refresh, start_sign_in};
 use super::token_vault::{SharedCache, TokenVault, lock};
 use crate::cache::{OrgSnapshot, SyncTarget, TokenSetId};
@@ -375,7 +375,11 @@ impl XeroContext {
         Ok(outcome)
     }
 
-    async fn fetch_snapshot(&self, target: &SyncTarget, access: &Secret) -> std::result::Result<OrgSnapshot, CallError> {
+    async fn fetch_snapshot(
+        &self,
+        target: &SyncTarget,
+        access: &Secret,
+    ) -> std::result::Result<OrgSnapshot, CallError> {
         let org = self.api.organisation(access, &target.tenant_id).await?;
         let payroll = async {
             match target.payroll_off {
@@ -391,7 +395,13 @@ impl XeroContext {
         };
         let (payroll, fixed_assets) = tokio::join!(payroll, fixed_assets);
         let tax_number = org.tax_number.or(org.employer_identification_number);
-        Ok(OrgSnapshot { name: org.name, short_code: org.short_code, payroll: payroll?, fixed_assets: fixed_assets?, tax_number })
+        Ok(OrgSnapshot {
+            name: org.name,
+            short_code: org.short_code,
+            payroll: payroll?,
+            fixed_assets: fixed_assets?,
+            tax_number,
+        })
     }
 
     pub(crate) async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {

@@ -22,7 +22,8 @@ pub enum XeroTier {
 }
 
 impl XeroTier {
-    pub const ALL: [XeroTier; 5] = [XeroTier::Starter, XeroTier::Core, XeroTier::Plus, XeroTier::Advanced, XeroTier::Enterprise];
+    pub const ALL: [XeroTier; 5] =
+        [XeroTier::Starter, XeroTier::Core, XeroTier::Plus, XeroTier::Advanced, XeroTier::Enterprise];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -51,13 +51,15 @@ fn connections_in_use(cache: &Cache) -> Result<u32> {
 pub fn check_room_for_a_connection(cache: &Cache) -> Result<()> {
     let usage = tier_usage(cache)?;
     match (usage.tier, usage.connection_cap) {
-        (Some(tier), Some(cap)) if usage.connections_in_use >= cap && cache.files_needing_reconnect()?.is_empty() => Err(Error::InvalidInput(format!(
-            "The practice's Xero app is on the {} tier, which allows {cap} connected organisations, and {} are connected. \
+        (Some(tier), Some(cap)) if usage.connections_in_use >= cap && cache.files_needing_reconnect()?.is_empty() => {
+            Err(Error::InvalidInput(format!(
+                "The practice's Xero app is on the {} tier, which allows {cap} connected organisations, and {} are connected. \
              Disconnect a client file that is no longer needed, or move the app to a higher tier at developer.xero.com \
              (then record the tier in Settings).",
-            tier.label(),
-            usage.connections_in_use
-        ))),
+                tier.label(),
+                usage.connections_in_use
+            )))
+        }
         _ => Ok(()),
     }
 }

@@ -183,7 +183,8 @@ impl TokenVault {
         if lock(cache).token_set_in_legacy_entry(info.id)? {
             // Written in the current layout, then the legacy entry removed, then the cache told:
             // a crash between the steps only repeats the remaining ones on the next use.
-            if let Some((access, refresh)) = read_legacy(self.store.as_ref(), info.id.0, info.xero_user_id.as_deref())? {
+            if let Some((access, refresh)) = read_legacy(self.store.as_ref(), info.id.0, info.xero_user_id.as_deref())?
+            {
                 if entries.read()?.is_none() {
                     entries.write(&access, &refresh)?;
                 }
@@ -191,9 +192,9 @@ impl TokenVault {
             }
             lock(cache).token_set_left_legacy_entry(info.id)?;
         }
-        entries.read()?.ok_or_else(|| {
-            Error::NeedsReconnect("this computer's credential store has no tokens for it".to_owned())
-        })
+        entries
+            .read()?
+            .ok_or_else(|| Error::NeedsReconnect("this computer's credential store has no tokens for it".to_owned()))
     }
 }
 

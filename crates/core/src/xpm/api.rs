@@ -86,10 +86,8 @@ pub async fn modified_since(
     tenant: &str,
     since: UnixMillis,
 ) -> Result<ClientList, XpmCallError> {
-    let stamp = chrono::DateTime::from_timestamp_millis(since.0)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string();
+    let stamp =
+        chrono::DateTime::from_timestamp_millis(since.0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S").to_string();
     let mut u = url(endpoints, "client.api/list");
     u.query_pairs_mut().append_pair("modifiedsince", &stamp);
     let body = api.get_as(u, access, Some(tenant), XML_ACCEPT, BodyCap::XPM_CLIENTS).await?;
@@ -123,7 +121,10 @@ mod tests {
     #[test]
     fn the_page_token_is_read_from_the_next_link() {
         assert_eq!(
-            page_token_of("https://api.xero.com/practicemanager/3.1/client.api/paged-list?pageSize=500&pageToken=abc%3D").as_deref(),
+            page_token_of(
+                "https://api.xero.com/practicemanager/3.1/client.api/paged-list?pageSize=500&pageToken=abc%3D"
+            )
+            .as_deref(),
             Some("abc=")
         );
         assert_eq!(page_token_of("client.api/paged-list?pageToken=t2").as_deref(), Some("t2"));

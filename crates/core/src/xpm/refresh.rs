@@ -113,7 +113,8 @@ impl XeroContext {
             let old = xpm_token_set(&cache)?;
             let old_practice = cache.setting(TENANT_KEY)?;
             let token_set_value = token_set.0.to_string();
-            let mut values = vec![(TOKEN_SET_KEY, Some(token_set_value.as_str())), (TENANT_KEY, Some(practice.as_str()))];
+            let mut values =
+                vec![(TOKEN_SET_KEY, Some(token_set_value.as_str())), (TENANT_KEY, Some(practice.as_str()))];
             if old_practice.as_deref() != Some(practice.as_str()) {
                 // Another practice (or the first one): load everything again.
                 values.push((LAST_REFRESH_KEY, None));
@@ -226,7 +227,9 @@ impl XeroContext {
             match result {
                 Ok(records) => return Ok(records),
                 // Refused once: refresh the token (single-flight in the vault) and try again.
-                Err(e) if e.token_rejected() && attempt == 0 => access = self.xpm_access(token_set, Some(&access)).await?,
+                Err(e) if e.token_rejected() && attempt == 0 => {
+                    access = self.xpm_access(token_set, Some(&access)).await?
+                }
                 Err(e) => return Err(Error::Xpm(e.reason())),
             }
         }
@@ -265,9 +268,15 @@ impl XeroContext {
         } else {
             let all = modified_since(&self.api, &self.endpoints, access, tenant, UnixMillis(0)).await?.clients;
             let wanted: HashSet<&str> = missing.iter().map(|m| m.uuid.as_str()).collect();
-            let found: HashSet<String> = all.iter().filter(|r| wanted.contains(r.uuid.as_str())).map(|r| r.uuid.clone()).collect();
+            let found: HashSet<String> =
+                all.iter().filter(|r| wanted.contains(r.uuid.as_str())).map(|r| r.uuid.clone()).collect();
             extra.extend(all.into_iter().filter(|r| wanted.contains(r.uuid.as_str())));
-            extra.extend(missing.iter().filter(|m| !found.contains(&m.uuid)).map(|m| XpmClientRecord { deleted: true, ..(*m).clone() }));
+            extra.extend(
+                missing
+                    .iter()
+                    .filter(|m| !found.contains(&m.uuid))
+                    .map(|m| XpmClientRecord { deleted: true, ..(*m).clone() }),
+            );
         }
         records.extend(extra);
         Ok(records)

@@ -46,8 +46,20 @@ pub struct XpmSuggestion {
 }
 
 const LEGAL_WORDS: &[&str] = &[
-    "pty", "ltd", "limited", "proprietary", "llc", "inc", "incorporated", "corp", "corporation", "co", "company", "llp",
-    "plc", "lp",
+    "pty",
+    "ltd",
+    "limited",
+    "proprietary",
+    "llc",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "llp",
+    "plc",
+    "lp",
 ];
 
 /// The name with the differences people type set aside: lower case, `&`/`+` as "and", no
@@ -56,7 +68,11 @@ const LEGAL_WORDS: &[&str] = &[
 pub fn normalise(name: &str) -> String {
     let lower = name.to_lowercase();
     let lower = match lower.find(" as trustee for ").or_else(|| lower.find(" atf ")) {
-        Some(i) => lower[i..].split_once(" for ").or_else(|| lower[i..].split_once(" atf ")).map(|(_, t)| t.to_owned()).unwrap_or(lower),
+        Some(i) => lower[i..]
+            .split_once(" for ")
+            .or_else(|| lower[i..].split_once(" atf "))
+            .map(|(_, t)| t.to_owned())
+            .unwrap_or(lower),
         None => lower,
     };
     let mut cleaned = String::with_capacity(lower.len());
@@ -88,11 +104,7 @@ fn tax_agreement(file: &str, xpm: &str) -> Option<bool> {
     if f.len() < 3 || x.len() < 3 {
         return None;
     }
-    if xpm.contains('*') {
-        Some(f.ends_with(&x[x.len() - 3..]))
-    } else {
-        Some(f == x)
-    }
+    if xpm.contains('*') { Some(f.ends_with(&x[x.len() - 3..])) } else { Some(f == x) }
 }
 
 fn same_text(a: &str, b: &str) -> bool {
@@ -109,8 +121,7 @@ struct Index<'a> {
 impl<'a> Index<'a> {
     /// Deleted clients are never suggested.
     fn new(clients: &'a [XpmClientRecord]) -> Self {
-        let mut index =
-            Index { clients, by_name: HashMap::new(), by_tax: HashMap::new(), by_email: HashMap::new() };
+        let mut index = Index { clients, by_name: HashMap::new(), by_tax: HashMap::new(), by_email: HashMap::new() };
         for (i, c) in clients.iter().enumerate().filter(|(_, c)| !c.deleted) {
             let n = normalise(&c.name);
             if n.is_empty() {
@@ -150,11 +161,7 @@ pub fn suggest(files: &[FileFacts], clients: &[XpmClientRecord], include_linked:
         }
     }
     let ctx = Context { index: &index, linked_to: &linked_to, files_named: &files_named };
-    files
-        .iter()
-        .filter(|f| include_linked || f.linked.is_none())
-        .flat_map(|f| suggest_one(f, &ctx))
-        .collect()
+    files.iter().filter(|f| include_linked || f.linked.is_none()).flat_map(|f| suggest_one(f, &ctx)).collect()
 }
 
 struct Context<'a> {
@@ -296,7 +303,13 @@ pub fn facts_of(rows: &[crate::cache::FileLinkRow]) -> Vec<FileFacts> {
             if let Some(remote) = r.remote_name.as_ref().filter(|n| **n != r.display_name) {
                 names.push(remote.clone());
             }
-            FileFacts { id: r.id, names, tax_number: r.tax_number.clone(), email: None, linked: r.xpm_client_uuid.clone() }
+            FileFacts {
+                id: r.id,
+                names,
+                tax_number: r.tax_number.clone(),
+                email: None,
+                linked: r.xpm_client_uuid.clone(),
+            }
         })
         .collect()
 }

@@ -27,10 +27,14 @@ pub fn convert(schema: &Value) -> Value {
     let mut out = Map::new();
     for (key, value) in map {
         let converted = match key.as_str() {
-            "properties" => Value::Object(value.as_object().expect("properties").iter().map(|(k, v)| (k.clone(), convert(v))).collect()),
+            "properties" => Value::Object(
+                value.as_object().expect("properties").iter().map(|(k, v)| (k.clone(), convert(v))).collect(),
+            ),
             "items" | "not" => convert(value),
             "additionalProperties" if value.is_object() => convert(value),
-            "allOf" | "oneOf" | "anyOf" => Value::Array(value.as_array().expect("a list").iter().map(convert).collect()),
+            "allOf" | "oneOf" | "anyOf" => {
+                Value::Array(value.as_array().expect("a list").iter().map(convert).collect())
+            }
             "format" => Value::String(
                 match value.as_str() {
                     Some("date-time") => DATE_TIME,
@@ -41,8 +45,8 @@ pub fn convert(schema: &Value) -> Value {
                 }
                 .to_owned(),
             ),
-            "example" | "examples" | "description" | "externalDocs" | "discriminator" | "xml" | "nullable" | "readOnly"
-            | "writeOnly" | "deprecated" => continue,
+            "example" | "examples" | "description" | "externalDocs" | "discriminator" | "xml" | "nullable"
+            | "readOnly" | "writeOnly" | "deprecated" => continue,
             k if k.starts_with("x-") => continue,
             _ => value.clone(),
         };

@@ -62,7 +62,8 @@ impl Spec {
     fn load_with(file: &'static str, correct: fn(&str, &mut Value)) -> Spec {
         let doc: Value = serde_yaml_ng::from_str(text_of(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let server = doc["servers"][0]["url"].as_str().expect("a server url");
-        let base = server.strip_prefix("https://api.xero.com").expect("on api.xero.com").trim_end_matches('/').to_owned();
+        let base =
+            server.strip_prefix("https://api.xero.com").expect("on api.xero.com").trim_end_matches('/').to_owned();
         let mut corrected = doc.clone();
         correct(file, &mut corrected);
         let named = corrected["components"]["schemas"].as_object().expect("components.schemas");
@@ -108,7 +109,8 @@ impl Spec {
         let mut counts: Vec<(String, usize)> = Vec::new();
         for item in self.doc["paths"].as_object()?.values() {
             for op in item.as_object()?.values() {
-                let schema_ref = op["responses"][status.to_string()]["content"]["application/json"]["schema"]["$ref"].as_str();
+                let schema_ref =
+                    op["responses"][status.to_string()]["content"]["application/json"]["schema"]["$ref"].as_str();
                 if let Some(r) = schema_ref {
                     match counts.iter_mut().find(|(name, _)| name == r) {
                         Some((_, n)) => *n += 1,
@@ -137,16 +139,23 @@ impl Operation<'_> {
     /// The spec's example bodies of the `status` answer (`example` or each of `examples`),
     /// parsed: some are written as a JSON string, some as YAML.
     pub fn examples(&self, status: u16) -> Vec<Value> {
-        let Some(content) = self.response(status).and_then(|r| r.get("content")).and_then(|c| c.get("application/json"))
+        let Some(content) =
+            self.response(status).and_then(|r| r.get("content")).and_then(|c| c.get("application/json"))
         else {
             return Vec::new();
         };
         let single = content.get("example").into_iter();
-        let named = content.get("examples").and_then(Value::as_object).into_iter().flat_map(|m| m.values()).filter_map(|e| e.get("value"));
+        let named = content
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter_map(|e| e.get("value"));
         single
             .chain(named)
             .map(|e| match e {
-                Value::String(text) => serde_json::from_str(text).unwrap_or_else(|err| panic!("{}: example not JSON: {err}", self.spec.file)),
+                Value::String(text) => serde_json::from_str(text)
+                    .unwrap_or_else(|err| panic!("{}: example not JSON: {err}", self.spec.file)),
                 other => other.clone(),
             })
             .collect()

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use switchboard_core::Cache;
-use switchboard_core::error::Result;
 use switchboard_core::credential_store::CredentialStore;
+use switchboard_core::error::Result;
 use switchboard_core::xero::config::{XeroApp, XeroEndpoints};
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};

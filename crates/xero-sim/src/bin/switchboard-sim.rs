@@ -103,7 +103,11 @@ async fn main() {
     for line in endpoint_lines(&base) {
         println!("  {line}");
     }
-    println!("  client_id:   {}{}", client.client_id, if client.client_secret.is_some() { " (web app, secret required)" } else { " (PKCE, no secret)" });
+    println!(
+        "  client_id:   {}{}",
+        client.client_id,
+        if client.client_secret.is_some() { " (web app, secret required)" } else { " (PKCE, no secret)" }
+    );
     for uri in &client.redirect_uris {
         println!("  redirect:    {uri}");
     }
@@ -120,7 +124,11 @@ async fn main() {
     );
     let tier = args.tier;
     let cap = tier.connection_limit().map_or("no connection cap".to_string(), |n| format!("up to {n} connections"));
-    let consent = if tier.bulk_connections() { "several organisations per consent, XPM" } else { "one organisation per consent, no XPM" };
+    let consent = if tier.bulk_connections() {
+        "several organisations per consent, XPM"
+    } else {
+        "one organisation per consent, no XPM"
+    };
     println!("  tier:        {tier} ({cap}, {} calls per organisation per day, {consent})", tier.calls_per_day());
     for s in sim.staff() {
         println!("  staff user:  {} {} <{}> ({} organisations)", s.first_name, s.last_name, s.email, s.orgs.len());

@@ -13,11 +13,7 @@ pub const ALL_SCOPES: &str =
     "openid profile email offline_access accounting.settings.read payroll.settings.read assets.read";
 
 pub fn http() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .build()
-        .expect("client")
+    Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build().expect("client")
 }
 
 pub struct Pkce {
@@ -69,12 +65,7 @@ pub async fn auto_code(sim: &SimHandle, scope: &str) -> (String, String) {
 
 /// Submits the consent page's form (`request`, `action` and any ticked `tenant`s).
 pub async fn submit_consent<T: serde::Serialize + ?Sized>(sim: &SimHandle, form: &T) -> Response {
-    http()
-        .post(format!("{}/identity/connect/consent", sim.login_base()))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+    http().post(format!("{}/identity/connect/consent", sim.login_base())).form(form).send().await.unwrap()
 }
 
 pub async fn exchange(sim: &SimHandle, code: &str, verifier: &str) -> Response {
