@@ -21,7 +21,7 @@ use crate::xero::token_vault::{SharedCache, lock};
 
 pub struct Session {
     cache_path: PathBuf,
-    cache: std::result::Result<SharedCache, ErrorPayload>,
+    cache: Result<SharedCache, ErrorPayload>,
     /// Built on first use and again after the Xero settings change.
     xero: Option<Arc<XeroContext>>,
     cancel: Arc<Cancel>,
@@ -90,12 +90,9 @@ impl Session {
     pub fn open_default() -> Session {
         match crate::paths::cache_path() {
             Ok(path) => Session::open(&path),
-            Err(error) => Session {
-                cache_path: std::path::PathBuf::new(),
-                cache: Err(error.into()),
-                xero: None,
-                cancel: Arc::default(),
-            },
+            Err(error) => {
+                Session { cache_path: PathBuf::new(), cache: Err(error.into()), xero: None, cancel: Arc::default() }
+            }
         }
     }
 
@@ -107,34 +104,34 @@ impl Session {
         }
     }
 
-    pub(crate) fn shared_cache(&self) -> std::result::Result<&SharedCache, ErrorPayload> {
+    pub(crate) fn shared_cache(&self) -> Result<&SharedCache, ErrorPayload> {
         self.cache.as_ref().map_err(Clone::clone)
     }
 
     /// The open cache, locked for one call.
-    pub fn cache(&self) -> std::result::Result<std::sync::MutexGuard<'_, Cache>, ErrorPayload> {
+    pub fn cache(&self) -> Result<std::sync::MutexGuard<'_, Cache>, ErrorPayload> {
         Ok(lock(self.shared_cache()?))
     }
 
     /// The table as the screen loads it: [`crate::table::ClientTablePayload`] JSON.
-    pub fn client_table_json(&self) -> std::result::Result<String, ErrorPayload> {
+    pub fn client_table_json(&self) -> Result<String, ErrorPayload> {
         Ok(self.cache()?.client_table_json(UnixMillis::now())?)
     }
 
     /// The first rows of the table, with the summary of all files, for the screen to paint while
     /// the whole table loads: [`crate::table::ClientTablePayload`] JSON.
-    pub fn client_table_head_json(&self) -> std::result::Result<String, ErrorPayload> {
+    pub fn client_table_head_json(&self) -> Result<String, ErrorPayload> {
         Ok(self.cache()?.client_table_head_json(crate::table::FIRST_ROWS, UnixMillis::now())?)
     }
 
-    pub fn client_details(&self, id: FileId) -> std::result::Result<ClientDetails, ErrorPayload> {
+    pub fn client_details(&self, id: FileId) -> Result<ClientDetails, ErrorPayload> {
         let cache = self.cache()?;
         let file = cache.file(id)?;
         let xero_connection = cache.token_set_of(id)?;
         Ok(ClientDetails { work_list: work_list(&file), history: cache.audit_entries(id)?, file, xero_connection })
     }
 
-    pub fn xero_status(&self) -> std::result::Result<XeroStatus, ErrorPayload> {
+    pub fn xero_status(&self) -> Result<XeroStatus, ErrorPayload> {
         let cache = self.cache()?;
         Ok(XeroStatus {
             settings: XeroAppSettings::load(&cache)?,
@@ -145,7 +142,7 @@ impl Session {
     }
 
     /// Forgets a paused "Reconnect all" queue (its files keep needing a reconnect).
-    pub fn discard_reconnect_queue(&self) -> std::result::Result<XeroStatus, ErrorPayload> {
+    pub fn discard_reconnect_queue(&self) -> Result<XeroStatus, ErrorPayload> {
         crate::xero::reconnect_queue::discard(&mut *self.cache()?)?;
         self.xero_status()
     }
@@ -155,7 +152,7 @@ impl Session {
         &mut self,
         settings: &XeroAppSettings,
         client_secret: Option<String>,
-    ) -> std::result::Result<XeroStatus, ErrorPayload> {
+    ) -> Result<XeroStatus, ErrorPayload> {
         let store = os_store_from_env()?;
         settings.save(&mut *self.cache()?, &store, client_secret.map(Secret::new).as_ref())?;
         self.xero = None;
@@ -164,7 +161,7 @@ impl Session {
 
     /// What connecting and syncing need (built from the settings on first use), and the switch
     /// that cancels them. The caller runs the long operation without holding the session.
-    pub fn xero(&mut self) -> std::result::Result<(Arc<XeroContext>, Arc<Cancel>), ErrorPayload> {
+    pub fn xero(&mut self) -> Result<(Arc<XeroContext>, Arc<Cancel>), ErrorPayload> {
         if let Some(ctx) = &self.xero {
             return Ok((ctx.clone(), self.cancel.clone()));
         }
@@ -182,7 +179,7 @@ impl Session {
 
     /// Exports these files, in this order (what is on screen), to a new CSV file in the
     /// Downloads folder, and says where.
-    pub fn export_csv(&self, ids: &[FileId]) -> std::result::Result<CsvExport, ErrorPayload> {
+    pub fn export_csv(&self, ids: &[FileId]) -> Result<CsvExport, ErrorPayload> {
         let mut cache = self.cache()?;
         let files = cache.files_by_ids(ids)?;
         let path = unused_csv_path(&export_dir()?, "Switchboard clients")?;
@@ -194,7 +191,7 @@ impl Session {
 
     /// The latest changes to the practice as a whole (Xero app settings, XPM, exports, a fresh
     /// cache), newest first, for Settings.
-    pub fn practice_history(&self) -> std::result::Result<Vec<AuditEntry>, ErrorPayload> {
+    pub fn practice_history(&self) -> Result<Vec<AuditEntry>, ErrorPayload> {
         const SHOWN: u32 = 50;
         Ok(self.cache()?.practice_audit_entries(SHOWN)?)
     }
@@ -221,7 +218,7 @@ impl Session {
 
     /// Keeps a damaged (or newer) cache under a new name and starts an empty one in its place;
     /// refused for every other reason a cache cannot be opened (see [`Cache::start_fresh`]).
-    pub fn start_fresh(&mut self) -> std::result::Result<FreshCache, ErrorPayload> {
+    pub fn start_fresh(&mut self) -> Result<FreshCache, ErrorPayload> {
         if self.cache.is_ok() {
             return Err(
                 Error::InvalidInput("The cache is working; there is no need to start a fresh one.".to_owned()).into()
@@ -236,12 +233,12 @@ impl Session {
 
 // Settings → Clean up: caches set aside and XPM clients of a disconnected XPM.
 impl Session {
-    pub fn leftovers(&self) -> std::result::Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
+    pub fn leftovers(&self) -> Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
         Ok(crate::cleanup::leftovers(&*self.cache()?)?)
     }
 
     /// Removes the leftovers with these ids (only ones listed); returns what is left.
-    pub fn remove_leftovers(&self, ids: &[String]) -> std::result::Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
+    pub fn remove_leftovers(&self, ids: &[String]) -> Result<Vec<crate::cleanup::Leftover>, ErrorPayload> {
         Ok(crate::cleanup::remove_leftovers(&mut *self.cache()?, ids)?)
     }
 }
@@ -249,7 +246,7 @@ impl Session {
 impl Session {
     /// What Xero sent this month and in recent months, by API (Xero bills egress beyond the
     /// tier's allowance). Counts not yet saved by a running sync are saved first.
-    pub fn egress_usage(&self) -> std::result::Result<crate::xero::egress::EgressUsage, ErrorPayload> {
+    pub fn egress_usage(&self) -> Result<crate::xero::egress::EgressUsage, ErrorPayload> {
         use crate::xero::egress::{USAGE_MONTHS, usage};
         Ok(match &self.xero {
             Some(ctx) => ctx.egress_usage()?,
@@ -277,25 +274,22 @@ pub struct XpmLinkChoice {
 }
 
 impl Session {
-    pub fn xpm_status(&self) -> std::result::Result<crate::xpm::refresh::XpmStatus, ErrorPayload> {
+    pub fn xpm_status(&self) -> Result<crate::xpm::refresh::XpmStatus, ErrorPayload> {
         Ok(crate::xpm::refresh::status(&*self.cache()?)?)
     }
 
     /// Every cached XPM client (the pop-up searches them itself, so a keystroke needs no call).
-    pub fn xpm_clients(&self) -> std::result::Result<Vec<crate::xpm::XpmClientRecord>, ErrorPayload> {
+    pub fn xpm_clients(&self) -> Result<Vec<crate::xpm::XpmClientRecord>, ErrorPayload> {
         Ok(self.cache()?.xpm_records()?)
     }
 
     /// Links a file to an XPM client, changes its link, or (with `None`) removes it; audited.
-    pub fn link_xpm(&self, file: FileId, xpm_uuid: Option<&str>) -> std::result::Result<ClientFile, ErrorPayload> {
+    pub fn link_xpm(&self, file: FileId, xpm_uuid: Option<&str>) -> Result<ClientFile, ErrorPayload> {
         Ok(crate::xpm::links::link(&mut *self.cache()?, file, xpm_uuid)?)
     }
 
     /// Suggested XPM clients for one file (best first), also when it is linked already.
-    pub fn xpm_suggestions(
-        &self,
-        file: FileId,
-    ) -> std::result::Result<Vec<crate::xpm::suggest::XpmSuggestion>, ErrorPayload> {
+    pub fn xpm_suggestions(&self, file: FileId) -> Result<Vec<crate::xpm::suggest::XpmSuggestion>, ErrorPayload> {
         let cache = self.cache()?;
         let facts = crate::xpm::suggest::facts_of(&cache.file_link_rows()?);
         let clients = cache.xpm_records()?;
@@ -304,7 +298,7 @@ impl Session {
     }
 
     /// Everything the review screen shows; re-run at any time, nothing is applied.
-    pub fn xpm_review(&self) -> std::result::Result<XpmReview, ErrorPayload> {
+    pub fn xpm_review(&self) -> Result<XpmReview, ErrorPayload> {
         let cache = self.cache()?;
         let facts = crate::xpm::suggest::facts_of(&cache.file_link_rows()?);
         let suggestions =
@@ -314,7 +308,7 @@ impl Session {
     }
 
     /// Applies the links a person confirmed, each audited; returns how many were made.
-    pub fn confirm_xpm_links(&self, choices: &[XpmLinkChoice]) -> std::result::Result<u32, ErrorPayload> {
+    pub fn confirm_xpm_links(&self, choices: &[XpmLinkChoice]) -> Result<u32, ErrorPayload> {
         let mut cache = self.cache()?;
         for choice in choices {
             crate::xpm::links::link(&mut cache, choice.file_id, Some(&choice.xpm_uuid))?;
@@ -326,19 +320,16 @@ impl Session {
 // Client reports (issue 6): the page reads the cache only; refreshing and "Allow reports" go
 // through `Session::xero` like a sync.
 impl Session {
-    pub fn client_reports(
-        &self,
-        id: FileId,
-    ) -> std::result::Result<crate::reports::model::ClientReports, ErrorPayload> {
+    pub fn client_reports(&self, id: FileId) -> Result<crate::reports::model::ClientReports, ErrorPayload> {
         Ok(crate::reports::client_reports(&*self.cache()?, id)?)
     }
 
-    pub fn report_insights(&self) -> std::result::Result<Vec<crate::reports::model::ReportInsight>, ErrorPayload> {
+    pub fn report_insights(&self) -> Result<Vec<crate::reports::model::ReportInsight>, ErrorPayload> {
         Ok(crate::reports::insights(&*self.cache()?)?)
     }
 
     /// Opens the client's reports in Xero (system browser, allowlisted Xero hosts only).
-    pub fn open_reports_in_xero(&self, id: FileId) -> std::result::Result<(), ErrorPayload> {
+    pub fn open_reports_in_xero(&self, id: FileId) -> Result<(), ErrorPayload> {
         crate::reports::open::open_in_xero(&*self.cache()?, id)?;
         Ok(())
     }

@@ -37,7 +37,7 @@ fn new_client(name: &str, software: AccountingSoftware) -> NewClient {
 
 fn added(outcome: AddClientOutcome) -> (ClientFile, Option<String>) {
     match outcome {
-        AddClientOutcome::Added { file, warning } => (file, warning),
+        AddClientOutcome::Added { file, warning } => (*file, warning),
         other => panic!("expected the file to be added, got {other:?}"),
     }
 }

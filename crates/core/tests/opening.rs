@@ -193,7 +193,7 @@ fn starting_fresh_keeps_the_damaged_file_beside_the_new_cache() {
 fn errors_cross_ipc_as_kind_and_message() {
     let dir = tempfile::tempdir().unwrap();
     let session = Session::open(&dir.path().join("cache.sqlite3"));
-    let error = session.client_details(switchboard_core::model::FileId(99)).unwrap_err();
+    let error = session.client_details(FileId(99)).unwrap_err();
     let json = serde_json::to_value(&error).unwrap();
     assert_eq!(json["kind"], "not_found");
     assert!(json["message"].as_str().unwrap().contains("Client file 99"));

@@ -127,7 +127,7 @@ impl Cache {
         restrict_cache_files(path);
         let checkpointer = checkpoint::Checkpointer::start(path).map_err(|e| classify(path, e))?;
         let reader = open_reader(path).map_err(|e| classify(path, e))?;
-        Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned(), id, actor: audit::os_user() })
+        Ok(Cache { checkpointer, reader: Mutex::new(reader), conn, path: path.to_owned(), id, actor: os_user() })
     }
 
     /// Moves a damaged cache, or one written by a newer Switchboard, aside — renamed, never

@@ -23,7 +23,7 @@ pub struct NewClient {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum AddClientOutcome {
     Added {
-        file: ClientFile,
+        file: Box<ClientFile>,
         /// Set when the name was already in the list and the person confirmed.
         warning: Option<String>,
     },
@@ -51,5 +51,5 @@ pub fn add_client(cache: &mut Cache, new: &NewClient, confirmed: bool) -> Result
         return Ok(AddClientOutcome::NeedsConfirmation { warning: warning.clone() });
     }
     let ids = cache.insert_new_files(&[NewFile { name, software, xpm_client_uuid }], "add")?;
-    Ok(AddClientOutcome::Added { file: cache.file(ids[0])?, warning })
+    Ok(AddClientOutcome::Added { file: Box::new(cache.file(ids[0])?), warning })
 }

@@ -6,7 +6,7 @@ use super::xpm_import::{ImportOutcome, XpmImportPreview};
 use crate::error::ErrorPayload;
 use crate::session::Session;
 
-type IpcResult<T> = std::result::Result<T, ErrorPayload>;
+type IpcResult<T> = Result<T, ErrorPayload>;
 
 impl Session {
     pub fn add_client(&self, new: &NewClient, confirmed: bool) -> IpcResult<AddClientOutcome> {

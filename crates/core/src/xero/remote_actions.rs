@@ -141,7 +141,7 @@ impl XeroContext {
     async fn with_access<T, F, Fut>(&self, token_set: TokenSetId, call: F) -> Result<std::result::Result<T, CallError>>
     where
         F: Fn(Secret) -> Fut,
-        Fut: std::future::Future<Output = std::result::Result<T, CallError>>,
+        Fut: Future<Output = std::result::Result<T, CallError>>,
     {
         let access = self.access_token(token_set, None).await?;
         match call(access.clone()).await {
