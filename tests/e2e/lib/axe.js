@@ -60,21 +60,3 @@ export function describeViolations(screen, violations) {
   }
   return lines.join('\n');
 }
-
-/**
- * Audits what the window shows as `screen`. Each finding is printed (so a run's log lists every
- * screen's) and collected in `found`; the test fails at its end if any was found.
- */
-export async function audit(browser, screen, found, options) {
-  const started = Date.now();
-  const violations = await axeViolations(browser, options);
-  const ms = Date.now() - started;
-  if (violations.length > 0) {
-    const text = describeViolations(screen, violations);
-    console.log(text);
-    found.push(text);
-  } else {
-    console.log(`# axe: ${screen}: no serious or critical violations (${ms} ms)`);
-  }
-  return violations;
-}
