@@ -200,7 +200,7 @@ function pairs(): { pairs: Pair[]; untokened: string[] } {
     } else if (bg) {
       const text = nearest(rule.selector, textColour);
       if (text) out.push({ where, fg: text, bg });
-      else if (!/^var\(--[\w-]+\)$/.test(bg.trim()) || !SURFACE.test(bg.trim().slice(4, -1))) {
+      else if (!SURFACE.test(/^var\((--[\w-]+)/.exec(bg.trim())?.[1] ?? "")) {
         // A background any text may land on must be a surface token (checked against every text colour).
         if (resolve(bg)![3] === 1) untokened.push(`${where}: background ${bg}`);
       }
