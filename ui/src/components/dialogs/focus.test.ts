@@ -10,6 +10,7 @@ import { closeDialog, dialogs, openDialog, openMergeOffer, type DialogKind } fro
 import { tabbables } from "../../lib/focus-trap";
 import { picker, resetXpmForTests } from "../../lib/xpm.svelte";
 import { makeFile } from "../../test/fixtures";
+import ClientImportActions from "../ClientImportActions.svelte";
 import XpmLinkDialog from "../XpmLinkDialog.svelte";
 import ActionDialogs from "./ActionDialogs.svelte";
 import AddClientDialog from "./AddClientDialog.svelte";
@@ -147,5 +148,33 @@ describe("the XPM link pop-up keeps focus", () => {
       },
       () => picker.file === null,
     );
+  });
+});
+
+describe("the Import menu", () => {
+  it("Escape on an item closes the menu and focus goes back to Import…", async () => {
+    const { getByTestId, queryByTestId } = render(ClientImportActions);
+    const trigger = getByTestId("import-menu");
+    trigger.focus();
+    await fireEvent.click(trigger);
+    const item = getByTestId("import-csv");
+    item.focus();
+    await press("Escape");
+    expect(queryByTestId("import-csv")).toBeNull();
+    expect(focused()).toBe(trigger);
+  });
+
+  it("an Import dialog opened from the menu gives focus back to Import… on Escape", async () => {
+    const { getByTestId } = render(ClientImportActions);
+    const trigger = getByTestId("import-menu");
+    trigger.focus();
+    await fireEvent.click(trigger);
+    await fireEvent.click(getByTestId("import-csv"));
+    await tick();
+    expect(dialog()!.contains(focused())).toBe(true);
+    await press("Escape");
+    await tick();
+    expect(dialog()).toBeNull();
+    expect(focused()).toBe(trigger);
   });
 });
