@@ -256,6 +256,10 @@ describe('accessibility: the table, its dialogs and the pages (real window, axe-
     await h.waitFor('[data-testid="xpm-option"]');
     await h.markOpener(opener);
     await expectAccessible(browser, 'XPM link pop-up');
+    // A search that lists more clients than the list shows at once (it scrolls).
+    await (await browser.$('[data-testid="xpm-search"]')).addValue('e');
+    await eventually(async () => (await browser.$$('[data-testid="xpm-option"]')).length > 8, { message: 'a long result list' });
+    await expectAccessible(browser, 'XPM link pop-up, searching');
     await h.escapeReturnsFocus('[data-testid="xpm-dialog"]');
     await browser.execute((el) => {
       el.value = '';
