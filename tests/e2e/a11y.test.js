@@ -5,7 +5,8 @@
 //   (plain, a selected and a hovered row, the Settings menu, the Import menu), every Settings-menu
 //   dialog, Add client, both Imports, the XPM link pop-up, and the Client Console, Work list,
 //   Reports, Settings, Who can see what and XPM review pages;
-// - the simulated Xero: connected rows, the wait for consent, and the merge question;
+// - the simulated Xero: connected rows, the wait for consent, the merge question, the users Xero
+//   lists for a file, and a Reports page full of reports;
 // - a damaged cache: the unusable-cache screen, then the empty table of a fresh cache.
 // Closing a dialog with Escape must also hand focus back to the control that opened it.
 
@@ -345,6 +346,39 @@ describe('accessibility: connecting with Xero and the merge question (real windo
     await expectAccessible(browser, 'merge dialog');
     await browser.keys('Escape');
     await h.waitGone('[data-testid="merge-dialog"]');
+  });
+
+  const rowId = (name) =>
+    browser.execute(
+      (wanted) =>
+        [...document.querySelectorAll('[role="grid"] [role="row"][data-id]')]
+          .find((r) => r.querySelector('.name')?.textContent.trim() === wanted)
+          ?.getAttribute('data-id'),
+      name,
+    );
+
+  test('the User access dialog with the users Xero lists', async () => {
+    const id = await rowId('Hand Made Ltd');
+    const gear = await browser.$(`[role="row"][data-id="${id}"] [aria-colindex="9"] button`);
+    await gear.click();
+    await (await h.waitFor('[role="menu"] [data-action="user_access"]')).click();
+    await h.waitFor('[data-testid="xero-user"]', 30000);
+    await h.markOpener(gear);
+    await expectAccessible(browser, 'User access dialog, users listed');
+    await h.escapeReturnsFocus('[data-testid="user-access-dialog"]');
+  });
+
+  test('the Reports page with reports from Xero', async () => {
+    const [org] = await (await fetch(`${base}/_sim/orgs`)).json();
+    const id = await rowId('Hand Made Ltd');
+    await h.openPage(`#/clients/${id}/reports`);
+    await (await h.waitFor('[data-testid="allow-reports"]', 30000)).click();
+    await consentInBrowser(openedUrls, 2, [org.tenantId]);
+    await eventually(
+      () => browser.execute(() => document.querySelector('[data-testid="net-profit-this-month"]')?.getAttribute('data-cents')),
+      { timeout: 40000, message: 'the reports to be fetched' },
+    );
+    await expectAccessible(browser, 'Reports page with reports');
   });
 });
 
