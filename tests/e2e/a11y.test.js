@@ -8,7 +8,8 @@
 // - the simulated Xero: connected rows, the wait for consent, the merge question, the users Xero
 //   lists for a file, and a Reports page full of reports;
 // - a damaged cache: the unusable-cache screen, then the empty table of a fresh cache.
-// Closing a dialog with Escape must also hand focus back to the control that opened it.
+// In each dialog Tab and Shift+Tab must keep focus inside, and Escape must close it and hand focus
+// back to the control that opened it.
 
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,10 +53,25 @@ function windowHelpers(browser) {
       opener?.removeAttribute('data-a11y-opener');
       return !!opener && active === opener;
     });
-  /** Escape from the control that has focus inside the dialog; the dialog closes, focus returns. */
+  const focusInside = (selector) => browser.execute((s) => !!document.querySelector(s)?.contains(document.activeElement), selector);
+  /**
+   * Tab past the last control and Shift+Tab past the first: focus stays inside the dialog. Then
+   * Escape from where focus is; the dialog closes and focus is back on what opened it.
+   */
   async function escapeReturnsFocus(dialogSelector) {
-    const inside = await browser.execute((s) => !!document.querySelector(s)?.contains(document.activeElement), dialogSelector);
-    assert.ok(inside, `focus is inside ${dialogSelector}`);
+    assert.ok(await focusInside(dialogSelector), `focus is inside ${dialogSelector}`);
+    const stops = await browser.execute(
+      (s) => document.querySelector(s).querySelectorAll('a[href], button:not(:disabled), input:not(:disabled), select, textarea, [tabindex="0"]').length,
+      dialogSelector,
+    );
+    for (let i = 0; i <= stops; i++) {
+      await browser.keys('Tab');
+      assert.ok(await focusInside(dialogSelector), `Tab ${i + 1} keeps focus inside ${dialogSelector}`);
+    }
+    for (let i = 0; i <= stops; i++) {
+      await browser.keys(['Shift', 'Tab', 'Shift']);
+      assert.ok(await focusInside(dialogSelector), `Shift+Tab ${i + 1} keeps focus inside ${dialogSelector}`);
+    }
     await browser.keys('Escape');
     await waitGone(dialogSelector);
     assert.ok(await eventually(focusIsOnOpener, { timeout: 3000, message: 'focus back on the opener' }));
