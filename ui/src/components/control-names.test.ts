@@ -25,6 +25,9 @@ function nameOf(el: Element): string {
   return clone.textContent!.replace(/\s+/g, " ").trim();
 }
 
+/** Lower-case words, punctuation dropped. */
+const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
 const controls = (root: ParentNode) =>
   Array.from(root.querySelectorAll<HTMLElement>('button, a[href], input, select, [role="button"], [role="menuitem"], [role="img"]')).filter(
     (el) => !el.closest("[hidden]"),
@@ -41,6 +44,21 @@ describe("control names", () => {
       .filter((el) => nameOf(el) === "")
       .map((el) => el.outerHTML.slice(0, 160));
     expect(unnamed).toEqual([]);
+  });
+
+  it("a control's spoken name holds the words it shows, so speech users can say them", () => {
+    const t = renderTable(files, {}, 46 + 40 * 48);
+    const mismatched = controls(t.container)
+      .filter((el) => el.hasAttribute("aria-label") && el.matches('button, a[href], [role="button"], [role="menuitem"]'))
+      .map((el) => {
+        const clone = el.cloneNode(true) as Element;
+        clone.querySelectorAll('[aria-hidden="true"], [hidden], svg').forEach((h) => h.remove());
+        return { shown: clone.textContent!.replace(/\s+/g, " ").trim(), name: el.getAttribute("aria-label")! };
+      })
+      // As words: "Connect" is not said by "Switchboard connects…".
+      .filter(({ shown, name }) => /\w{2,}/.test(shown) && !` ${words(name)} `.includes(` ${words(shown)} `))
+      .map(({ shown, name }) => `shows "${shown}", named "${name}"`);
+    expect([...new Set(mismatched)]).toEqual([]);
   });
 
   it("no name or tooltip in the table or its Settings menu talks about the mouse", async () => {
