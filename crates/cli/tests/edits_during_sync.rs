@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use switchboard_core::Cache;
-use switchboard_core::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::model::{FileId, ServiceState, UnixMillis};
+use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::xpm::XpmClientRecord;
 use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
 use xero_sim::{SimHandle, Simulator};

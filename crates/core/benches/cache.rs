@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use switchboard_core::Cache;
+use switchboard_core::clients::table::FIRST_ROWS;
 use switchboard_core::model::{ClientFileDraft, UnixMillis};
-use switchboard_core::table::FIRST_ROWS;
 
 const FILES: usize = 10_000;
 fn runs() -> usize {

@@ -320,7 +320,7 @@ async fn run() -> bool {
 /// Prints the bytes Xero would have billed for each step; `before`: the simulator's stats before
 /// connecting, after connect + first sync, after the measured sync.
 async fn egress(
-    ctx: &switchboard_core::xero::sync::XeroContext,
+    ctx: &switchboard_core::xero::context::XeroContext,
     sim: &xero_sim::SimHandle,
     before: [xero_sim::StatsSnapshot; 3],
 ) -> bool {

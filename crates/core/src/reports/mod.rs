@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod model;
 pub mod open;
 pub mod parse;
+mod session;
 pub mod totals;
 
 use crate::cache::Cache;

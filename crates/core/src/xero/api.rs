@@ -206,7 +206,7 @@ impl XeroApi {
         &self.egress
     }
 
-    pub(super) fn endpoints(&self) -> &XeroEndpoints {
+    pub(crate) fn endpoints(&self) -> &XeroEndpoints {
         &self.endpoints
     }
 
@@ -298,7 +298,7 @@ impl XeroApi {
     /// `tenant_header`: the `xero-tenant-id` to send (tenant endpoints only); `accept`: the media
     /// type asked for; `cap`: the most of the answer read.
     #[allow(clippy::too_many_arguments)]
-    pub(super) async fn call(
+    pub(crate) async fn call(
         &self,
         method: reqwest::Method,
         url: url::Url,
@@ -312,7 +312,7 @@ impl XeroApi {
     }
 
     /// A tenant GET sending these headers too (e.g. `If-Modified-Since`).
-    pub(super) async fn get_with(
+    pub(crate) async fn get_with(
         &self,
         url: url::Url,
         access: &Secret,

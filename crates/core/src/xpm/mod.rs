@@ -6,6 +6,7 @@
 pub mod api;
 pub mod links;
 pub mod refresh;
+pub mod session;
 pub mod suggest;
 pub mod xml;
 
