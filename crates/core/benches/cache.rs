@@ -1,4 +1,4 @@
-//! Cache benchmarks against design.md §5 (run: `cargo bench -p switchboard-core --bench cache`).
+//! Cache benchmarks against their bars (run: `cargo bench -p switchboard-core --bench cache`).
 //!
 //! - write 10,000 client files in one transaction (bar: 50 ms)
 //! - load and serialise 10,000 rows for the table, as the shell sends them (bar: 15 ms)

@@ -24,7 +24,7 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::xero::sync::SyncProgress::export_all(&cfg)?;
     crate::xero::reconnect_queue::ReconnectQueue::export_all(&cfg)?;
     crate::xero::connect_file::FileConnectOutcome::export_all(&cfg)?;
-    // The Settings menu and one-click links (issue 5).
+    // The Settings menu, access and one-click links.
     crate::browser::OpenedLink::export_all(&cfg)?;
     crate::settings::console::ConsoleSettings::export_all(&cfg)?;
     crate::settings::console::ConsoleUser::export_all(&cfg)?;
@@ -33,7 +33,7 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::access::users::StaffAccess::export_all(&cfg)?;
     crate::clients::deletion::DeletedClient::export_all(&cfg)?;
     crate::access::fetch::UserAccessRefresh::export_all(&cfg)?;
-    // XPM (issue 4)
+    // XPM
     crate::xpm::XpmClientRecord::export_all(&cfg)?;
     crate::xpm::refresh::XpmStatus::export_all(&cfg)?;
     crate::xpm::refresh::XpmRefreshReport::export_all(&cfg)?;
