@@ -6,8 +6,8 @@
 //! The keys and signatures in tests/fixtures are made for these tests only (see its README).
 
 #[allow(dead_code)]
-#[path = "../src/updates.rs"]
-mod updates;
+#[path = "../src/updater.rs"]
+mod updater;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -112,7 +112,7 @@ fn app(endpoint: Option<String>) -> tauri::App<MockRuntime> {
 }
 
 fn check(app: &tauri::App<MockRuntime>) -> Result<Option<tauri_plugin_updater::Update>, UpdateFailure> {
-    tauri::async_runtime::block_on(updates::check(app.handle()))
+    tauri::async_runtime::block_on(updater::check(app.handle()))
 }
 
 /// The failure of a check that was meant to fail.
@@ -134,11 +134,11 @@ fn a_signed_update_is_found_and_its_bundle_verifies() {
     let _env = shared_env();
     let server = server();
     let update = found(&server, "latest.json");
-    let info = updates::info(&update);
+    let info = updater::info(&update);
     assert_eq!(info.version, "9.9.9");
     assert_eq!(info.notes.as_deref(), Some("Faster sync.\nA new Settings page."));
     assert_eq!(info.date.as_deref(), Some("2026-12-01T12:00:00Z"));
-    let bytes = tauri::async_runtime::block_on(updates::download(&update)).expect("the signature matches");
+    let bytes = tauri::async_runtime::block_on(updater::download(&update)).expect("the signature matches");
     assert_eq!(bytes, BUNDLE);
 }
 
@@ -147,7 +147,7 @@ fn a_tampered_bundle_is_refused() {
     let _env = shared_env();
     let server = server();
     let update = found(&server, "tampered.json");
-    let failure = tauri::async_runtime::block_on(updates::download(&update)).unwrap_err();
+    let failure = tauri::async_runtime::block_on(updater::download(&update)).unwrap_err();
     assert_eq!(failure, UpdateFailure::BadSignature);
     let message = switchboard_core::Error::from(failure).to_string();
     assert!(message.contains("refused") && message.contains("nothing was installed"), "{message}");
@@ -158,7 +158,7 @@ fn a_bundle_signed_with_another_key_is_refused() {
     let _env = shared_env();
     let server = server();
     let update = found(&server, "other-key.json");
-    let failure = tauri::async_runtime::block_on(updates::download(&update)).unwrap_err();
+    let failure = tauri::async_runtime::block_on(updater::download(&update)).unwrap_err();
     assert_eq!(failure, UpdateFailure::BadSignature);
 }
 
@@ -205,7 +205,7 @@ fn a_build_without_an_update_server_never_checks() {
     let _env = shared_env();
     let server = server();
     let app = app(None);
-    assert!(!updates::built_in(app.handle()));
+    assert!(!updater::built_in(app.handle()));
     assert_eq!(check_fails(&app), UpdateFailure::NotBuiltIn);
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);
 }
@@ -218,7 +218,7 @@ fn checks_turned_off_by_policy_send_no_request() {
     let failure = {
         // SAFETY: no other test of this binary runs while the write lock is held.
         unsafe { std::env::set_var(switchboard_core::updates::POLICY_VAR, "off") };
-        let result = tauri::async_runtime::block_on(updates::check(app.handle()));
+        let result = tauri::async_runtime::block_on(updater::check(app.handle()));
         unsafe { std::env::remove_var(switchboard_core::updates::POLICY_VAR) };
         result.err()
     };

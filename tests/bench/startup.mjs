@@ -1,6 +1,6 @@
-// Start-up benchmark (design.md §5): launch → first painted table of 10,000 cached rows
-// (switchboard-app, release) against launch → first paint of a bare Tauri window (bare-window,
-// release), alternating runs in the same session under the same X server.
+// Start-up benchmark (bar: a ratio ≤ 1.5, docs/performance.md): launch → first painted table
+// of 10,000 cached rows (switchboard-app, release) against launch → first paint of a bare Tauri
+// window (bare-window, release), alternating runs in the same session under the same X server.
 // Both print a line and exit once painted (SWITCHBOARD_EXIT_AFTER_PAINT=1 for the app). The app
 // paints its first screen of rows while the rest load: it prints "first rows painted", then
 // "all rows painted" and exits (only the second when the first rows are all of them). Its first

@@ -1,4 +1,4 @@
-// UI benchmark in the real webview (design.md §5): with the app over a cache of 10,000 files,
+// UI benchmark in the real webview (docs/performance.md): with the app over a cache of 10,000 files,
 // (a) a keystroke in search → painted rows, (b) a click on a column header (sort) → painted rows,
 // and (c) for comparison, one line of text changed by hand → painted: the floor under both bars
 // on this machine (waiting for the next frame, painting and compositing, with almost no work).

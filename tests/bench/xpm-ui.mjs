@@ -1,4 +1,4 @@
-// XPM pop-up benchmark in the real webview (issue 4): with the link pop-up open over 15,000
+// XPM link pop-up benchmark in the real webview: with the link pop-up open over 15,000
 // cached XPM clients, a keystroke in its search box → painted results. Measured inside the page
 // as tests/bench/ui.mjs does (measureInPage in lib-stats.mjs):
 //   work  = the keystroke → Svelte has updated the DOM and layout is done

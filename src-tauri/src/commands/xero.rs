@@ -1,5 +1,7 @@
-//! The Xero commands: settings, connect (sign-in in the system browser) and sync. The long ones
-//! take what they need from the session and run without holding it, so the table stays usable.
+//! The Xero connection: the app's settings, connecting (consent in the system browser), the
+//! Connect icon of one file, "Reconnect all", sync, and what Xero sent this month. The long
+//! commands take what they need from the session and run without holding it, so the table stays
+//! usable.
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::model::FileId;
@@ -9,19 +11,18 @@ use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::xero::egress::EgressUsage;
 use switchboard_core::xero::reconnect_queue::ReconnectQueue;
 use switchboard_core::xero::sync::{ConnectSummary, SyncProgress, SyncReport};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, State};
 
-use crate::Shared;
+use crate::ipc::{Event, Shared};
 
-/// The event that drives the progress bar.
-const PROGRESS_EVENT: &str = "sync-progress";
+/// Each step of a sync (after a consent too), for the progress bar.
+pub const SYNC_PROGRESS: Event<SyncProgress> = Event::new("sync-progress");
 /// Where a "Reconnect all" queue stands, before each of its consents.
-const RECONNECT_QUEUE_EVENT: &str = "reconnect-queue";
+pub const RECONNECT_QUEUE: Event<ReconnectQueue> = Event::new("reconnect-queue");
 
-fn progress(app: AppHandle) -> impl Fn(SyncProgress) + Send + Sync {
-    move |p| {
-        let _ = app.emit(PROGRESS_EVENT, p);
-    }
+/// Sends each step of a sync to the window as `SYNC_PROGRESS`.
+pub fn progress(app: AppHandle) -> impl Fn(SyncProgress) + Send + Sync {
+    move |p| SYNC_PROGRESS.emit(&app, &p)
 }
 
 #[tauri::command]
@@ -29,11 +30,15 @@ pub async fn xero_status(state: State<'_, Shared>) -> Result<XeroStatus, ErrorPa
     state.run("xero_status", |s| s.xero_status()).await
 }
 
+/// What Xero sent this month and in recent months, by API (Xero bills egress over the tier's
+/// allowance).
 #[tauri::command]
 pub async fn egress_usage(state: State<'_, Shared>) -> Result<EgressUsage, ErrorPayload> {
     state.run("egress_usage", |s| s.egress_usage()).await
 }
 
+/// Saves the Xero app settings. `client_secret` is a newly typed secret for a "Web app" type
+/// app; `null` keeps the stored one. A validation failure is an `invalid_input` error.
 #[tauri::command]
 pub async fn save_xero_settings(
     state: State<'_, Shared>,
@@ -43,6 +48,9 @@ pub async fn save_xero_settings(
     state.run("save_xero_settings", move |s| s.save_xero_settings(&settings, client_secret)).await
 }
 
+/// Opens Xero's consent page in the system browser and answers once the person has consented
+/// and the organisations are connected and synced (it can take minutes); `SYNC_PROGRESS` events
+/// arrive during the sync.
 #[tauri::command]
 pub async fn connect_xero(app: AppHandle, state: State<'_, Shared>) -> Result<ConnectSummary, ErrorPayload> {
     let (xero, cancel) = state.run("connect_xero", |s| s.xero()).await?;
@@ -60,21 +68,7 @@ pub async fn connect_file(
     Ok(xero.connect_file_in_browser(id, &cancel, progress(app)).await?)
 }
 
-/// "Reconnect all" below the Advanced tier: one consent per file, resumed where it was paused.
-#[tauri::command]
-pub async fn reconnect_in_queue(app: AppHandle, state: State<'_, Shared>) -> Result<ReconnectQueue, ErrorPayload> {
-    let (xero, cancel) = state.run("reconnect_in_queue", |s| s.xero()).await?;
-    let progress = move |queue: &ReconnectQueue| {
-        let _ = app.emit(RECONNECT_QUEUE_EVENT, queue);
-    };
-    Ok(xero.reconnect_in_queue_in_browser(&cancel, progress).await?)
-}
-
-#[tauri::command]
-pub async fn discard_reconnect_queue(state: State<'_, Shared>) -> Result<XeroStatus, ErrorPayload> {
-    state.run("discard_reconnect_queue", |s| s.discard_reconnect_queue()).await
-}
-
+/// Ends a waiting consent (it fails with `sign_in_cancelled`), or pauses "Reconnect all".
 #[tauri::command]
 pub async fn cancel_connect(state: State<'_, Shared>) -> Result<(), ErrorPayload> {
     state
@@ -83,6 +77,22 @@ pub async fn cancel_connect(state: State<'_, Shared>) -> Result<(), ErrorPayload
             Ok(())
         })
         .await
+}
+
+/// "Reconnect all" below the Advanced tier: one consent in the browser per file, resumed where
+/// it was paused. A `RECONNECT_QUEUE` event says where it stands before each consent;
+/// `cancel_connect` pauses it and it answers where it stopped.
+#[tauri::command]
+pub async fn reconnect_in_queue(app: AppHandle, state: State<'_, Shared>) -> Result<ReconnectQueue, ErrorPayload> {
+    let (xero, cancel) = state.run("reconnect_in_queue", |s| s.xero()).await?;
+    let progress = move |queue: &ReconnectQueue| RECONNECT_QUEUE.emit(&app, queue);
+    Ok(xero.reconnect_in_queue_in_browser(&cancel, progress).await?)
+}
+
+/// Forgets a paused "Reconnect all" queue; its files keep needing a reconnect.
+#[tauri::command]
+pub async fn discard_reconnect_queue(state: State<'_, Shared>) -> Result<XeroStatus, ErrorPayload> {
+    state.run("discard_reconnect_queue", |s| s.discard_reconnect_queue()).await
 }
 
 #[tauri::command]

@@ -11,18 +11,19 @@
 //! anything (`Update::download` fails otherwise); it refuses plain-HTTP servers unless its
 //! `dangerousInsecureTransportProtocol` is set, which only the tests do.
 //!
-//! This file is also compiled into `tests/updater.rs`, so it uses nothing else of the shell.
+//! This file is also compiled into `tests/updater.rs`, so it uses nothing else of the shell; the
+//! commands that use it are in `commands/updates.rs`.
 
 use std::sync::Mutex;
 
 use switchboard_core::updates::{self, UpdateFailure, UpdateInfo, UpdateStatus};
 use switchboard_core::{Error, ErrorPayload};
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
 /// The update found by the last check, kept for `install_update`.
 #[derive(Default)]
-pub struct PendingUpdate(Mutex<Option<Update>>);
+pub struct PendingUpdate(pub Mutex<Option<Update>>);
 
 /// Whether this build has an update server and a public key (see the module's comment).
 pub fn built_in<R: Runtime>(app: &AppHandle<R>) -> bool {
@@ -32,7 +33,7 @@ pub fn built_in<R: Runtime>(app: &AppHandle<R>) -> bool {
     has_key && has_endpoint
 }
 
-fn status_of<R: Runtime>(app: &AppHandle<R>) -> UpdateStatus {
+pub fn status_of<R: Runtime>(app: &AppHandle<R>) -> UpdateStatus {
     updates::status(app.package_info().version.to_string(), built_in(app), updates::policy())
 }
 
@@ -102,56 +103,8 @@ fn reqwest_detail(error: &reqwest::Error) -> String {
     text
 }
 
-fn payload(failure: UpdateFailure) -> ErrorPayload {
+pub fn payload(failure: UpdateFailure) -> ErrorPayload {
     Error::from(failure).into()
-}
-
-#[tauri::command]
-pub fn update_status<R: Runtime>(app: AppHandle<R>) -> UpdateStatus {
-    status_of(&app)
-}
-
-/// The window calls this at start (only when `update_status` is enabled) and from Settings.
-#[tauri::command]
-pub async fn check_for_update<R: Runtime>(
-    app: AppHandle<R>,
-    pending: State<'_, PendingUpdate>,
-) -> Result<Option<UpdateInfo>, ErrorPayload> {
-    let found = check(&app).await.map_err(payload)?;
-    let shown = found.as_ref().map(info);
-    *pending.0.lock().unwrap_or_else(|p| p.into_inner()) = found;
-    Ok(shown)
-}
-
-/// Called only from the "Install and restart" button: installs the version the person saw
-/// (`version`), after the plugin has checked its signature, and restarts into it.
-#[tauri::command]
-pub async fn install_update<R: Runtime>(
-    app: AppHandle<R>,
-    pending: State<'_, PendingUpdate>,
-    version: String,
-) -> Result<(), ErrorPayload> {
-    let update = pending.0.lock().unwrap_or_else(|p| p.into_inner()).take();
-    let update = match update {
-        Some(update) if update.version == version => update,
-        _ => {
-            // Checked again rather than trusting a stale answer: install only what is on offer now.
-            let offered = check(&app).await.map_err(payload)?;
-            match offered {
-                Some(update) if update.version == version => update,
-                other => {
-                    let offered = other.as_ref().map(|u| u.version.clone());
-                    *pending.0.lock().unwrap_or_else(|p| p.into_inner()) = other;
-                    return Err(payload(UpdateFailure::Changed { chosen: version, offered }));
-                }
-            }
-        }
-    };
-    let bytes = download(&update).await.map_err(payload)?;
-    tracing::info!(version = %update.version, "update downloaded and verified; installing");
-    // On Windows the plugin starts the installer and exits; elsewhere it replaces the app in place.
-    update.install(bytes).map_err(|e| payload(UpdateFailure::Install(e.to_string())))?;
-    app.restart();
 }
 
 /// Registers the plugin and the state the commands use.

@@ -1,5 +1,5 @@
-//! The XPM commands (issue 4): status, the cached client list, suggestions, links, the review
-//! screen, opening a client's XPM page, and connecting / refreshing XPM. One call each.
+//! Xero Practice Manager: connecting, refreshing and disconnecting XPM, the cached client list,
+//! link suggestions, a file's link, and the review of suggested links.
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::model::{ClientFile, FileId};
@@ -9,13 +9,14 @@ use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
 use switchboard_core::xpm::suggest::XpmSuggestion;
 use tauri::State;
 
-use crate::Shared;
+use crate::ipc::Shared;
 
 #[tauri::command]
 pub async fn xpm_status(state: State<'_, Shared>) -> Result<XpmStatus, ErrorPayload> {
     state.run("xpm_status", |s| s.xpm_status()).await
 }
 
+/// Every cached XPM client; the link pop-up searches them itself.
 #[tauri::command]
 pub async fn xpm_clients(state: State<'_, Shared>) -> Result<Vec<XpmClientRecord>, ErrorPayload> {
     state.run("xpm_clients", |s| s.xpm_clients()).await
@@ -26,6 +27,7 @@ pub async fn xpm_suggestions(state: State<'_, Shared>, id: FileId) -> Result<Vec
     state.run("xpm_suggestions", move |s| s.xpm_suggestions(id)).await
 }
 
+/// Links the file to an XPM client, or removes its link with `null`. Audited by the core.
 #[tauri::command]
 pub async fn link_xpm(
     state: State<'_, Shared>,
@@ -51,6 +53,7 @@ pub async fn connect_xpm(state: State<'_, Shared>) -> Result<XpmRefreshReport, E
     Ok(xero.connect_xpm_in_browser(&cancel).await?)
 }
 
+/// Forgets XPM's sign-in; the cached XPM clients and the files' links stay. Audited.
 #[tauri::command]
 pub async fn disconnect_xpm(state: State<'_, Shared>) -> Result<XpmStatus, ErrorPayload> {
     let (xero, _) = state.run("disconnect_xpm", |s| s.xero()).await?;

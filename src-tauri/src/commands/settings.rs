@@ -1,11 +1,20 @@
-//! Settings → Clean up: caches set aside as unusable and XPM clients of a disconnected XPM.
+//! Settings that are the practice's as a whole: its history of changes, and Clean up (caches set
+//! aside as unusable, XPM clients of a disconnected XPM).
 
 use switchboard_core::ErrorPayload;
+use switchboard_core::cache::AuditEntry;
 use switchboard_core::cleanup::Leftover;
 use tauri::State;
 
-use crate::Shared;
+use crate::ipc::Shared;
 
+/// The latest changes to the practice as a whole (Xero app, XPM, exports, a fresh cache).
+#[tauri::command]
+pub async fn practice_history(state: State<'_, Shared>) -> Result<Vec<AuditEntry>, ErrorPayload> {
+    state.run("practice_history", |s| s.practice_history()).await
+}
+
+/// Settings → Clean up: what can be removed.
 #[tauri::command]
 pub async fn leftovers(state: State<'_, Shared>) -> Result<Vec<Leftover>, ErrorPayload> {
     state.run("leftovers", |s| s.leftovers()).await
