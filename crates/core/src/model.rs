@@ -1,4 +1,4 @@
-//! The client file: one row of the Client Connections screen, every column of design.md §1.
+//! The client file: one row of the Client Connections screen, with every column it shows.
 //!
 //! Values that come from remote systems (software names, reasons a service is unavailable) are
 //! *open* enums: a value this version does not know is kept in an `Other` variant, never an error,
