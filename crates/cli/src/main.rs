@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use switchboard_core::clients::csv_export;
 use switchboard_core::model::ClientFile;
-use switchboard_core::{Cache, csv_export, paths};
+use switchboard_core::{Cache, paths};
 
 mod clients;
 mod report;
@@ -186,11 +187,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::List { .. } => print_table(&files, &mut stdout),
         Command::Export { csv } => {
-            csv_export::export_csv_file(&files, &csv).map_err(|e| e.to_string())?;
             let mut cache = cache;
-            let exported = format!("{} client file(s) to {}", files.len(), csv.display());
-            cache.record_practice_change("export_csv", None, Some(&exported)).map_err(|e| e.to_string())?;
-            eprintln!("Wrote {} client files to {}", files.len(), csv.display());
+            let export = csv_export::export_clients(&mut cache, &files, &csv).map_err(|e| e.to_string())?;
+            eprintln!("Wrote {} client files to {}", export.rows, export.path);
             Ok(())
         }
         Command::XeroApp { .. }

@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 
 use switchboard_core::Cache;
 use switchboard_core::credential_store::os_store_from_env;
-use switchboard_core::export_files::export_dir;
+use switchboard_core::exports::export_dir;
 use switchboard_core::model::UnixMillis;
 use switchboard_core::reports::csv::{report_csv, save_report_csv};
 use switchboard_core::reports::model::{CachedReport, Report, ReportKind};
 use switchboard_core::reports::{client_reports, find_client};
-use switchboard_core::xero::sync::XeroContext;
+use switchboard_core::xero::context::XeroContext;
 
 pub enum Output {
     Table,

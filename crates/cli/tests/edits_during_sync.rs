@@ -1,67 +1,20 @@
 //! Staff edits going through the core while a `switchboard sync` of 1,000 files writes the same
 //! cache from another process: every edit lands (or says clearly why not), and none is lost.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use switchboard_core::Cache;
-use switchboard_core::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::model::{FileId, ServiceState, UnixMillis};
+use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::xpm::XpmClientRecord;
-use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
-use xero_sim::{SimHandle, Simulator};
+use xero_sim::config::SimConfig;
 
 mod support;
-use support::{forget_token_sets, switchboard_on_sim};
+use support::practice::Practice;
 
 const FILES: usize = 1_000;
 const EDITS: usize = 200;
-
-struct Practice {
-    sim: SimHandle,
-    dir: tempfile::TempDir,
-    service: String,
-}
-
-impl Practice {
-    fn cache_path(&self) -> PathBuf {
-        self.dir.path().join("cache.sqlite3")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = switchboard_on_sim(&self.cache_path(), &self.service, &self.sim);
-        command.args(args);
-        command
-    }
-
-    /// `switchboard connect`, this test playing the browser.
-    fn connect(&self) {
-        let mut child = self.command(&["connect", "--timeout-secs", "120"]).stdout(Stdio::piped()).spawn().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        let url = loop {
-            line.clear();
-            assert!(stdout.read_line(&mut line).unwrap() > 0, "connect printed no address");
-            if line.starts_with("http") {
-                break line.trim().to_owned();
-            }
-        };
-        let browser = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let to_loopback = browser.get(&url).send().unwrap().headers()["location"].to_str().unwrap().to_owned();
-        assert!(browser.get(&to_loopback).send().unwrap().status().is_success());
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
-        assert!(child.wait().unwrap().success(), "connect failed: {rest}");
-    }
-}
-
-impl Drop for Practice {
-    fn drop(&mut self) {
-        forget_token_sets(&self.service, &self.cache_path(), 2);
-    }
-}
 
 /// What an edit that landed must still show at the end.
 enum Landed {
@@ -88,21 +41,7 @@ fn xpm_record(i: usize) -> XpmClientRecord {
 
 #[test]
 fn staff_edits_during_a_sync_in_another_process_all_land() {
-    let p = Practice {
-        sim: Simulator::start_blocking(
-            SimConfig::default()
-                .orgs(FILES)
-                .seed(31)
-                .latency(Duration::from_millis(10))
-                .auto_consent(AutoConsent::all()),
-        )
-        .unwrap(),
-        dir: tempfile::tempdir().unwrap(),
-        service: format!("app.switchboard.test.edits.{}", std::process::id()),
-    };
-    let ports: Vec<_> = DEFAULT_REDIRECT_PORTS.iter().map(u16::to_string).collect();
-    let app = p.command(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")]).output().unwrap();
-    assert!(app.status.success(), "{}", String::from_utf8_lossy(&app.stderr));
+    let p = Practice::new(SimConfig::default().orgs(FILES).seed(31).latency(Duration::from_millis(10)), "edits");
     p.connect();
 
     let mut cache = Cache::open(&p.cache_path()).unwrap();

@@ -3,87 +3,17 @@
 //! browser's redirect, two processes refreshing one token set at once, and `kill -9` in the middle
 //! of syncs.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
 use switchboard_core::Cache;
 use switchboard_core::xero::token_entries::TokenEntries;
-use xero_sim::config::{AutoConsent, DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS, SimConfig};
-use xero_sim::{SimHandle, Simulator};
+use xero_sim::config::{DEFAULT_CLIENT_ID, SimConfig};
 
 mod support;
-use support::{forget_token_sets, os_store, switchboard_on_sim};
-
-struct Practice {
-    sim: SimHandle,
-    dir: tempfile::TempDir,
-    service: String,
-}
-
-impl Practice {
-    fn new(config: SimConfig, name: &str) -> Practice {
-        let sim = Simulator::start_blocking(config.auto_consent(AutoConsent::all())).unwrap();
-        let practice = Practice {
-            sim,
-            dir: tempfile::tempdir().unwrap(),
-            service: format!("app.switchboard.test.{name}.{}", std::process::id()),
-        };
-        let ports: Vec<_> = DEFAULT_REDIRECT_PORTS.iter().map(u16::to_string).collect();
-        let out = practice.run(&["xero-app", "--client-id", DEFAULT_CLIENT_ID, "--ports", &ports.join(",")]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        practice
-    }
-
-    fn cache_path(&self) -> PathBuf {
-        self.dir.path().join("cache.sqlite3")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = switchboard_on_sim(&self.cache_path(), &self.service, &self.sim);
-        command.args(args);
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    /// `switchboard connect`, with this test playing the browser: open the printed address and
-    /// follow Xero's redirect back to the loopback listener.
-    fn connect(&self) -> String {
-        let mut child = self
-            .command(&["connect", "--timeout-secs", "30"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        let url = loop {
-            line.clear();
-            assert!(stdout.read_line(&mut line).unwrap() > 0, "connect printed no address");
-            if line.starts_with("http") {
-                break line.trim().to_owned();
-            }
-        };
-        let browser = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let to_loopback = browser.get(&url).send().unwrap().headers()["location"].to_str().unwrap().to_owned();
-        assert!(browser.get(&to_loopback).send().unwrap().status().is_success());
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
-        let mut errors = String::new();
-        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut errors).unwrap();
-        let status = child.wait().unwrap();
-        assert!(status.success(), "connect failed: {rest} {errors}");
-        rest
-    }
-
-    fn forget_secrets(&self) {
-        forget_token_sets(&self.service, &self.cache_path(), 4);
-    }
-}
+use support::os_store;
+use support::practice::Practice;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -112,7 +42,6 @@ fn connect_then_sync_from_the_command_line() {
     let sync = p.run(&["sync"]);
     assert_eq!(sync.status.code(), Some(0), "{}", String::from_utf8_lossy(&sync.stderr));
     assert!(stdout(&sync).contains("Synced 6 client files; 0 failed"));
-    p.forget_secrets();
 }
 
 #[test]
@@ -144,7 +73,6 @@ fn no_token_is_at_rest_outside_the_credential_store() {
         assert!(!found, "a token was found in the data folder");
         assert!(!printed.contains(secret), "a token was printed");
     }
-    p.forget_secrets();
 }
 
 #[test]
@@ -162,7 +90,6 @@ fn two_processes_refreshing_one_token_set_at_once_refresh_it_once() {
     }
     assert_eq!(p.sim.stats().refresh_grants - before, 1, "exactly one refresh reached Xero");
     assert_eq!(p.sim.stats().invalid_grants, 0);
-    p.forget_secrets();
 }
 
 #[test]
@@ -197,7 +124,6 @@ fn kill_9_during_sync_never_damages_the_cache_or_loses_a_last_good_status() {
     // The token set survived every kill: a full sync still works.
     let last = p.run(&["sync"]);
     assert_eq!(last.status.code(), Some(0), "{}", stdout(&last));
-    p.forget_secrets();
 }
 
 #[test]
@@ -238,7 +164,6 @@ fn sync_names_every_file_that_failed_and_why() {
         assert!(printed.contains(&line), "missing {line:?} in:\n{printed}");
     }
     assert!(!printed.contains(&format!("  {}:", orgs[6].name)), "the synced file is not listed:\n{printed}");
-    p.forget_secrets();
 }
 
 /// Changing only the ports keeps a "Web app"'s client secret (before, leaving out

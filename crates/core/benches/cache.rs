@@ -1,4 +1,4 @@
-//! Cache benchmarks against design.md §5 (run: `cargo bench -p switchboard-core --bench cache`).
+//! Cache benchmarks against their bars (run: `cargo bench -p switchboard-core --bench cache`).
 //!
 //! - write 10,000 client files in one transaction (bar: 50 ms)
 //! - load and serialise 10,000 rows for the table, as the shell sends them (bar: 15 ms)
@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use switchboard_core::Cache;
+use switchboard_core::clients::table::FIRST_ROWS;
 use switchboard_core::model::{ClientFileDraft, UnixMillis};
-use switchboard_core::table::FIRST_ROWS;
 
 const FILES: usize = 10_000;
 fn runs() -> usize {

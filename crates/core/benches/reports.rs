@@ -1,5 +1,5 @@
-//! Client reports benchmark (run: `cargo bench -p switchboard-core --bench reports`). No bar in
-//! design.md §5 covers reports; these figures say what opening and refreshing them costs.
+//! Client reports benchmark (run: `cargo bench -p switchboard-core --bench reports`). No bar
+//! covers reports; these figures say what opening and refreshing them costs.
 //!
 //! - parse one Profit and Loss by month (13 columns) as the simulator serves it
 //! - open a client's Reports page from the cache: load its 6 reports + serialise (the IPC payload)

@@ -1,4 +1,4 @@
-//! Sync benchmark (issue 3 "Benchmark", design.md §5): sync 1,000 organisations against the Xero
+//! Sync benchmark: sync 1,000 organisations against the Xero
 //! simulator with 50 ms latency per request and Xero's limits enforced; the bar is wall time
 //! ≤ 1.25 × the lower bound, with 0 files lost or left in error.
 //!
@@ -119,7 +119,7 @@ async fn run() -> bool {
     let ctx = sim_context(&sim, dir.path(), Arc::new(MemoryCredentialStore::default()), limits);
     let hwm_before = proc_status_kib("VmHWM");
 
-    println!("sync benchmark (issue 3, design.md §5)");
+    println!("sync benchmark");
     println!(
         "  simulator: {orgs} organisations (seed {SEED}), latency {} ms per request (fixed), Xero's limits: per tenant {} concurrent / {} per min / {} per day, app {} per min",
         LATENCY.as_millis(),
@@ -320,7 +320,7 @@ async fn run() -> bool {
 /// Prints the bytes Xero would have billed for each step; `before`: the simulator's stats before
 /// connecting, after connect + first sync, after the measured sync.
 async fn egress(
-    ctx: &switchboard_core::xero::sync::XeroContext,
+    ctx: &switchboard_core::xero::context::XeroContext,
     sim: &xero_sim::SimHandle,
     before: [xero_sim::StatsSnapshot; 3],
 ) -> bool {

@@ -1,4 +1,4 @@
-//! XPM benchmark (issue 4): the first full load of a 15,000-client practice from the simulator
+//! XPM benchmark: the first full load of a 15,000-client practice from the simulator
 //! into the cache, paged (500 a page) under Xero's limits, and an incremental refresh after 100
 //! clients changed in XPM. Prints figures; asserts only that the data arrived.
 //!

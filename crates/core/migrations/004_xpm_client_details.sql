@@ -1,4 +1,4 @@
--- What XPM tells about each client beyond its name (issue 4): for suggestions and the link pop-up.
+-- What XPM tells about each client beyond its name: for suggestions and the link pop-up.
 -- Rows are never deleted: a client archived or deleted in XPM keeps its row with the flag set,
 -- so a file linked to it shows the problem instead of silently losing its link.
 ALTER TABLE xpm_clients ADD COLUMN email       TEXT;

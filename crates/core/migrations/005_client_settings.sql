@@ -1,4 +1,4 @@
--- The Settings menu of a row (issue 5): Client Console settings and users, and who can reach each
+-- The Settings menu of a row: Client Console settings and users, and who can reach each
 -- Xero organisation (Xero's Users endpoint, cached for offline review). Every table belongs to
 -- one client file and goes with it when the file is deleted.
 CREATE TABLE console_settings (

@@ -1,4 +1,4 @@
--- Client reports (issue 6): the last good copy of each key report per client file, when it was
+-- Client reports: the last good copy of each key report per client file, when it was
 -- fetched, its key figure and the one from the refresh before (for "since the last refresh"
 -- insights without reading every document), and how the last refresh went. `document` is
 -- Switchboard's parsed report (JSON), never a token or secret.

@@ -10,36 +10,36 @@ use ts_rs::{Config, ExportError, TS};
 /// Writes every IPC type, with the types it uses, into `dir`.
 pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_out_dir(dir);
-    crate::table::ClientTable::export_all(&cfg)?;
-    crate::table::ClientTablePayload::export_all(&cfg)?;
+    crate::clients::table::ClientTable::export_all(&cfg)?;
+    crate::clients::table::ClientTablePayload::export_all(&cfg)?;
     crate::session::CacheStatus::export_all(&cfg)?;
-    crate::session::ClientDetails::export_all(&cfg)?;
-    crate::session::CsvExport::export_all(&cfg)?;
-    crate::session::FreshCache::export_all(&cfg)?;
+    crate::clients::session::ClientDetails::export_all(&cfg)?;
+    crate::exports::CsvExport::export_all(&cfg)?;
+    crate::startup::FreshCache::export_all(&cfg)?;
     crate::error::ErrorPayload::export_all(&cfg)?;
     crate::updates::UpdateInfo::export_all(&cfg)?;
     crate::updates::UpdateStatus::export_all(&cfg)?;
-    crate::session::XeroStatus::export_all(&cfg)?;
+    crate::settings::xero_app::XeroStatus::export_all(&cfg)?;
     crate::xero::sync::ConnectSummary::export_all(&cfg)?;
     crate::xero::sync::SyncProgress::export_all(&cfg)?;
     crate::xero::reconnect_queue::ReconnectQueue::export_all(&cfg)?;
     crate::xero::connect_file::FileConnectOutcome::export_all(&cfg)?;
-    // The Settings menu and one-click links (issue 5).
-    crate::client_actions::OpenedLink::export_all(&cfg)?;
-    crate::client_settings::console::ConsoleSettings::export_all(&cfg)?;
-    crate::client_settings::console::ConsoleUser::export_all(&cfg)?;
-    crate::client_settings::console::ConsoleUserDraft::export_all(&cfg)?;
-    crate::client_settings::user_access::UserAccess::export_all(&cfg)?;
-    crate::client_settings::user_access::StaffAccess::export_all(&cfg)?;
-    crate::client_settings::deletion::DeletedClient::export_all(&cfg)?;
-    crate::xero::remote_actions::UserAccessRefresh::export_all(&cfg)?;
-    // XPM (issue 4)
+    // The Settings menu, access and one-click links.
+    crate::browser::OpenedLink::export_all(&cfg)?;
+    crate::settings::console::ConsoleSettings::export_all(&cfg)?;
+    crate::settings::console::ConsoleUser::export_all(&cfg)?;
+    crate::settings::console::ConsoleUserDraft::export_all(&cfg)?;
+    crate::access::users::UserAccess::export_all(&cfg)?;
+    crate::access::users::StaffAccess::export_all(&cfg)?;
+    crate::clients::deletion::DeletedClient::export_all(&cfg)?;
+    crate::access::fetch::UserAccessRefresh::export_all(&cfg)?;
+    // XPM
     crate::xpm::XpmClientRecord::export_all(&cfg)?;
     crate::xpm::refresh::XpmStatus::export_all(&cfg)?;
     crate::xpm::refresh::XpmRefreshReport::export_all(&cfg)?;
     crate::xpm::suggest::XpmSuggestion::export_all(&cfg)?;
-    crate::session::XpmReview::export_all(&cfg)?;
-    crate::session::XpmLinkChoice::export_all(&cfg)?;
+    crate::xpm::session::XpmReview::export_all(&cfg)?;
+    crate::xpm::session::XpmLinkChoice::export_all(&cfg)?;
     crate::reports::model::ClientReports::export_all(&cfg)?;
     crate::reports::model::ReportsRefresh::export_all(&cfg)?;
     crate::reports::model::AllReportsRefresh::export_all(&cfg)?;
@@ -51,6 +51,6 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::clients::xpm_import::XpmImportPreview::export_all(&cfg)?;
     crate::clients::xpm_import::ImportOutcome::export_all(&cfg)?;
     crate::clients::csv_import::CsvImportPreview::export_all(&cfg)?;
-    crate::cleanup::Leftover::export_all(&cfg)?;
+    crate::settings::cleanup::Leftover::export_all(&cfg)?;
     Ok(())
 }

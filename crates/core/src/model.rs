@@ -1,4 +1,4 @@
-//! The client file: one row of the Client Connections screen, every column of design.md §1.
+//! The client file: one row of the Client Connections screen, with every column it shows.
 //!
 //! Values that come from remote systems (software names, reasons a service is unavailable) are
 //! *open* enums: a value this version does not know is kept in an `Other` variant, never an error,
@@ -82,7 +82,7 @@ impl AccountingSoftware {
 /// Whether the file's accounting software connection works, as of the last *good* sync.
 ///
 /// A failed sync attempt does not replace this: the row keeps its last good status and the
-/// failure is carried beside it in [`SyncRecord::last_error`] (design.md §2, "Sync").
+/// failure is carried beside it in [`SyncRecord::last_error`], so staff still see what worked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ConnectionState {
@@ -190,7 +190,7 @@ impl ServiceState {
 }
 
 /// Why a service is unavailable. Xero documents no official "not subscribed" answer, so these
-/// are Switchboard's classification of what the probes saw (xero-api-facts.md §6).
+/// are Switchboard's classification of what the probes saw (the status and body of each probe request).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum UnavailableReason {

@@ -1,8 +1,8 @@
 //! The SQLite cache on disk: round-trips, upserts, hostile names, renames and links.
 
 use switchboard_core::Cache;
+use switchboard_core::clients::table::{ClientRow, ClientTablePayload, PracticeSummary};
 use switchboard_core::model::*;
-use switchboard_core::table::{ClientRow, ClientTablePayload, PracticeSummary};
 
 fn temp_cache() -> (tempfile::TempDir, Cache) {
     let dir = tempfile::tempdir().unwrap();

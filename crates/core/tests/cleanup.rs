@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use switchboard_core::Cache;
-use switchboard_core::cleanup::{LeftoverKind, XPM_CLIENTS_ID, leftovers, remove_leftovers};
 use switchboard_core::model::ClientFileDraft;
+use switchboard_core::settings::cleanup::{LeftoverKind, XPM_CLIENTS_ID, leftovers, remove_leftovers};
 use switchboard_core::xpm::XpmClientRecord;
 
 fn write(path: &Path, bytes: usize) {

@@ -2,11 +2,12 @@
 //! Console settings and users, cached Xero users and "who can see what", and what a delete
 //! removes. Every invalid input gets its message and changes nothing.
 
+use switchboard_core::access::staff_csv::write_access_csv;
+use switchboard_core::access::users::XeroUser;
 use switchboard_core::cache::{DeletionTarget, OrgSnapshot};
-use switchboard_core::client_actions::{xero_dashboard_link, xpm_page_link};
-use switchboard_core::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
-use switchboard_core::client_settings::user_access::{XeroUser, write_access_csv};
+use switchboard_core::clients::links::{xero_dashboard_link, xpm_page_link};
 use switchboard_core::model::*;
+use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::{Cache, ErrorKind};
 
 fn temp_cache() -> (tempfile::TempDir, Cache) {

@@ -7,14 +7,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_core::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::{AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, XpmClient};
 use switchboard_core::reports::model::ReportKind;
+use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::connect_file::FileConnectOutcome;
+use switchboard_core::xero::context::{Cancel, XeroContext};
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sync::{Cancel, XeroContext};
 use switchboard_core::{Cache, ErrorKind};
 use xero_sim::config::{AutoConsent, SimConfig};
 use xero_sim::{SimHandle, Simulator};

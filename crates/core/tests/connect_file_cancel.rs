@@ -7,8 +7,8 @@ use std::time::Duration;
 use switchboard_core::ErrorKind;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::{AccountingSoftware, ClientFileDraft};
+use switchboard_core::xero::context::Cancel;
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sync::Cancel;
 use xero_sim::Simulator;
 use xero_sim::config::SimConfig;
 

@@ -1,6 +1,6 @@
 //! CSV export: what goes in comes back out of a CSV reader, in the order given.
 
-use switchboard_core::csv_export::{HEADER, export_csv_file, write_csv};
+use switchboard_core::clients::csv_export::{HEADER, export_csv_file, write_csv};
 use switchboard_core::model::*;
 use switchboard_core::{Cache, Session};
 
@@ -108,7 +108,7 @@ fn the_session_exports_the_given_rows_into_the_export_folder() {
     let (dir, _cache) = cache_with(&["B second", "A first", "C third"]);
     let out_dir = dir.path().join("exports");
     // The only test in this binary that sets the variable, so no other test races it.
-    unsafe { std::env::set_var(switchboard_core::export_files::EXPORT_DIR_VAR, &out_dir) };
+    unsafe { std::env::set_var(switchboard_core::exports::EXPORT_DIR_VAR, &out_dir) };
     let session = Session::open(&dir.path().join("cache.sqlite3"));
     let files = session.cache().unwrap().list_files().unwrap();
     let chosen: Vec<_> = files.iter().filter(|f| f.display_name != "B second").map(|f| f.id).rev().collect();

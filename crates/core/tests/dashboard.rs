@@ -2,7 +2,7 @@
 //! and the Xero links it builds from a short code.
 
 use switchboard_core::ErrorKind;
-use switchboard_core::dashboard::{check_url, xero_dashboard_url, xero_users_url};
+use switchboard_core::browser::link_allowlist::{check_url, xero_dashboard_url, xero_users_url};
 
 /// (link, may it be opened?)
 const VERDICTS: &[(&str, bool)] = &[

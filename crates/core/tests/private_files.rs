@@ -62,7 +62,7 @@ fn the_data_folder_and_exports_are_private() {
     // SAFETY: the only test in this binary that reads or writes these variables.
     unsafe {
         std::env::set_var(switchboard_core::paths::DATA_DIR_VAR, &data);
-        std::env::set_var(switchboard_core::export_files::EXPORT_DIR_VAR, &exports);
+        std::env::set_var(switchboard_core::exports::EXPORT_DIR_VAR, &exports);
     }
     let session = Session::open_default();
     assert_eq!(mode(&data), 0o700, "the data folder an earlier version made 0755");

@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use switchboard_core::cache::TokenSetId;
-use switchboard_core::client_settings::console::{ConsoleRole, ConsoleUserDraft};
-use switchboard_core::client_settings::deletion::delete_client;
+use switchboard_core::clients::deletion::delete_client;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::*;
+use switchboard_core::settings::console::{ConsoleRole, ConsoleUserDraft};
 use switchboard_core::xero::config::CONNECT_SCOPES;
+use switchboard_core::xero::context::XeroContext;
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sync::XeroContext;
 use switchboard_core::xero::token_entries::token_set_prefix;
 use switchboard_core::{Cache, ErrorKind};
 use xero_sim::config::{AutoConsent, SimConfig};

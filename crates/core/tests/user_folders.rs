@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use switchboard_core::export_files::{EXPORT_DIR_VAR, export_dir};
+use switchboard_core::exports::{EXPORT_DIR_VAR, export_dir};
 use switchboard_core::model::ClientFileDraft;
 use switchboard_core::paths::{DATA_DIR_VAR, cache_path};
 use switchboard_core::{Cache, Session};

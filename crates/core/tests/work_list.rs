@@ -1,7 +1,7 @@
 //! A client's work list is derived from its states and sorted by severity.
 
+use switchboard_core::clients::work_list::{Problem, Severity, work_list};
 use switchboard_core::model::*;
-use switchboard_core::work_list::{Problem, Severity, work_list};
 
 fn file(draft: ClientFileDraft, xpm: Option<XpmClient>) -> ClientFile {
     ClientFile {

@@ -15,15 +15,15 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
-use switchboard_core::client_settings::deletion::delete_client;
+use switchboard_core::clients::deletion::delete_client;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::FileId;
 use switchboard_core::reports::aged::PAGE_SIZE;
 use switchboard_core::reports::fetch::{outstanding_invoices_path, report_path};
 use switchboard_core::reports::model::{REPORT_SCOPES, ReportKind};
 use switchboard_core::xero::config::CONNECT_SCOPES;
+use switchboard_core::xero::context::XeroContext;
 use switchboard_core::xero::rate_limit::Limits;
-use switchboard_core::xero::sync::XeroContext;
 use switchboard_core::xpm::XPM_SCOPES;
 use xero_sim::config::{AutoConsent, SimConfig, Unavailable};
 use xero_sim::faults::{FaultKind, FaultRule};
@@ -273,9 +273,9 @@ async fn run_the_apps_flows(checker: &mut Checker) {
 fn endpoints_the_app_calls() -> BTreeSet<String> {
     let sources = [
         include_str!("../src/xero/api.rs"),
-        include_str!("../src/xero/remote_actions.rs"),
+        include_str!("../src/access/fetch.rs"),
         include_str!("../src/reports/fetch.rs"),
-        include_str!("../src/client_settings/deletion.rs"),
+        include_str!("../src/clients/deletion.rs"),
     ];
     let mut paths = BTreeSet::new();
     for text in sources {

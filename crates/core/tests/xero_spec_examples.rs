@@ -6,11 +6,11 @@
 mod conformance;
 
 use serde_json::Value;
+use switchboard_core::access::fetch::parse_users;
 use switchboard_core::reports::aged::{Side, parse_invoice_page};
 use switchboard_core::reports::model::{Cell, ReportRow};
 use switchboard_core::reports::parse::{parse_amount, parse_report};
 use switchboard_core::xero::api::{parse_connections, parse_organisation};
-use switchboard_core::xero::remote_actions::parse_users;
 
 use conformance::schema;
 use conformance::spec::Spec;

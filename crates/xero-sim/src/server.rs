@@ -215,7 +215,7 @@ fn router(shared: Arc<Shared>, recorder: Option<Arc<Recorder>>) -> Router {
         .route("/api/practicemanager/3.1/client.api/paged-list", get(crate::xpm_api::paged_list))
         .route("/api/practicemanager/3.1/client.api/get/{uuid}", get(crate::xpm_api::get_client))
         .route("/api/practicemanager/3.1/client.api/search", get(crate::xpm_api::search))
-        // Reports (issue 6)
+        // Reports
         .route("/api/api.xro/2.0/Reports/ProfitAndLoss", get(reports::profit_and_loss))
         .route("/api/api.xro/2.0/Reports/BalanceSheet", get(reports::balance_sheet))
         .route("/api/api.xro/2.0/Reports/BankSummary", get(reports::bank_summary))

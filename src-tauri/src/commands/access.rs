@@ -1,11 +1,11 @@
 //! Who can reach each organisation in Xero, and every file one staff member's email reaches.
 
 use switchboard_core::ErrorPayload;
-use switchboard_core::client_actions::OpenedLink;
-use switchboard_core::client_settings::user_access::{StaffAccess, UserAccess};
+use switchboard_core::access::fetch::UserAccessRefresh;
+use switchboard_core::access::users::{StaffAccess, UserAccess};
+use switchboard_core::browser::OpenedLink;
+use switchboard_core::exports::CsvExport;
 use switchboard_core::model::FileId;
-use switchboard_core::session::CsvExport;
-use switchboard_core::xero::remote_actions::UserAccessRefresh;
 use tauri::State;
 
 use crate::ipc::Shared;

@@ -1,7 +1,8 @@
 //! The local cache: whether it opened, trying again, and starting a fresh one.
 
 use switchboard_core::ErrorPayload;
-use switchboard_core::session::{CacheStatus, FreshCache};
+use switchboard_core::session::CacheStatus;
+use switchboard_core::startup::FreshCache;
 use tauri::State;
 
 use crate::ipc::Shared;

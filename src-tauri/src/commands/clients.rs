@@ -7,14 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use switchboard_core::client_actions::OpenedLink;
-use switchboard_core::client_settings::deletion::DeletedClient;
+use switchboard_core::browser::OpenedLink;
 use switchboard_core::clients::add::{AddClientOutcome, NewClient};
 use switchboard_core::clients::csv_import::CsvImportPreview;
+use switchboard_core::clients::deletion::DeletedClient;
+use switchboard_core::clients::session::ClientDetails;
+use switchboard_core::clients::table::ClientTablePayload;
 use switchboard_core::clients::xpm_import::{ImportOutcome, XpmImportPreview};
+use switchboard_core::exports::CsvExport;
 use switchboard_core::model::{ClientFile, FileId};
-use switchboard_core::session::{ClientDetails, CsvExport};
-use switchboard_core::table::ClientTablePayload;
 use switchboard_core::{ErrorKind, ErrorPayload};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, State};

@@ -1,8 +1,8 @@
 //! A file's Client Console: its settings and the client's users of it.
 
 use switchboard_core::ErrorPayload;
-use switchboard_core::client_settings::console::{ConsoleSettings, ConsoleUser, ConsoleUserDraft};
 use switchboard_core::model::FileId;
+use switchboard_core::settings::console::{ConsoleSettings, ConsoleUser, ConsoleUserDraft};
 use tauri::State;
 
 use crate::ipc::Shared;

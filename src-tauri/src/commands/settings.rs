@@ -3,7 +3,7 @@
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::cache::AuditEntry;
-use switchboard_core::cleanup::Leftover;
+use switchboard_core::settings::cleanup::Leftover;
 use tauri::State;
 
 use crate::ipc::Shared;

@@ -5,7 +5,7 @@
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::model::FileId;
-use switchboard_core::session::XeroStatus;
+use switchboard_core::settings::xero_app::XeroStatus;
 use switchboard_core::xero::app_settings::XeroAppSettings;
 use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::xero::egress::EgressUsage;

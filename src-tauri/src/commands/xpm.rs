@@ -3,9 +3,9 @@
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::model::{ClientFile, FileId};
-use switchboard_core::session::{XpmLinkChoice, XpmReview};
 use switchboard_core::xpm::XpmClientRecord;
 use switchboard_core::xpm::refresh::{XpmRefreshReport, XpmStatus};
+use switchboard_core::xpm::session::{XpmLinkChoice, XpmReview};
 use switchboard_core::xpm::suggest::XpmSuggestion;
 use tauri::State;
 

@@ -4,6 +4,6 @@
  * Whether the file's accounting software connection works, as of the last *good* sync.
  *
  * A failed sync attempt does not replace this: the row keeps its last good status and the
- * failure is carried beside it in [`SyncRecord::last_error`] (design.md §2, "Sync").
+ * failure is carried beside it in [`SyncRecord::last_error`], so staff still see what worked.
  */
 export type ConnectionState = { "state": "connected" } | { "state": "not_connected" } | { "state": "needs_reconnect", reason: string, } | { "state": "disconnected", reason: string, };

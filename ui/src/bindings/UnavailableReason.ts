@@ -2,6 +2,6 @@
 
 /**
  * Why a service is unavailable. Xero documents no official "not subscribed" answer, so these
- * are Switchboard's classification of what the probes saw (xero-api-facts.md §6).
+ * are Switchboard's classification of what the probes saw (the status and body of each probe request).
  */
 export type UnavailableReason = { "kind": "not_subscribed" } | { "kind": "not_set_up" } | { "kind": "scope_not_granted" } | { "kind": "wrong_region" } | { "kind": "not_reachable" } | { "kind": "other", "detail": string };

@@ -3,6 +3,8 @@
 //! desktop session; on Windows, Credential Manager) and the simulator's endpoints (in the simulator
 //! mode, without which the endpoint variables are ignored).
 
+pub mod practice;
+
 use std::path::Path;
 use std::process::Command;
 

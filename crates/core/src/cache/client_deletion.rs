@@ -1,6 +1,6 @@
 //! Removing a client file and everything that belongs to it from the cache, leaving an audit
 //! entry. The Xero side (disconnecting the organisation) happens first, in
-//! `client_settings::deletion`; this runs only once it succeeded.
+//! `clients::deletion`; this runs only once it succeeded.
 
 use super::client_files::optional;
 use super::{Cache, RetiredTokenSet, TokenSetInfo};

@@ -3,11 +3,11 @@
 use rusqlite::{Connection, Row, Transaction, params};
 
 use super::{Cache, now};
+use crate::clients::table::ClientRow;
 use crate::error::{Error, Result};
 use crate::model::{
     AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, ServiceState, UnixMillis,
 };
-use crate::table::ClientRow;
 
 const SELECT_FILES: &str = "
     SELECT f.id, f.display_name, f.remote_name, f.software,

@@ -5,10 +5,10 @@ use rusqlite::{Row, Transaction, params};
 
 use super::client_files::optional;
 use super::{Cache, now};
-use crate::client_settings::console::{ConsoleRole, ConsoleSettings, ConsoleUser, ConsoleUserDraft, ReminderCadence};
-use crate::client_settings::email_key;
+use crate::access::email::email_key;
 use crate::error::{Error, Result};
 use crate::model::{FileId, UnixMillis};
+use crate::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUser, ConsoleUserDraft, ReminderCadence};
 
 /// The file's display name, or "not found" (every change below needs the file to exist).
 pub(super) fn file_name(tx: &rusqlite::Connection, file: FileId) -> Result<String> {

@@ -16,7 +16,7 @@ mod settings;
 mod sync_results;
 mod token_sets;
 mod xpm_clients;
-// The Settings menu's actions (issue 5).
+// The Settings menu's actions.
 mod client_deletion;
 mod console;
 mod payroll_switch;

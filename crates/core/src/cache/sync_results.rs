@@ -1,7 +1,6 @@
 //! Writing what a sync learned, one file per transaction, and what a consent connected.
 //!
-//! A failed attempt only records the attempt and its reason: the file keeps its last good status
-//! (design.md §2).
+//! A failed attempt only records the attempt and its reason: the file keeps its last good status.
 
 use rusqlite::params;
 

@@ -8,7 +8,8 @@ use super::{Cache, now};
 use crate::error::{Error, Result};
 use crate::model::{ConnectionState, UnixMillis};
 
-/// Unused refresh tokens expire after 60 days (xero-api-facts.md §1).
+/// Unused refresh tokens expire after 60 days
+/// (<https://developer.xero.com/documentation/guides/oauth2/auth-flow/>).
 pub const REFRESH_TOKEN_IDLE_LIFETIME_MS: i64 = 60 * 24 * 60 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]

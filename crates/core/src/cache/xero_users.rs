@@ -5,8 +5,8 @@ use rusqlite::params;
 use super::client_files::optional;
 use super::console::file_name;
 use super::{Cache, now};
-use crate::client_settings::email_key;
-use crate::client_settings::user_access::{StaffAccess, StaffAccessRow, UserAccess, XeroUser};
+use crate::access::email::email_key;
+use crate::access::users::{StaffAccess, StaffAccessRow, UserAccess, XeroUser};
 use crate::error::{Error, Result};
 use crate::model::{FileId, UnixMillis};
 
@@ -112,7 +112,7 @@ impl Cache {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let manage_url = short_code
             .as_deref()
-            .and_then(|code| crate::dashboard::xero_users_url(code).ok())
+            .and_then(|code| crate::browser::link_allowlist::xero_users_url(code).ok())
             .map(|url| url.to_string());
         Ok(UserAccess { file_id: file, users, fetched_at: fetched_at.map(UnixMillis), manage_url })
     }

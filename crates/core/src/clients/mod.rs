@@ -1,11 +1,18 @@
-//! Where client files come from besides a Xero consent: added by hand, imported from the cached
-//! XPM clients, or imported from the practice's own CSV list. Every such file starts not
-//! connected; connecting it is a separate step.
+//! Client files: the Client Connections list ([`table`]) and a client's work list, details,
+//! one-click links, renaming, merging and deleting; where files come from besides a Xero
+//! consent (added by hand, imported from the cached XPM clients or from the practice's own CSV
+//! list: every such file starts not connected, connecting it is a separate step); and the list
+//! exported as CSV.
 
 pub mod add;
+pub mod csv_export;
 pub mod csv_import;
-mod session;
+pub mod deletion;
+pub mod links;
+pub mod session;
 pub mod software;
+pub mod table;
+pub mod work_list;
 pub mod xpm_import;
 
 use std::collections::HashMap;

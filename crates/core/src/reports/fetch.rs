@@ -18,7 +18,8 @@ use crate::secret::Secret;
 use crate::xero::api::CallError;
 use crate::xero::body_cap::BodyCap;
 use crate::xero::config::CONNECT_SCOPES;
-use crate::xero::sync::{Cancel, ConnectSummary, SyncProgress, XeroContext};
+use crate::xero::context::{Cancel, XeroContext};
+use crate::xero::sync::{ConnectSummary, SyncProgress};
 use crate::xero::token_vault::lock;
 
 /// What the reports need to know about the organisation (from `GET Organisation`).

@@ -1,4 +1,4 @@
-//! Client reports (issue 6): each connected client's key Xero reports, fetched with the granular
+//! Client reports: each connected client's key Xero reports, fetched with the granular
 //! report scopes (asked for only when a person chooses "Allow reports"), cached in SQLite with the
 //! time they were fetched, readable offline, and a practice-wide insight strip built from them.
 
@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod model;
 pub mod open;
 pub mod parse;
+mod session;
 pub mod totals;
 
 use crate::cache::Cache;

@@ -1,5 +1,5 @@
 //! "Open in Xero" for a client's reports: Xero's deep link into the organisation's reports, built
-//! from the cached short code and opened only through the core's link allowlist (`dashboard`).
+//! from the cached short code and opened only through the core's link allowlist (`browser::link_allowlist`).
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
@@ -15,7 +15,7 @@ pub fn open_in_xero(cache: &Cache, file: FileId) -> Result<String> {
                 crate::xero::printable(&f.display_name, 120)
             ))
         })?;
-    let url = crate::dashboard::xero_deep_link(short_code, "/Reports/")?;
-    crate::dashboard::open(url.as_str())?;
+    let url = crate::browser::link_allowlist::xero_deep_link(short_code, "/Reports/")?;
+    crate::browser::link_allowlist::open(url.as_str())?;
     Ok(url.to_string())
 }

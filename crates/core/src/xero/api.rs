@@ -1,6 +1,6 @@
 //! The Xero API calls a sync makes: `/connections`, `Organisation`, and the payroll and assets
 //! "is it available?" probes — paced by the rate limiter, with 429s and lost answers handled as
-//! Xero asks (xero-api-facts.md §3, §6, §8). Every remote string is untrusted and parsed leniently.
+//! Xero asks (<https://developer.xero.com/documentation/guides/oauth2/limits/>). Every remote string is untrusted and parsed leniently.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -147,7 +147,7 @@ pub struct Organisation {
     pub version: Option<String>,
     #[serde(rename = "OrganisationID")]
     pub organisation_id: Option<String>,
-    /// Kept so XPM link suggestions can tell apart clients with the same name (issue 4).
+    /// Kept so XPM link suggestions can tell apart clients with the same name.
     pub tax_number: Option<String>,
     pub employer_identification_number: Option<String>,
 }
@@ -206,7 +206,7 @@ impl XeroApi {
         &self.egress
     }
 
-    pub(super) fn endpoints(&self) -> &XeroEndpoints {
+    pub(crate) fn endpoints(&self) -> &XeroEndpoints {
         &self.endpoints
     }
 
@@ -298,7 +298,7 @@ impl XeroApi {
     /// `tenant_header`: the `xero-tenant-id` to send (tenant endpoints only); `accept`: the media
     /// type asked for; `cap`: the most of the answer read.
     #[allow(clippy::too_many_arguments)]
-    pub(super) async fn call(
+    pub(crate) async fn call(
         &self,
         method: reqwest::Method,
         url: url::Url,
@@ -312,7 +312,7 @@ impl XeroApi {
     }
 
     /// A tenant GET sending these headers too (e.g. `If-Modified-Since`).
-    pub(super) async fn get_with(
+    pub(crate) async fn get_with(
         &self,
         url: url::Url,
         access: &Secret,

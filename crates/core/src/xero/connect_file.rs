@@ -15,8 +15,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::config::CONNECT_SCOPES;
+use super::context::{Cancel, XeroContext};
 use super::sign_in::TokenGrant;
-use super::sync::{Cancel, SyncProgress, SyncReport, XeroContext};
+use super::sync::{SyncProgress, SyncReport};
 use super::token_vault::lock;
 use crate::cache::Attached;
 use crate::error::{Error, Result};

@@ -20,7 +20,7 @@ use chrono::{DateTime, Datelike, Months, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::sync::XeroContext;
+use super::context::XeroContext;
 use super::token_vault::{SharedCache, lock};
 use crate::cache::{Cache, EgressRow};
 use crate::error::Result;

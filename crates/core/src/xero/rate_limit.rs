@@ -1,4 +1,5 @@
-//! Xero's rate limits, kept on our side so we rarely meet a 429 (xero-api-facts.md §3):
+//! Xero's rate limits, kept on our side so we rarely meet a 429
+//! (<https://developer.xero.com/documentation/guides/oauth2/limits/>):
 //! per tenant 5 calls in flight and 60 per rolling minute; per app 10,000 per rolling minute.
 //! (The 5,000-per-day tenant limit is not paced here: Xero's 429 for it is final for the day.)
 //!

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::config::CONNECT_SCOPES;
+use super::context::{Cancel, XeroContext};
 use super::sign_in::TokenGrant;
-use super::sync::{Cancel, XeroContext};
 use super::token_vault::lock;
 use crate::Cache;
 use crate::error::{Error, Result};

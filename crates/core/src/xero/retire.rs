@@ -16,8 +16,8 @@
 
 use std::collections::BTreeSet;
 
+use super::context::XeroContext;
 use super::sign_in::revoke;
-use super::sync::XeroContext;
 use super::token_vault::lock;
 use crate::cache::{RetiredTokenSet, TokenSetId};
 

@@ -4,91 +4,20 @@
 //! never erases its last good status.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::api::{CallError, XeroApi};
-use super::app_settings::XeroAppSettings;
+use super::api::CallError;
 use super::config::CONNECT_SCOPES;
-use super::config::{XeroApp, XeroEndpoints};
-use super::egress::EgressMeter;
-use super::http::http_client;
-use super::rate_limit::{Limits, RateLimiter};
-use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, refresh, start_sign_in};
-use super::token_vault::{SharedCache, TokenVault, lock};
+use super::context::{Cancel, XeroContext};
+use super::sign_in::{SIGN_IN_TIMEOUT, TokenGrant, start_sign_in};
+use super::token_vault::lock;
 use crate::cache::{OrgSnapshot, SyncTarget, TokenSetId};
-use crate::credential_store::CredentialStore;
 use crate::error::{Error, Result};
 use crate::model::{ConnectionState, FileId};
 use crate::secret::Secret;
-
-/// Everything a sync or a connect needs, shared by the app and the CLI.
-pub struct XeroContext {
-    pub cache: SharedCache,
-    pub vault: Arc<TokenVault>,
-    pub api: Arc<XeroApi>,
-    pub http: reqwest::Client,
-    pub app: XeroApp,
-    pub endpoints: XeroEndpoints,
-    pub client_secret: Option<Secret>,
-}
-
-impl XeroContext {
-    /// The context for the practice's Xero app as set up in Settings, with endpoints from the
-    /// environment (Xero's real hosts unless overridden). `lock_dir` is shared by every process
-    /// using this cache (the data folder).
-    pub fn from_settings(cache: SharedCache, store: Arc<dyn CredentialStore>, lock_dir: PathBuf) -> Result<Self> {
-        let (app, client_secret) = {
-            let cache = lock(&cache);
-            let settings = XeroAppSettings::load(&cache)?;
-            (settings.app()?, settings.client_secret(&cache, store.as_ref())?)
-        };
-        Ok(XeroContext::new(cache, store, lock_dir, app, XeroEndpoints::from_env()?, client_secret, Limits::default()))
-    }
-
-    pub fn new(
-        cache: SharedCache,
-        store: Arc<dyn CredentialStore>,
-        lock_dir: PathBuf,
-        app: XeroApp,
-        endpoints: XeroEndpoints,
-        client_secret: Option<Secret>,
-        limits: Limits,
-    ) -> Self {
-        let http = http_client();
-        XeroContext {
-            api: Arc::new(
-                XeroApi::new(http.clone(), endpoints.clone(), Arc::new(RateLimiter::new(limits)))
-                    .with_egress(Arc::new(EgressMeter::saving_to(cache.clone()))),
-            ),
-            vault: Arc::new(TokenVault::new(store, lock_dir)),
-            cache,
-            http,
-            app,
-            endpoints,
-            client_secret,
-        }
-    }
-}
-
-/// Lets a person stop a running sync (after the files already under way) or a sign-in that is
-/// waiting for the browser.
-#[derive(Default)]
-pub struct Cancel {
-    pub(crate) sync: AtomicBool,
-    sign_in: tokio::sync::Notify,
-}
-
-impl Cancel {
-    pub fn request(&self) {
-        self.sync.store(true, Ordering::Relaxed);
-        self.sign_in.notify_waiters();
-    }
-}
 
 /// Sent after every file, for the progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -402,14 +331,6 @@ impl XeroContext {
             fixed_assets: fixed_assets?,
             tax_number,
         })
-    }
-
-    pub(crate) async fn access_token(&self, token_set: TokenSetId, rejected: Option<&Secret>) -> Result<Secret> {
-        self.vault
-            .access_token(&self.cache, token_set, rejected, |old| async move {
-                refresh(&self.http, &self.app, &self.endpoints, self.client_secret.as_ref(), &old).await
-            })
-            .await
     }
 }
 

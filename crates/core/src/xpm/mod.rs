@@ -1,4 +1,4 @@
-//! Xero Practice Manager (issue 4): the practice connects its XPM once (same Xero sign-in,
+//! Xero Practice Manager: the practice connects its XPM once (same Xero sign-in,
 //! `practicemanager` scopes, the `PRACTICEMANAGER` tenant); its clients are cached from XPM's
 //! v3.1 XML, refreshed incrementally, linked to client files by staff (audited), and suggested
 //! for files with no link. Nothing here links anything without a person confirming.
@@ -6,6 +6,7 @@
 pub mod api;
 pub mod links;
 pub mod refresh;
+pub mod session;
 pub mod suggest;
 pub mod xml;
 

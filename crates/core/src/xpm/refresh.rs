@@ -15,8 +15,8 @@ use crate::cache::TokenSetId;
 use crate::error::{Error, Result};
 use crate::model::UnixMillis;
 use crate::secret::Secret;
+use crate::xero::context::{Cancel, XeroContext};
 use crate::xero::sign_in::{TokenGrant, refresh};
-use crate::xero::sync::{Cancel, XeroContext};
 use crate::xero::token_vault::lock;
 
 /// The setting naming the token set the practice's XPM connection signs in with.

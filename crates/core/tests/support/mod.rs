@@ -11,9 +11,9 @@ use switchboard_core::Cache;
 use switchboard_core::credential_store::CredentialStore;
 use switchboard_core::error::Result;
 use switchboard_core::xero::config::{XeroApp, XeroEndpoints};
+use switchboard_core::xero::context::XeroContext;
 use switchboard_core::xero::rate_limit::Limits;
 use switchboard_core::xero::sign_in::{TokenGrant, start_sign_in};
-use switchboard_core::xero::sync::XeroContext;
 use xero_sim::SimHandle;
 use xero_sim::config::{DEFAULT_CLIENT_ID, DEFAULT_REDIRECT_PORTS};
 

@@ -1,11 +1,5 @@
-//! The Settings menu of a client file (design.md §1, column 9): Client Console settings and users,
-//! who can reach the organisation in Xero, and deleting a client. The cache side of each lives in
-//! `cache/`; the Xero calls in `xero/remote_actions.rs`; the shell's entry points in
-//! `client_actions.rs`.
-
-pub mod console;
-pub mod deletion;
-pub mod user_access;
+//! Email addresses as people type them: checked, and the form two are compared in (staff access
+//! and the Client Console's users).
 
 /// An email address a person typed: trimmed; one `@`; a local part and a dotted domain of the
 /// characters addresses really use; at most 254 characters. Returns it trimmed.

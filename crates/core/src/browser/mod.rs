@@ -1,11 +1,21 @@
 //! Opening the system browser (RFC 8252: sign-in happens there, not in the app's webview).
 //!
-//! The core decides what may be opened; nothing from the web UI names a URL.
+//! The core decides what may be opened ([`link_allowlist`]); nothing from the web UI names a URL.
 
+pub mod link_allowlist;
+
+use serde::Serialize;
+use ts_rs::TS;
 use url::Url;
 
 use crate::error::{Error, Result};
 use crate::run_mode::RunMode;
+
+/// The link Switchboard handed to the system browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OpenedLink {
+    pub url: String,
+}
 
 /// A program to open URLs with instead of the system's default browser (tests record the URL
 /// with it; `xdg-open` and `open` are the usual defaults). Honoured in the simulator and demo
@@ -25,7 +35,7 @@ pub fn open_url_under(url: &Url, allowed: &Url) -> Result<()> {
 }
 
 /// Hands `url` to the system browser (or to `SWITCHBOARD_BROWSER`). Callers check the URL first:
-/// [`open_url_under`] for sign-in, [`crate::dashboard::open`] for Xero and XPM pages.
+/// [`open_url_under`] for sign-in, [`link_allowlist::open`] for Xero and XPM pages.
 pub(crate) fn launch(url: &Url) -> Result<()> {
     match browser_override(RunMode::from_env(), std::env::var(BROWSER_VAR).ok()) {
         Some(program) => std::process::Command::new(&program)

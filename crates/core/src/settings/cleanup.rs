@@ -143,3 +143,14 @@ fn side(path: &Path, suffix: &str) -> PathBuf {
     name.push(suffix);
     PathBuf::from(name)
 }
+
+impl crate::session::Session {
+    pub fn leftovers(&self) -> std::result::Result<Vec<Leftover>, crate::error::ErrorPayload> {
+        Ok(leftovers(&*self.cache()?)?)
+    }
+
+    /// Removes the leftovers with these ids (only ones listed); returns what is left.
+    pub fn remove_leftovers(&self, ids: &[String]) -> std::result::Result<Vec<Leftover>, crate::error::ErrorPayload> {
+        Ok(remove_leftovers(&mut *self.cache()?, ids)?)
+    }
+}

@@ -1,19 +1,20 @@
-//! The Xero calls behind the Settings menu: listing an organisation's users, and disconnecting an
-//! organisation (`DELETE /connections/{id}`) before its file is deleted. Both go through the
-//! rate limiter and the token vault like a sync does.
+//! Fetching who can reach an organisation from Xero (`GET Users` of the Accounting API:
+//! <https://developer.xero.com/documentation/api/accounting/users>), through the rate limiter and
+//! the token vault like a sync.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::api::{CallError, XeroApi};
-use super::body_cap::BodyCap;
-use super::sync::XeroContext;
-use super::token_vault::lock;
-use crate::cache::{TokenSetId, UsersFetch};
-use crate::client_settings::user_access::{UserAccess, XeroUser};
+use super::users::{UserAccess, XeroUser};
+use crate::cache::UsersFetch;
 use crate::error::{Error, Result};
 use crate::model::{FileId, UnixMillis};
 use crate::secret::Secret;
+use crate::xero::api::{CallError, XeroApi};
+use crate::xero::body_cap::BodyCap;
+use crate::xero::context::{XeroContext, refused};
+use crate::xero::printable;
+use crate::xero::token_vault::lock;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -43,7 +44,7 @@ struct UserJson {
 }
 
 fn text(value: Option<String>, max: usize) -> String {
-    super::printable(value.as_deref().unwrap_or("").trim(), max)
+    printable(value.as_deref().unwrap_or("").trim(), max)
 }
 
 /// Reads a `GET Users` answer.
@@ -61,7 +62,7 @@ fn parse_users_with_newest(body: &[u8]) -> Result<(Vec<XeroUser>, Option<UnixMil
         .users
         .into_iter()
         .map(|u| XeroUser {
-            user_id: super::printable(&u.user_id, 64),
+            user_id: printable(&u.user_id, 64),
             first_name: text(u.first_name, 100),
             last_name: text(u.last_name, 100),
             email: text(u.email_address, 254),
@@ -96,29 +97,6 @@ impl XeroApi {
             Err(e) => Err(e),
         }
     }
-
-    /// `DELETE /connections/{id}`. A 404 means the connection is already gone, which is what
-    /// was asked. Counted against the tenant's rate limits (no `xero-tenant-id` is sent).
-    pub async fn delete_connection(&self, access: &Secret, connection_id: &str, tenant: &str) -> Result<(), CallError> {
-        let id: String = url::form_urlencoded::byte_serialize(connection_id.as_bytes()).collect();
-        let url = self.endpoints().api_url(&format!("connections/{id}"));
-        match self
-            .call(
-                reqwest::Method::DELETE,
-                url,
-                access,
-                None,
-                Some(tenant),
-                "application/json",
-                BodyCap::ACKNOWLEDGEMENT,
-            )
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(CallError::Status { status: 404, .. }) => Ok(()),
-            Err(e) => Err(e),
-        }
-    }
 }
 
 /// How old a file's last full user list may be before "refresh every file" fetches the full
@@ -136,23 +114,6 @@ pub struct UserAccessRefresh {
 }
 
 impl XeroContext {
-    /// A call made with the token set's access token, retried once with a refreshed token when
-    /// Xero rejects the token itself (as a sync does).
-    async fn with_access<T, F, Fut>(&self, token_set: TokenSetId, call: F) -> Result<std::result::Result<T, CallError>>
-    where
-        F: Fn(Secret) -> Fut,
-        Fut: Future<Output = std::result::Result<T, CallError>>,
-    {
-        let access = self.access_token(token_set, None).await?;
-        match call(access.clone()).await {
-            Err(e) if e.token_rejected() => {
-                let fresh = self.access_token(token_set, Some(&access)).await?;
-                Ok(call(fresh).await)
-            }
-            other => Ok(other),
-        }
-    }
-
     /// Fetches who can reach the file's organisation from Xero (the full list: a person asked
     /// about this one organisation) and caches it.
     pub async fn refresh_user_access(&self, file: FileId) -> Result<UserAccess> {
@@ -211,39 +172,5 @@ impl XeroContext {
             }
         }
         Ok(report)
-    }
-
-    /// Disconnects the organisation from Switchboard's Xero app. Without a known connection id,
-    /// it is looked up in `/connections` by tenant (absent there: already disconnected). Any
-    /// failure is an error that says why, and nothing else has been changed.
-    pub async fn disconnect_organisation(
-        &self,
-        token_set: TokenSetId,
-        connection_id: Option<&str>,
-        tenant: &str,
-    ) -> Result<()> {
-        self.with_access(token_set, |access| async move {
-            let id = match connection_id {
-                Some(id) => id.to_owned(),
-                None => match self.api.connections(&access, None).await?.into_iter().find(|c| c.tenant_id == tenant) {
-                    Some(connection) => connection.id,
-                    None => return Ok(()),
-                },
-            };
-            self.api.delete_connection(&access, &id, tenant).await
-        })
-        .await?
-        .map_err(|e| refused("disconnect the organisation", &e))
-    }
-}
-
-/// A failed call as a sentence: unreachable is "check the connection", the rest "Xero refused".
-fn refused(what: &str, error: &CallError) -> Error {
-    match error {
-        CallError::Unreachable(_) | CallError::Untrusted(_) => error.unreachable(),
-        _ if error.tenant_unreachable() => Error::XeroRefused(format!(
-            "Xero did not let Switchboard {what}: this sign-in no longer reaches the organisation. Reconnect it and try again."
-        )),
-        _ => Error::XeroRefused(format!("Xero did not let Switchboard {what}: {} Try again later.", error.reason())),
     }
 }

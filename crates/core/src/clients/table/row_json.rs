@@ -3,8 +3,8 @@
 //! rows at every start and reload; serde's general path escapes every key and tag of a row and
 //! pays a call's overhead for each of its ~20 strings, most of them short and needing no escape.
 
+use crate::clients::table::ClientRow;
 use crate::model::{AccountingSoftware, ConnectionState, ServiceState, UnavailableReason, UnixMillis};
-use crate::table::ClientRow;
 
 /// Appends `row` as the JSON array `serde_json::to_writer(row)` writes.
 pub(super) fn write_row(json: &mut Vec<u8>, row: &ClientRow<'_>) {

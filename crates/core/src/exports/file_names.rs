@@ -2,7 +2,6 @@
 //! file holds and when it was made, never overwriting an earlier export, and never a name that
 //! Windows refuses or treats as a device.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -42,23 +41,6 @@ pub fn unused_csv_path(dir: &Path, stem: &str) -> Result<PathBuf> {
         })
         .find(|p| !p.exists())
         .ok_or_else(|| Error::InvalidInput(format!("Too many exports in {} this minute.", dir.display())))
-}
-
-/// Writes a spreadsheet file at `path`: a UTF-8 byte-order mark first, so Excel reads non-ASCII
-/// names correctly, then what `write` writes. Written to a temporary file and renamed, so a
-/// failure never leaves half a file behind.
-pub fn write_csv_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let write_error = |source| Error::Write { path: path.to_owned(), source };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
-    // An export holds client names and figures: only its owner may read it (Unix; on Windows the
-    // Downloads folder's own permissions apply). tempfile makes it 0600 already; this says so.
-    #[cfg(unix)]
-    std::fs::set_permissions(temp.path(), std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(write_error)?;
-    temp.write_all("\u{feff}".as_bytes()).map_err(write_error)?;
-    write(&mut temp)?;
-    temp.persist(path).map_err(|e| write_error(e.error))?;
-    Ok(())
 }
 
 /// A part of a file name made from a name a person or Xero chose, usable on Windows, macOS and

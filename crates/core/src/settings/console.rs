@@ -1,11 +1,13 @@
 //! The client-facing console of one client file: whether it is on, what the client may see, how
-//! often the client is reminded; and the client's people who use it.
+//! often the client is reminded; and the client's people who use it. Stored by `cache::console`.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{FileId, UnixMillis};
+
+type IpcResult<T> = std::result::Result<T, crate::error::ErrorPayload>;
 
 /// How often the console reminds the client of what is outstanding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -163,6 +165,47 @@ impl ConsoleUserDraft {
                 "A name cannot contain control characters such as line breaks or tabs.".to_owned(),
             ));
         }
-        Ok(ConsoleUserDraft { name: name.to_owned(), email: super::validate_email(&self.email)?, role: self.role })
+        Ok(ConsoleUserDraft {
+            name: name.to_owned(),
+            email: crate::access::email::validate_email(&self.email)?,
+            role: self.role,
+        })
+    }
+}
+
+impl crate::session::Session {
+    pub fn console_settings(&self, id: FileId) -> IpcResult<ConsoleSettings> {
+        Ok(self.cache()?.console_settings(id)?)
+    }
+
+    pub fn save_console_settings(&self, id: FileId, settings: &ConsoleSettings) -> IpcResult<ConsoleSettings> {
+        Ok(self.cache()?.save_console_settings(id, settings)?)
+    }
+
+    pub fn console_users(&self, id: FileId) -> IpcResult<Vec<ConsoleUser>> {
+        Ok(self.cache()?.console_users(id)?)
+    }
+
+    pub fn add_console_user(&self, id: FileId, user: &ConsoleUserDraft) -> IpcResult<Vec<ConsoleUser>> {
+        let mut cache = self.cache()?;
+        cache.add_console_user(id, user)?;
+        Ok(cache.console_users(id)?)
+    }
+
+    pub fn update_console_user(
+        &self,
+        id: FileId,
+        user_id: i64,
+        user: &ConsoleUserDraft,
+    ) -> IpcResult<Vec<ConsoleUser>> {
+        let mut cache = self.cache()?;
+        cache.update_console_user(id, user_id, user)?;
+        Ok(cache.console_users(id)?)
+    }
+
+    pub fn remove_console_user(&self, id: FileId, user_id: i64) -> IpcResult<Vec<ConsoleUser>> {
+        let mut cache = self.cache()?;
+        cache.remove_console_user(id, user_id)?;
+        Ok(cache.console_users(id)?)
     }
 }

@@ -13,8 +13,8 @@ use crate::error::Result;
 use crate::model::{
     AccountingSoftware, ClientFile, ConnectionState, FileId, ServiceState, SyncRecord, UnixMillis, XeroIds, XpmClient,
 };
-use crate::name_order;
 
+mod name_order;
 mod row_json;
 
 /// How many rows the screen loads first: more than any screen shows at once (a 4K screen shows
@@ -196,7 +196,7 @@ impl Cache {
     }
 
     /// What the screen paints first while the whole table is on its way: the first `limit`
-    /// files in the order the screen first shows them (by name, see [`crate::name_order`]), with
+    /// files in the order the screen first shows them (by name, see [`crate::clients::table::name_order`]), with
     /// the summary of all the files, as [`ClientTablePayload`] JSON. Only names and sync times
     /// are read for every file; whole rows only for those `limit`.
     pub fn client_table_head_json(&self, limit: usize, now: UnixMillis) -> Result<String> {

@@ -2,7 +2,7 @@
 //!
 //! The web UI never names a URL: it asks for "the Xero dashboard of file X", and the core builds
 //! the link from the cache and checks it here before the browser sees it. The check is strict on
-//! purpose (design.md §4): `https` only, the host exactly one of Xero's own, written plainly — no
+//! purpose, so that no link from remote data leads anywhere but Xero: `https` only, the host exactly one of Xero's own, written plainly — no
 //! user info, no port, no percent-encoding or backslashes in the host, nothing but printable ASCII.
 
 use url::Url;
@@ -68,7 +68,8 @@ fn check_short_code(code: &str) -> Result<&str> {
     Ok(code)
 }
 
-/// Xero's deep link into an organisation (xero-api-facts.md §5), short code percent-encoded.
+/// Xero's deep link into an organisation (`organisationlogin/default.aspx?shortcode=...`), short
+/// code percent-encoded.
 pub fn xero_deep_link(short_code: &str, redirect_path: &str) -> Result<Url> {
     let code: String = url::form_urlencoded::byte_serialize(check_short_code(short_code)?.as_bytes()).collect();
     check_url(&format!(
