@@ -8,6 +8,7 @@ use switchboard_core::cache::{AuditEntry, os_user};
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::ClientFileDraft;
 use switchboard_core::secret::Secret;
+use switchboard_core::settings::practice_history::{HISTORY_CSV_HEADER, export_history};
 use switchboard_core::xero::app_settings::XeroAppSettings;
 use switchboard_core::xero::tier::XeroTier;
 
@@ -108,4 +109,35 @@ fn entries_from_before_the_actor_was_kept_have_none() {
     let old = cache.audit_entries(switchboard_core::model::FileId(7)).unwrap();
     assert_eq!(old.len(), 1);
     assert_eq!(old[0].actor, None, "an old entry's actor is unknown, not guessed");
+}
+
+#[test]
+fn the_whole_history_exports_to_csv_guarded_and_the_export_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = Cache::open(&dir.path().join("cache.sqlite3")).unwrap();
+    let id = cache.upsert_files(&[ClientFileDraft::named("=HYPERLINK(\"http://evil.example\")")]).unwrap()[0];
+    cache.rename_file(id, "Maple Ltd").unwrap();
+    cache.record_practice_change("export_csv", None, Some("1 client file(s) to x.csv")).unwrap();
+
+    let path = dir.path().join("history.csv");
+    let export = export_history(&mut cache, &path).unwrap();
+    assert_eq!(export.rows, 2);
+
+    let bytes = std::fs::read(&path).unwrap();
+    let text = std::str::from_utf8(bytes.strip_prefix("\u{feff}".as_bytes()).expect("a byte-order mark")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap(), &csv::StringRecord::from(HISTORY_CSV_HEADER.to_vec()));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    // Newest first: the export of the list, then the rename of a file whose old name is a
+    // formula a spreadsheet must not run.
+    let formula = "'=HYPERLINK(\"http://evil.example\")";
+    assert_eq!((&rows[0][1], &rows[0][2]), ("", "export_csv"));
+    assert_eq!((&rows[1][1], &rows[1][2], &rows[1][3], &rows[1][4]), (formula, "rename", formula, "Maple Ltd"));
+    assert_eq!(&rows[1][5], os_user().as_str());
+
+    // The export itself is in the practice's history, with where it went.
+    let recorded = &practice(&cache)[0];
+    assert_eq!(recorded.action, "export_history");
+    assert_eq!(recorded.new_value.as_deref(), Some(format!("2 change(s) to {}", path.display()).as_str()));
 }

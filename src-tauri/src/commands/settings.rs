@@ -3,6 +3,7 @@
 
 use switchboard_core::ErrorPayload;
 use switchboard_core::cache::AuditEntry;
+use switchboard_core::exports::CsvExport;
 use switchboard_core::settings::cleanup::Leftover;
 use tauri::State;
 
@@ -12,6 +13,13 @@ use crate::ipc::Shared;
 #[tauri::command]
 pub async fn practice_history(state: State<'_, Shared>) -> Result<Vec<AuditEntry>, ErrorPayload> {
     state.run("practice_history", |s| s.practice_history()).await
+}
+
+/// Writes every change the cache records, the practice's and each file's, to a new CSV file in
+/// the Downloads folder.
+#[tauri::command]
+pub async fn export_history(state: State<'_, Shared>) -> Result<CsvExport, ErrorPayload> {
+    state.run("export_history", |s| s.export_history()).await
 }
 
 /// Settings → Clean up: what can be removed.

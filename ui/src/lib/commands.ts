@@ -253,6 +253,14 @@ export function practiceHistory(): Promise<AuditEntry[]> {
   return call<AuditEntry[]>("practice_history");
 }
 
+/**
+ * Writes every change the cache records, the practice's and each file's, to a new CSV file in
+ * the Downloads folder.
+ */
+export function exportHistory(): Promise<CsvExport> {
+  return call<CsvExport>("export_history");
+}
+
 /** Settings → Clean up: what can be removed. */
 export function leftovers(): Promise<Leftover[]> {
   return call<Leftover[]>("leftovers");

@@ -113,6 +113,14 @@ impl Cache {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Every entry the log holds, the practice's and each file's, newest first.
+    pub fn all_audit_entries(&self) -> Result<Vec<AuditEntry>> {
+        let mut stmt =
+            self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY at DESC, id DESC"))?;
+        let rows = stmt.query_map([], entry)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Records a change to the practice as a whole that changes nothing else in the cache (an
     /// export, say).
     pub fn record_practice_change(
