@@ -88,7 +88,7 @@ describe("2 Accounting software", () => {
     const t = renderTable([makeFile({ id: 1 }), makeFile({ id: 2, xero: { tenant_id: "t", connection_id: null, short_code: null } })]);
     const button = t.cell(1, 2).querySelector("button")!;
     expect(button.getAttribute("aria-disabled")).toBeNull();
-    expect(button.getAttribute("title")).toContain("Click to open it in your browser");
+    expect(button.getAttribute("title")).toContain("Open it in your browser");
     const unknown = t.cell(2, 2).querySelector("button")!;
     expect(unknown.getAttribute("aria-disabled")).toBe("true");
     expect(unknown.getAttribute("title")).toContain("short code yet");
@@ -114,7 +114,7 @@ describe("3 Connection", () => {
     expect(icon(button)).toEqual([iconName]);
     expect(button.textContent!.trim()).toBe(label);
     expect(button.getAttribute("title")).toBe(
-      `${tooltip}. Click to ${verb} it: Xero opens in your browser and asks which organisations to allow`,
+      `${tooltip}. ${verb[0].toUpperCase()}${verb.slice(1)} it: Xero opens in your browser and asks which organisations to allow`,
     );
     expect(button.getAttribute("aria-disabled")).toBeNull();
     expect(button.dataset.action).toBe("connect");
@@ -220,7 +220,7 @@ describe("7 XPM", () => {
     expect(button.querySelector("[data-state]")!.getAttribute("data-state")).toBe(state);
     expect(icon(button)).toEqual(icons);
     expect(shownText(button)).toBe(state === "none" ? "-" : "");
-    const hint = state === "none" ? "Click to pick the XPM client" : "Click to change or remove the link";
+    const hint = state === "none" ? "Pick the XPM client" : "Change or remove the link";
     expect(button.getAttribute("title")).toBe(`${tooltip}. ${hint}`);
     expect(button.getAttribute("aria-disabled")).toBeNull();
   });
@@ -231,7 +231,7 @@ describe("8 Reports and 9 Settings", () => {
     const t = renderTable([makeFile({ id: 1, display_name: "Acme" })]);
     const button = t.cell(1, 8).querySelector("button")!;
     expect(icon(button)).toEqual(["report"]);
-    expect(button.getAttribute("title")).toBe("Reports for Acme. Click to open its reports (cached for offline reading)");
+    expect(button.getAttribute("title")).toBe("Reports for Acme. Open its reports (cached for offline reading)");
     expect(button.getAttribute("aria-disabled")).not.toBe("true");
     await fireEvent.click(button);
     expect(location.hash).toBe("#/clients/1/reports");

@@ -37,7 +37,10 @@ export interface RowAction {
    * wired action always can. The control is then aria-disabled and its tooltip gives the reason.
    */
   blockedFor?: (file: ClientFile) => string | null;
-  /** What a click will do, added to an enabled control's tooltip. */
+  /**
+   * What the control does, added to an enabled control's name and tooltip: an instruction that
+   * holds for a pointer, a key or a screen reader alike (never "Click to…").
+   */
   hint?: (file: ClientFile) => string;
   /**
    * When a click on the blocked control deserves an answer (a tooltip is not seen on touch or
@@ -59,8 +62,8 @@ export const ROW_ACTIONS: Record<ActionId, RowAction> = {
     explainClick: (file) => connectUnsupported(file),
     hint: (file) =>
       connectsThisFile(file)
-        ? "Click to connect it: Xero opens in your browser; pick this client's organisation"
-        : `Click to ${file.connection.state === "not_connected" ? "connect" : "reconnect"} it: Xero opens in your browser and asks which organisations to allow`,
+        ? "Connect it: Xero opens in your browser; pick this client's organisation"
+        : `${file.connection.state === "not_connected" ? "Connect" : "Reconnect"} it: Xero opens in your browser and asks which organisations to allow`,
   },
   // Issue 5: the one-click links and the Settings menu. The core builds and checks every link.
   open_xero_dashboard: {
@@ -69,27 +72,27 @@ export const ROW_ACTIONS: Record<ActionId, RowAction> = {
     run: (file) => openDashboard("xero", file),
     blockedFor: (file) =>
       file.xero?.short_code ? null : "Xero has not told Switchboard this organisation's short code yet: sync it first",
-    hint: () => "Click to open it in your browser",
+    hint: () => "Open it in your browser",
   },
   open_xpm_dashboard: {
     label: "Open the XPM client page",
     pendingOn: "opening XPM pages is set up",
     run: (file) => openDashboard("xpm", file),
     blockedFor: (file) => (xpmDashboardAvailable(file) ? null : "XPM gave no page for this client"),
-    hint: () => "Click to open it in your browser",
+    hint: () => "Open it in your browser",
   },
   link_xpm: {
     label: "Link an XPM client",
     pendingOn: "XPM linking is set up",
     run: (file) => openXpmPicker(file),
-    hint: (file) => (file.xpm ? "Click to change or remove the link" : "Click to pick the XPM client"),
+    hint: (file) => (file.xpm ? "Change or remove the link" : "Pick the XPM client"),
   },
   open_reports: {
     label: "Client reports",
     pendingOn: "client reports are set up",
     // The page reads the cache, so it opens for every file (offline too) and says what it can show.
     run: (file) => navigate(reportsHref(file.id)),
-    hint: () => "Click to open its reports (cached for offline reading)",
+    hint: () => "Open its reports (cached for offline reading)",
   },
   user_access: {
     label: "User access",
