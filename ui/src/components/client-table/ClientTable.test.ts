@@ -1,11 +1,11 @@
 // Search, sort, filters with counts, keyboard navigation, virtualisation and CSV export.
 import { fireEvent } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ClientFile } from "../bindings/ClientFile";
-import { router } from "../lib/router.svelte";
-import { generateFiles, makeFile, NOW } from "../test/fixtures";
-import { clearMocks, installCore, until } from "../test/harness";
-import { renderTable } from "../test/render";
+import type { ClientFile } from "../../bindings/ClientFile";
+import { router } from "../../lib/router.svelte";
+import { generateFiles, makeFile, NOW } from "../../test/fixtures";
+import { clearMocks, installCore, until } from "../../test/harness";
+import { renderTable } from "../../test/render";
 
 afterEach(() => {
   clearMocks();
