@@ -21,6 +21,37 @@ export const stats = (xs) => {
   return { median: q(0.5), p95: q(0.95), max: s.at(-1) };
 };
 
+const OWN_WORK_BAR_MS = 16;
+const FRAME_MS = 1000 / 60;
+
+/**
+ * The bar, in two parts: (a) the page's own work (script, style, layout) for each action is
+ * ≤ 16 ms at the 95th percentile; (b) its paint comes within one frame (16.7 ms) of the floor's
+ * (one changed line of text, measured in the same run), compared at the median. `actions` maps a
+ * name to `{ work: [ms], frame: [ms] }`; `floor` is `{ frame: [ms] }`.
+ */
+export function verdict(actions, floor) {
+  const floorMedian = stats(floor.frame).median;
+  const lines = [`  bar (a), own work (script, style, layout) p95 ≤ ${OWN_WORK_BAR_MS} ms:`];
+  let pass = true;
+  for (const [name, { work }] of Object.entries(actions)) {
+    const s = stats(work);
+    const ok = s.p95 <= OWN_WORK_BAR_MS;
+    pass &&= ok;
+    lines.push(`    ${name}: p50 ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms  ${ok ? 'PASS' : 'OVER'}`);
+  }
+  lines.push(`  bar (b), paint within one frame (${FRAME_MS.toFixed(1)} ms) of the floor (median ${floorMedian.toFixed(1)} ms):`);
+  for (const [name, { frame }] of Object.entries(actions)) {
+    const s = stats(frame);
+    const over = s.median - floorMedian;
+    const ok = over <= FRAME_MS;
+    pass &&= ok;
+    lines.push(`    ${name}: median ${s.median.toFixed(1)} ms (${over >= 0 ? '+' : ''}${over.toFixed(1)} ms on the floor), p95 ${s.p95.toFixed(1)} ms  ${ok ? 'PASS' : 'OVER'}`);
+  }
+  lines.push(`  bar: ${pass ? 'PASS' : 'NOT MET'}`);
+  return lines.join('\n');
+}
+
 export const fmt = ({ median, p95, max }) => `median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms`;
 
 /** `count` search texts, typing each word letter by letter and deleting it again, in turn. */

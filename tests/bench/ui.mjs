@@ -1,11 +1,15 @@
-// UI benchmark in the real webview (docs/performance.md): with the app over a cache of 10,000 files,
-// (a) a keystroke in search → painted rows, (b) a click on a column header (sort) → painted rows,
-// and (c) for comparison, one line of text changed by hand → painted: the floor under both bars
-// on this machine (waiting for the next frame, painting and compositing, with almost no work).
+// UI benchmark in the real webview (docs/performance.md): with the app over a cache of 10,000 files, (a) a keystroke in
+// search, (b) a click on a column header (sort), and (c) for comparison, one line of text changed
+// by hand: the floor (waiting for the next frame, painting and compositing, with almost no work).
 // Each sample is measured inside the page (measureInPage in lib-stats.mjs):
-//   work  = the action → Svelte has updated the DOM and layout is done
+//   work  = the action → Svelte has updated the DOM and style and layout are done: the page's own
+//           work (script, style, layout)
 //   frame = the action → after the next animation frame has been painted
-// "frame" is the figure held to the bar (≤ 16 ms); it includes waiting for the frame boundary.
+// The bar has two parts, as under Xvfb's software GL the floor alone takes about a frame (17 ms),
+// so "action → painted ≤ 16 ms" can be neither met nor checked here:
+//   own work: p95 of `work` ≤ 16 ms for a search keystroke and for a sort;
+//   paint:    the median `frame` of each is within one frame (16.7 ms) of the floor's median
+//             `frame`, measured in the same run.
 // Samples are sampleGap() apart (lib-stats.mjs says why).
 //
 //   SWITCHBOARD_APP=<release binary> node tests/bench/ui.mjs --data-dir DIR --export-dir DIR
@@ -21,6 +25,7 @@ import {
   SORT_KEYS,
   sortButton,
   stats,
+  verdict,
   TABLE_SEARCH_WORDS,
   typingAndDeleting,
 } from './lib-stats.mjs';
@@ -90,8 +95,7 @@ try {
   }
   console.log(`  sort (header click) → painted rows: ${fmt(stats(sort.frame))}   [work only: ${fmt(stats(sort.work))}]`);
   console.log(`  one line of text → painted (the floor): ${fmt(stats(text.frame))}   [work only: ${fmt(stats(text.work))}]`);
-  const worst = Math.max(stats(search.frame).median, stats(sort.frame).median);
-  console.log(`  bar: <= 16 ms keystroke/click to painted rows: ${worst <= 16 ? 'PASS (medians)' : 'OVER THE BAR (medians)'}`);
+  console.log(verdict({ search, sort }, text));
 } finally {
   await stop();
 }

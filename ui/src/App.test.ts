@@ -198,7 +198,11 @@ describe("start-up", () => {
     ];
     const table = makeTable(five);
     const { t, calls, deliverAllRows } = await startWithFirstRows(table, 2);
-    const ids = () => Array.from(t.container.querySelectorAll<HTMLElement>('[role="row"][data-id]'), (r) => Number(r.dataset.id));
+    // Row ids in on-screen order (row elements are in slot order: see lib/row-slots.ts).
+    const ids = () =>
+      Array.from(t.container.querySelectorAll<HTMLElement>('[role="row"][data-id]'))
+        .sort((a, b) => Number(a.getAttribute("aria-rowindex")) - Number(b.getAttribute("aria-rowindex")))
+        .map((r) => Number(r.dataset.id));
     await until(() => expect(ids()).toEqual([2, 5]));
     expect(text(t.getByTestId("shown"))).toBe("Loading all 5 client files…");
     expect(t.container.querySelector('[data-count="needs_reconnect"]')!.textContent).toBe("…");

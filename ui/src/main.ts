@@ -1,5 +1,13 @@
 import { mount } from "svelte";
+// Every rule is in a global sheet here (components have no <style> blocks); each area's rules
+// start with its component's root class, so none reaches beyond it.
 import "./styles/app.css";
+import "./styles/icons.css";
+import "./styles/client-import.css";
+import "./styles/console.css";
+import "./styles/settings.css";
+import "./styles/reports.css";
+import "./styles/xpm.css";
 import App from "./App.svelte";
 import { mark } from "./lib/perf";
 

@@ -2,7 +2,7 @@
 import { render } from "@testing-library/svelte";
 import type { ClientFile } from "../bindings/ClientFile";
 import type { PracticeSummary } from "../bindings/PracticeSummary";
-import ClientTable from "../components/ClientTable.svelte";
+import ClientTable from "../components/client-table/ClientTable.svelte";
 import { setNow } from "../lib/clock.svelte";
 import { buildModel } from "../lib/table-model";
 import { resetViewState } from "../lib/view-state.svelte";

@@ -2,7 +2,7 @@
 import type { ClientDetails } from "../bindings/ClientDetails";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { FileId } from "../bindings/FileId";
-import { clientDetails } from "../lib/ipc";
+import { clientDetails } from "./ipc";
 
 export type DetailsState =
   | { status: "loading" }

@@ -1,9 +1,9 @@
 // Each column renders each state with the right icon, text and tooltip.
 import { fireEvent } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { ClientFile } from "../bindings/ClientFile";
-import { makeFile, NOW } from "../test/fixtures";
-import { renderTable } from "../test/render";
+import type { ClientFile } from "../../bindings/ClientFile";
+import { makeFile, NOW } from "../../test/fixtures";
+import { renderTable } from "../../test/render";
 
 /** The icons a person sees (hidden ones are kept in the DOM for row recycling). */
 const icon = (el: Element) =>

@@ -1,11 +1,11 @@
 // Search, sort, filters with counts, keyboard navigation, virtualisation and CSV export.
 import { fireEvent } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ClientFile } from "../bindings/ClientFile";
-import { router } from "../lib/router.svelte";
-import { generateFiles, makeFile, NOW } from "../test/fixtures";
-import { clearMocks, installCore, until } from "../test/harness";
-import { renderTable } from "../test/render";
+import type { ClientFile } from "../../bindings/ClientFile";
+import { router } from "../../lib/router.svelte";
+import { generateFiles, makeFile, NOW } from "../../test/fixtures";
+import { clearMocks, installCore, until } from "../../test/harness";
+import { renderTable } from "../../test/render";
 
 afterEach(() => {
   clearMocks();
@@ -264,6 +264,32 @@ describe("virtualised rendering", () => {
     return scroll;
   }
 
+  it("a sort or scroll re-fills the row elements in place: none is created, removed or moved", async () => {
+    const t = renderTable(generateFiles(10_000));
+    const rows = () => Array.from(t.container.querySelectorAll('[role="row"][data-id]'));
+    const same = (a: Element[], b: Element[]) => a.length === b.length && a.every((r, i) => r === b[i]);
+    const atTop = rows();
+    await fireEvent.click(header(t.container, "connection"));
+    await fireEvent.click(header(t.container, "xpm"));
+    expect(same(rows(), atTop)).toBe(true);
+
+    const grid = t.grid();
+    const scroll = trackScroll(grid);
+    scroll.top = 100 * 48;
+    await fireEvent.scroll(grid);
+    const midway = rows();
+    const shown = t.shownIds();
+    scroll.top = 101 * 48;
+    await fireEvent.scroll(grid);
+    expect(same(rows(), midway)).toBe(true);
+    // Scrolled by one row: one file left the window, one came in, the rest stayed in their rows.
+    expect(t.shownIds().slice(0, -1)).toEqual(shown.slice(1));
+  });
+
+  /** The aria-rowindex of the top row drawn (row elements are in slot order, not on-screen order). */
+  const topRowIndex = (container: HTMLElement) =>
+    Math.min(...Array.from(container.querySelectorAll('[role="row"][data-id]'), (r) => Number(r.getAttribute("aria-rowindex"))));
+
   it("a new search or sort takes a scrolled grid back to the top", async () => {
     const t = renderTable(generateFiles(10_000));
     const grid = t.grid();
@@ -272,13 +298,13 @@ describe("virtualised rendering", () => {
     await fireEvent.scroll(grid);
     await fireEvent.input(search(t.container), { target: { value: "a" } });
     expect(scroll.top).toBe(0);
-    expect(t.container.querySelector('[role="row"][data-id]')!.getAttribute("aria-rowindex")).toBe("2");
+    expect(topRowIndex(t.container)).toBe(2);
 
     scroll.top = 300 * 48;
     await fireEvent.scroll(grid);
     await fireEvent.click(header(t.container, "software"));
     expect(scroll.top).toBe(0);
-    expect(t.container.querySelector('[role="row"][data-id]')!.getAttribute("aria-rowindex")).toBe("2");
+    expect(topRowIndex(t.container)).toBe(2);
   });
 
   it("at the top, a keystroke leaves the grid's scroll position alone (writing it forces a layout)", async () => {
