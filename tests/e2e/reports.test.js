@@ -7,6 +7,8 @@
 // kernel keyring (SWITCHBOARD_KEYRING).
 
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/harness.js';
@@ -27,10 +29,10 @@ function localDate() {
 }
 
 describe('Client reports (real window, simulated Xero, then offline)', () => {
-  let browser, sim, base, openedUrls, close, org;
+  let browser, sim, base, openedUrls, close, org, ws;
 
   before(async () => {
-    ({ browser, sim, base, openedUrls, close } = await openAppOnSimulatedXero({ orgs: 3, seed: 11, name: 'e2e-reports' }));
+    ({ browser, sim, base, openedUrls, close, ws } = await openAppOnSimulatedXero({ orgs: 3, seed: 11, name: 'e2e-reports' }));
   });
 
   after(() => close?.());
@@ -178,5 +180,18 @@ describe('Client reports (real window, simulated Xero, then offline)', () => {
     assert.equal(allowed[1], 'Allowed reports');
     assert.ok(allowed[2] !== '' && allowed[2] !== '—', `an actor: ${allowed}`);
     assert.match(allowed[3], /report scopes .* granted for 2 organisation\(s\)/);
+
+    // "Export all changes to CSV": every entry, in a file in the export folder, and the export
+    // itself then in the history.
+    await browser.execute(() => document.querySelector('[data-testid="export-history"]').click());
+    const file = await eventually(() => readdirSync(ws.exportDir).find((f) => f.startsWith('Switchboard history')) ?? null, {
+      message: 'the history CSV in the export folder',
+    });
+    const csv = readFileSync(join(ws.exportDir, file), 'utf8');
+    assert.ok(csv.startsWith('\ufeffWhen (UTC),Client file,Change,Before,After,By'), csv.slice(0, 80));
+    assert.match(csv, /,allow_reports,/);
+    await eventually(() => browser.execute(() =>
+      document.querySelector('[data-testid="practice-history-row"][data-action="export_history"]') !== null,
+    ), { message: 'the export in the practice history' });
   });
 });

@@ -255,6 +255,7 @@ const AUDIT_ACTIONS: Record<string, string> = {
   xpm_disconnect: "Disconnected XPM",
   allow_reports: "Allowed reports",
   export_csv: "Exported the client list",
+  export_history: "Exported the history of changes",
   start_fresh: "Started a fresh cache",
   remove_leftover: "Cleaned up",
   merge: "Merged with another client file",
