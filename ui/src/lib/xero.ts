@@ -11,7 +11,7 @@ import type { SyncReport } from "../bindings/SyncReport";
 import type { TokenSetInfo } from "../bindings/TokenSetInfo";
 import { dateOnly, formatCount, softwareLabel } from "./format";
 
-/** The redirect URI Xero must have registered for a loopback port (design.md §2). */
+/** The redirect URI Xero must have registered for a loopback port: `http://localhost:<port>/callback`. */
 export function redirectUri(port: number): string {
   return `http://localhost:${port}/callback`;
 }

@@ -1,4 +1,4 @@
-// XPM in the UI (issue 4): the link pop-up's state, the cached XPM client list and its search,
+// XPM in the UI: the link pop-up's state, the cached XPM client list and its search,
 // and the row actions' behaviour (pick / change / remove a link; open the XPM page).
 //
 // The client list is loaded once (and again after a link or a refresh) and searched here, so a
