@@ -29,6 +29,8 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::settings::console::ConsoleSettings::export_all(&cfg)?;
     crate::settings::console::ConsoleUser::export_all(&cfg)?;
     crate::settings::console::ConsoleUserDraft::export_all(&cfg)?;
+    crate::client_packs::PackPreview::export_all(&cfg)?;
+    crate::client_packs::delivery::PackDelivery::export_all(&cfg)?;
     crate::access::users::UserAccess::export_all(&cfg)?;
     crate::access::users::StaffAccess::export_all(&cfg)?;
     crate::clients::deletion::DeletedClient::export_all(&cfg)?;

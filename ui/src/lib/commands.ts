@@ -24,6 +24,8 @@ import type { ImportOutcome } from "../bindings/ImportOutcome";
 import type { Leftover } from "../bindings/Leftover";
 import type { NewClient } from "../bindings/NewClient";
 import type { OpenedLink } from "../bindings/OpenedLink";
+import type { PackDelivery } from "../bindings/PackDelivery";
+import type { PackPreview } from "../bindings/PackPreview";
 import type { ReconnectQueue } from "../bindings/ReconnectQueue";
 import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
@@ -209,6 +211,24 @@ export function updateConsoleUser(id: FileId, userId: number, user: ConsoleUserD
 
 export function removeConsoleUser(id: FileId, userId: number): Promise<ConsoleUser[]> {
   return call<ConsoleUser[]>("remove_console_user", { id, userId });
+}
+
+/**
+ * The file's client pack as `settings` (perhaps not saved yet) make it, addressed to `user_id`
+ * or the first console user: exactly the email that person gets.
+ */
+export function previewPack(id: FileId, settings: ConsoleSettings, userId: number | null): Promise<PackPreview> {
+  return call<PackPreview>("preview_pack", { id, settings, userId });
+}
+
+/** Sends the file's pack to every console user now; answers each user's latest delivery. */
+export function sendPackNow(id: FileId): Promise<PackDelivery[]> {
+  return call<PackDelivery[]>("send_pack_now", { id });
+}
+
+/** Each console user's latest pack, sent or failed (and why). */
+export function packDeliveries(id: FileId): Promise<PackDelivery[]> {
+  return call<PackDelivery[]>("pack_deliveries", { id });
 }
 
 // ---- reports: Client reports: the page reads the cache; refreshing and "Allow reports" take the Xero context from the session and run without holding it.
