@@ -248,6 +248,8 @@ const AUDIT_ACTIONS: Record<string, string> = {
   console_user_add: "Added a Client Console user",
   console_user_edit: "Edited a Client Console user",
   console_user_remove: "Removed a Client Console user",
+  client_pack_sent: "Sent the client pack",
+  client_pack_failed: "Could not send the client pack",
   delete: "Deleted the client",
   export_report: "Saved a report to a file",
   xero_app_settings: "Changed the Xero app settings",
