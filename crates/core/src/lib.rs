@@ -20,6 +20,7 @@ pub mod access;
 pub mod bindings;
 pub mod browser;
 pub mod cache;
+pub mod client_packs;
 pub mod clients;
 pub mod credential_store;
 pub mod error;
