@@ -54,5 +54,7 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::clients::xpm_import::ImportOutcome::export_all(&cfg)?;
     crate::clients::csv_import::CsvImportPreview::export_all(&cfg)?;
     crate::settings::cleanup::Leftover::export_all(&cfg)?;
+    // Client packs: the practice's mail server.
+    crate::client_packs::mail::MailStatus::export_all(&cfg)?;
     Ok(())
 }
