@@ -179,8 +179,7 @@ fn the_app_allows_the_pack_style_by_its_hash() {
     .html;
     let style = &html[html.find("<style>").unwrap() + "<style>".len()..html.find("</style>").unwrap()];
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(style.as_bytes()));
-    let config =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tauri.conf.json")).unwrap();
+    let config = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tauri.conf.json")).unwrap();
     assert!(
         config.contains(&format!("'sha256-{hash}'")),
         "tauri.conf.json's style-src must hold 'sha256-{hash}' (the pack's <style> changed)"

@@ -22,6 +22,8 @@ import type { FileId } from "../bindings/FileId";
 import type { FreshCache } from "../bindings/FreshCache";
 import type { ImportOutcome } from "../bindings/ImportOutcome";
 import type { Leftover } from "../bindings/Leftover";
+import type { MailSettings } from "../bindings/MailSettings";
+import type { MailStatus } from "../bindings/MailStatus";
 import type { NewClient } from "../bindings/NewClient";
 import type { OpenedLink } from "../bindings/OpenedLink";
 import type { PackDelivery } from "../bindings/PackDelivery";
@@ -229,6 +231,29 @@ export function sendPackNow(id: FileId): Promise<PackDelivery[]> {
 /** Each console user's latest pack, sent or failed (and why). */
 export function packDeliveries(id: FileId): Promise<PackDelivery[]> {
   return call<PackDelivery[]>("pack_deliveries", { id });
+}
+
+// ---- mail: Client packs by email: the practice's mail server, and a test message to check it.
+
+/** The mail server settings (`settings` is `null` until set up) and whether a password is saved. */
+export function mailSettings(): Promise<MailStatus> {
+  return call<MailStatus>("mail_settings");
+}
+
+/**
+ * Saves the mail server settings. `password`: `null` keeps the saved one, `""` forgets it,
+ * anything else replaces it. A validation failure is an `invalid_input` error; nothing is saved.
+ */
+export function saveMailSettings(settings: MailSettings, password: string | null): Promise<MailStatus> {
+  return call<MailStatus>("save_mail_settings", { settings, password });
+}
+
+/**
+ * Sends a short test message to `to` through the saved mail server; a failure is a `mail` error
+ * saying why (not set up, refused, not trusted, no answer).
+ */
+export function sendTestMail(to: string): Promise<null> {
+  return call<null>("send_test_mail", { to });
 }
 
 // ---- reports: Client reports: the page reads the cache; refreshing and "Allow reports" take the Xero context from the session and run without holding it.

@@ -253,6 +253,7 @@ const AUDIT_ACTIONS: Record<string, string> = {
   delete: "Deleted the client",
   export_report: "Saved a report to a file",
   xero_app_settings: "Changed the Xero app settings",
+  mail_settings: "Changed the mail server for client packs",
   xpm_connect: "Connected XPM",
   xpm_disconnect: "Disconnected XPM",
   allow_reports: "Allowed reports",

@@ -285,12 +285,19 @@ impl MailSender {
             )),
             // A read timeout is WouldBlock on Unix and TimedOut on Windows.
             Some(std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => Error::Mail(format!(
-                "The mail server {server} did not answer within {} seconds. Check the server name, port and \
-                 security setting, and that this network lets mail out.",
-                self.timeout.as_secs_f32()
+                "The mail server {server} did not answer within {}. Check the server name, port and security \
+                 setting, and that this network lets mail out.",
+                seconds(self.timeout)
             )),
             _ => Error::Mail(format!("Sending through the mail server {server} failed while {doing} ({error}).")),
         }
+    }
+}
+
+fn seconds(duration: Duration) -> String {
+    match duration.as_secs_f32() {
+        1.0 => "1 second".to_owned(),
+        secs => format!("{secs} seconds"),
     }
 }
 
@@ -316,10 +323,23 @@ fn server_said(error: &lettre::transport::smtp::Error) -> String {
     format!("{code} {cut}{more}").trim().to_owned()
 }
 
-/// Names and subjects on one line: each control character (a line break that could start a
-/// header of its own) becomes a space. lettre encodes the rest.
+/// Names and subjects on one line: each run of control characters (a line break that could
+/// start a header of its own) becomes one space. lettre encodes the rest.
 fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned()
+    let mut line = String::with_capacity(text.len());
+    let mut in_control = false;
+    for c in text.chars() {
+        if c.is_control() {
+            if !in_control {
+                line.push(' ');
+            }
+            in_control = true;
+        } else {
+            line.push(c);
+            in_control = false;
+        }
+    }
+    line.trim().to_owned()
 }
 
 /// `<time.count.random@domain>`: unique per message, naming the practice's domain rather than
@@ -343,7 +363,7 @@ mod tests {
 
     #[test]
     fn names_and_subjects_stay_on_one_line() {
-        assert_eq!(one_line("A\r\nBcc: x@evil.example"), "A  Bcc: x@evil.example");
+        assert_eq!(one_line("A\r\nBcc: x@evil.example"), "A Bcc: x@evil.example");
         assert_eq!(one_line(" Ünïcode <b> \"q\" "), "Ünïcode <b> \"q\"");
     }
 
