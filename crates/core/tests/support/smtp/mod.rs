@@ -4,6 +4,9 @@
 //!
 //! Included with `#[path = "support/smtp/mod.rs"] mod smtp;`.
 
+// Each test binary that includes it uses part of it.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
