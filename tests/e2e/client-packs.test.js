@@ -42,6 +42,19 @@ print(json.dumps({"subject": m["subject"], "to": m["to"], "html": part("html"), 
   return JSON.parse(execFileSync(PYTHON, ['-c', script, path], { encoding: 'utf8' }));
 }
 
+/** The app asks for reports as of its local date. */
+function localDate() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** "-1234.50" (as Xero writes amounts) → "-1,234.50" (as the pack does). */
+function money(amount) {
+  const [, sign, whole, cents] = /^(-?)(\d+)\.(\d\d)$/.exec(amount);
+  return `${sign}${Number(whole).toLocaleString('en-US')}.${cents}`;
+}
+
 /** Line ends as a person reads them: SMTP carries CRLF. */
 const lines = (s) => s.replace(/\r\n/g, '\n').replace(/\n+$/, '');
 
@@ -60,6 +73,17 @@ describe('Client packs (real window, simulated Xero, real SMTP server)', () => {
     await (await browser.$('[data-testid="add-from-xero"]')).click();
     await consentInBrowser(openedUrls, 0, [org.tenantId]);
     await (await browser.$(rowXPath(org.name))).waitForExist({ timeout: 30000 });
+
+    // Reports allowed and fetched, so the pack holds real figures.
+    await (await (await browser.$(rowXPath(org.name))).$('.c-reports button')).click();
+    await (await browser.$('[data-testid="allow-reports"]')).waitForExist({ timeout: 30000 });
+    await (await browser.$('[data-testid="allow-reports"]')).click();
+    await consentInBrowser(openedUrls, 1, [org.tenantId]);
+    await eventually(
+      () => browser.execute(() => document.querySelector('[data-testid="net-assets"]')?.getAttribute('data-cents')),
+      { timeout: 40000, message: 'the reports to be fetched' },
+    );
+    await browser.execute(() => { location.hash = '#/'; });
   });
 
   after(async () => {
@@ -144,7 +168,11 @@ describe('Client packs (real window, simulated Xero, real SMTP server)', () => {
     preview.shown = await eventually(() => browser.execute(() => document.body?.innerText), { message: 'the frame drawn' });
     await browser.switchToParentFrame();
     assert.ok(preview.shown.includes('Hello Ann <b>Ngata</b>,'), preview.shown);
-    assert.ok(preview.shown.includes('Reports are not allowed yet'), preview.shown);
+    assert.ok(preview.shown.includes('For you to act on'), preview.shown);
+    assert.ok(!preview.shown.includes('Reports are not allowed yet'), 'reports were allowed');
+    // Net assets as the simulator's balance sheet has them, in the pack's way of writing.
+    const expected = await (await fetch(`${base}/_sim/orgs/${org.tenantId}/report-figures?date=${localDate()}`)).json();
+    assert.ok(preview.shown.includes(money(expected.net_assets)), `${money(expected.net_assets)} in:\n${preview.shown}`);
     assert.ok(!preview.html.includes('<b>Ngata'), 'the name is escaped in the HTML');
 
     if (process.env.PACK_SCREENSHOT) {
