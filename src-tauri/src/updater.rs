@@ -86,6 +86,11 @@ pub fn failure(error: tauri_plugin_updater::Error) -> UpdateFailure {
         E::UrlParse(e) => UpdateFailure::Malformed(format!("address: {e}")),
         E::TargetNotFound(platform) => UpdateFailure::NotForThisComputer(platform),
         E::Minisign(_) | E::Base64(_) | E::SignatureUtf8(_) => UpdateFailure::BadSignature,
+        // On Linux the plugin installs a .deb through pkexec, else sudo; with neither it is left
+        // with the OS's bare "No such file or directory".
+        E::Io(e) if cfg!(target_os = "linux") && e.kind() == std::io::ErrorKind::NotFound => UpdateFailure::Install(
+            "neither pkexec nor sudo was found to run the package installer; install the downloaded package with your package manager".to_owned(),
+        ),
         other => UpdateFailure::Install(other.to_string()),
     }
 }

@@ -227,3 +227,14 @@ fn checks_turned_off_by_policy_send_no_request() {
     let message = switchboard_core::Error::from(failure.unwrap()).to_string();
     assert!(message.contains("turned off on this computer"), "{message}");
 }
+
+/// On Linux the .deb is installed through pkexec or sudo; a computer with neither is told so
+/// instead of "No such file or directory".
+#[test]
+#[cfg(target_os = "linux")]
+fn no_package_installer_is_said_in_words() {
+    let missing = tauri_plugin_updater::Error::Io(std::io::Error::from(std::io::ErrorKind::NotFound));
+    let said = switchboard_core::Error::from(updater::failure(missing)).to_string();
+    assert!(said.contains("neither pkexec nor sudo was found"), "{said}");
+    assert!(said.contains("Switchboard keeps running as it is"), "{said}");
+}

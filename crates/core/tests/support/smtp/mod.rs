@@ -76,7 +76,8 @@ pub struct SmtpServer {
 impl SmtpServer {
     pub fn start(options: &ServerOptions) -> SmtpServer {
         let out = tempfile::tempdir().unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp/smtp_server.py");
+        // From the workspace root: the CLI's tests include this module too.
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/core/tests/support/smtp/smtp_server.py");
         let mode = match options.mode {
             Mode::Plain => "plain",
             Mode::Starttls => "starttls",
