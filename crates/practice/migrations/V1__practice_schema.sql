@@ -396,7 +396,8 @@ CREATE FUNCTION practice_remove_staff(role text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
-    ended integer;
+    ended integer := 0;
+    session integer;
 BEGIN
     PERFORM practice_require_admin('remove staff');
     IF NOT EXISTS (SELECT 1 FROM staff WHERE role_name = role) THEN
@@ -408,9 +409,14 @@ BEGIN
     EXECUTE format('ALTER ROLE %I NOLOGIN', role);
     EXECUTE format('REVOKE switchboard_staff FROM %I', role);
     DELETE FROM staff WHERE role_name = role;
-    -- Waits up to 5 s for each session to end.
-    SELECT count(*) INTO ended FROM pg_stat_activity
-    WHERE usename = role AND pid <> pg_backend_pid() AND pg_terminate_backend(pid, 5000);
+    -- The sessions are listed first and ended one by one: in a single query's WHERE clause the
+    -- planner may call pg_terminate_backend before filtering by user, ending other sessions.
+    FOR session IN SELECT pid FROM pg_stat_activity WHERE usename = role AND pid <> pg_backend_pid() LOOP
+        -- Waits up to 5 s for the session to end.
+        IF pg_terminate_backend(session, 5000) THEN
+            ended := ended + 1;
+        END IF;
+    END LOOP;
     EXECUTE format('DROP ROLE %I', role);
     PERFORM practice_audit(NULL, 'staff removed', role, NULL);
     RETURN ended;

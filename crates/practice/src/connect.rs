@@ -34,7 +34,11 @@ pub struct Server {
 
 impl Server {
     pub fn host_port(&self) -> String {
-        if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 
     pub fn database(&self) -> &str {
@@ -102,8 +106,7 @@ impl PracticeDb {
             config.connect_timeout(Duration::from_secs(10));
         }
         config.application_name("switchboard");
-        let manager =
-            Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Verified });
+        let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Verified });
         let pool = Pool::builder(manager)
             .max_size(4)
             .runtime(deadpool_postgres::Runtime::Tokio1)

@@ -35,7 +35,9 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("client file {file} was changed by someone else meanwhile (now version {current}); reload it and try again")]
+    #[error(
+        "client file {file} was changed by someone else meanwhile (now version {current}); reload it and try again"
+    )]
     Conflict { file: i64, current: i64 },
     #[error("migrating the practice database failed: {0}")]
     Migration(String),

@@ -259,8 +259,10 @@ impl PracticeDb {
     /// The Xero users (file id, email) of the files this role may see.
     pub async fn xero_users(&self) -> Result<Vec<(i64, String)>> {
         let client = self.client().await?;
-        let rows =
-            client.query("SELECT file_id, email FROM xero_users ORDER BY file_id, email", &[]).await.map_err(from_db)?;
+        let rows = client
+            .query("SELECT file_id, email FROM xero_users ORDER BY file_id, email", &[])
+            .await
+            .map_err(from_db)?;
         Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
     }
 

@@ -44,7 +44,10 @@ impl PracticeDb {
         }
         let client = self.client().await?;
         let row = client
-            .query_one("INSERT INTO access_requests (file_id, reason) VALUES ($1, $2) RETURNING id", &[&file_id, &reason.trim()])
+            .query_one(
+                "INSERT INTO access_requests (file_id, reason) VALUES ($1, $2) RETURNING id",
+                &[&file_id, &reason.trim()],
+            )
             .await
             .map_err(from_db)?;
         Ok(row.get(0))

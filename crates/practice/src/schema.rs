@@ -2,7 +2,6 @@
 //! applied by `init`, and the check every connection makes that the schema is the one this build
 //! knows. A released migration is never edited; a new one is the next `V<n>__<name>.sql`.
 
-
 use crate::connect::{PracticeDb, Server, parse};
 use crate::error::{Error, Result, from_db};
 
@@ -69,11 +68,8 @@ fn migration_error(error: &refinery::Error) -> String {
 
 /// The highest applied migration, or `None` when the practice schema was never created.
 async fn applied_version(client: &tokio_postgres::Client) -> Result<Option<i64>> {
-    let exists: bool = client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&HISTORY])
-        .await
-        .map_err(from_db)?
-        .get(0);
+    let exists: bool =
+        client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&HISTORY]).await.map_err(from_db)?.get(0);
     if !exists {
         return Ok(None);
     }
