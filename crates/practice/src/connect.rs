@@ -33,6 +33,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server a URL names (checked as a connection would, connecting nothing).
+    pub fn from_url(url: &str) -> Result<Server> {
+        server_of(&parse(url)?)
+    }
+
     pub fn host_port(&self) -> String {
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
@@ -148,6 +153,12 @@ impl PracticeDb {
     /// The server, for messages and credential-store keys.
     pub fn server(&self) -> &Server {
         &self.server
+    }
+
+    /// The practice clock (the database's, which decides when temporary grants end).
+    pub async fn now(&self) -> Result<chrono::DateTime<chrono::Utc>> {
+        let client = self.client().await?;
+        Ok(client.query_one("SELECT practice_now()", &[]).await.map_err(from_db)?.get(0))
     }
 
     /// The role this pool is signed in as.
