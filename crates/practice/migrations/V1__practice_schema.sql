@@ -195,10 +195,15 @@ AS $$
 $$;
 
 -- The id and name of every client file, and nothing else: what a staff member needs to ask for
--- access to a file they cannot see.
+-- access to a file they cannot see. Only for this practice's staff: roles are shared by every
+-- database of the server, and a member of switchboard_staff may be another practice's.
 CREATE FUNCTION practice_file_names() RETURNS TABLE (id bigint, display_name text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$ SELECT id, display_name FROM client_files ORDER BY lower(display_name), id $$;
+AS $$
+    SELECT id, display_name FROM client_files
+    WHERE practice_is_admin() OR EXISTS (SELECT 1 FROM staff WHERE role_name = session_user)
+    ORDER BY lower(display_name), id
+$$;
 
 -- Every table gets row-level security, forced so that it applies to the owner too; the owner gets
 -- an explicit policy of its own (SECURITY DEFINER functions run as the owner and must see every

@@ -27,7 +27,7 @@ pub enum Error {
         "the practice database at {server} has schema version {found}, older than this Switchboard needs ({supported}): an admin runs `switchboard practice init` to migrate it"
     )]
     SchemaTooOld { server: String, found: i64, supported: i64 },
-    #[error("the practice database ended this session (was this staff member removed?)")]
+    #[error("the practice database ended this session: the server stopped, or this staff member was removed")]
     SessionEnded,
     #[error("not allowed: {0}")]
     NotAllowed(String),

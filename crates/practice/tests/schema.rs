@@ -44,7 +44,7 @@ async fn init_creates_then_finds_nothing_to_do_and_a_newer_schema_is_refused() {
         .await
         .unwrap();
     for error in [
-        init(&pg.owner_url).await.err().expect("init refuses"),
+        init(&pg.owner_url).await.expect_err("init refuses"),
         PracticeDb::open(&pg.owner_url).await.err().expect("owner refused"),
         PracticeDb::connect(&pg.url(), "ann", &password).await.err().expect("staff refused"),
     ] {
