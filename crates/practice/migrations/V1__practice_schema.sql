@@ -194,6 +194,28 @@ AS $$
     )
 $$;
 
+-- The same rule in two halves, for the read policies: whether the staff member sees every file,
+-- and the files granted to them or mirrored from Xero. A policy that calls practice_may_see(id)
+-- runs it once per row (about 0.1 ms: 1 s to list 10,000 files); written as
+-- `(SELECT practice_sees_all()) OR id IN (SELECT practice_my_file_ids())` the planner runs each
+-- half once per statement.
+CREATE FUNCTION practice_sees_all() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+    SELECT practice_is_admin()
+        OR EXISTS (SELECT 1 FROM staff WHERE role_name = session_user AND access_mode = 'all')
+$$;
+
+CREATE FUNCTION practice_my_file_ids() RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+    SELECT g.file_id FROM file_grants g
+    WHERE g.staff_role = session_user AND (g.expires_at IS NULL OR g.expires_at > practice_now())
+    UNION
+    SELECT x.file_id FROM staff s JOIN xero_users x ON lower(x.email) = lower(s.email)
+    WHERE s.role_name = session_user AND s.access_mode = 'mirror_xero'
+$$;
+
 -- The id and name of every client file, and nothing else: what a staff member needs to ask for
 -- access to a file they cannot see. Only for this practice's staff: roles are shared by every
 -- database of the server, and a member of switchboard_staff may be another practice's.
@@ -232,17 +254,23 @@ CREATE POLICY owner_all ON audit_log        TO CURRENT_USER USING (true) WITH CH
 
 -- Rows of a client file: only for those who may see the file, for reading and writing alike (a
 -- row written must belong to a file the writer may see: a new client file is refused to staff
--- who cannot see every file).
+-- who cannot see every file). Reading uses the two halves of the rule (see practice_sees_all);
+-- writing, one row at a time, practice_may_see itself.
 CREATE POLICY staff_files ON client_files TO switchboard_staff
-    USING (practice_may_see(id)) WITH CHECK (practice_may_see(id));
+    USING ((SELECT practice_sees_all()) OR id IN (SELECT practice_my_file_ids()))
+    WITH CHECK (practice_may_see(id));
 CREATE POLICY staff_files ON xpm_links TO switchboard_staff
-    USING (practice_may_see(file_id)) WITH CHECK (practice_may_see(file_id));
+    USING ((SELECT practice_sees_all()) OR file_id IN (SELECT practice_my_file_ids()))
+    WITH CHECK (practice_may_see(file_id));
 CREATE POLICY staff_files ON console_settings TO switchboard_staff
-    USING (practice_may_see(file_id)) WITH CHECK (practice_may_see(file_id));
+    USING ((SELECT practice_sees_all()) OR file_id IN (SELECT practice_my_file_ids()))
+    WITH CHECK (practice_may_see(file_id));
 CREATE POLICY staff_files ON console_users TO switchboard_staff
-    USING (practice_may_see(file_id)) WITH CHECK (practice_may_see(file_id));
+    USING ((SELECT practice_sees_all()) OR file_id IN (SELECT practice_my_file_ids()))
+    WITH CHECK (practice_may_see(file_id));
 CREATE POLICY staff_files ON xero_users TO switchboard_staff
-    USING (practice_may_see(file_id)) WITH CHECK (practice_may_see(file_id));
+    USING ((SELECT practice_sees_all()) OR file_id IN (SELECT practice_my_file_ids()))
+    WITH CHECK (practice_may_see(file_id));
 
 -- Colleagues' names and emails are no secret; changes go through the admin functions below.
 CREATE POLICY staff_read ON staff FOR SELECT TO switchboard_staff USING (true);
@@ -256,7 +284,8 @@ CREATE POLICY staff_request ON access_requests FOR INSERT TO switchboard_staff
     WITH CHECK (staff_role = session_user AND state = 'pending' AND decided_by IS NULL);
 -- The history of the files one may see; the rest (staff and access changes) is for admins.
 CREATE POLICY staff_read ON audit_log FOR SELECT TO switchboard_staff
-    USING (CASE WHEN file_id IS NULL THEN practice_is_admin() ELSE practice_may_see(file_id) END);
+    USING (CASE WHEN file_id IS NULL THEN (SELECT practice_is_admin())
+                ELSE (SELECT practice_sees_all()) OR file_id IN (SELECT practice_my_file_ids()) END);
 CREATE POLICY staff_note ON audit_log FOR INSERT TO switchboard_staff
     WITH CHECK (file_id IS NULL OR practice_may_see(file_id));
 
@@ -518,7 +547,8 @@ CREATE TRIGGER audit AFTER INSERT ON access_requests FOR EACH ROW EXECUTE FUNCTI
 
 -- Functions are callable by PUBLIC unless revoked; only staff (and the owner) may call these.
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION practice_now(), practice_is_admin(), practice_may_see(bigint), practice_file_names(),
+GRANT EXECUTE ON FUNCTION practice_now(), practice_is_admin(), practice_may_see(bigint), practice_sees_all(),
+    practice_my_file_ids(), practice_file_names(),
     practice_add_staff(text, text, text, boolean, text), practice_remove_staff(text),
     practice_set_access(text, text), practice_grant_file(text, bigint, timestamptz),
     practice_revoke_file(text, bigint), practice_decide_request(bigint, boolean)

@@ -148,6 +148,10 @@ async fn selected_staff_reach_only_their_files_with_raw_sql() {
         "DROP POLICY staff_files ON client_files".to_owned(),
         format!("SELECT practice_grant_file('ann', {beta}, NULL)"),
         "SET SESSION AUTHORIZATION carol".to_owned(),
+        // No objects of her own next to the practice's (which could stand in for them).
+        "CREATE TABLE public.file_grants_copy (staff_role text)".to_owned(),
+        "CREATE FUNCTION public.practice_may_see(file bigint, x int) RETURNS boolean LANGUAGE sql AS 'SELECT true'"
+            .to_owned(),
     ] {
         let error = ann.execute(sql.as_str(), &[]).await.unwrap_err();
         assert_eq!(sqlstate(&error), "42501", "{sql}: {error:?}");

@@ -62,6 +62,16 @@ async fn init_creates_then_finds_nothing_to_do_and_a_newer_schema_is_refused() {
 }
 
 #[tokio::test]
+async fn two_inits_at_once_migrate_one_after_the_other() {
+    let pg = TestPostgres::start().await;
+    let (a, b) = tokio::join!(init(&pg.owner_url), init(&pg.owner_url));
+    let mut froms = [a.unwrap().from, b.unwrap().from];
+    froms.sort();
+    assert_eq!(froms, [0, LATEST_VERSION], "one created the schema, the other found it done");
+    PracticeDb::open(&pg.owner_url).await.unwrap();
+}
+
+#[tokio::test]
 async fn bad_url_wrong_password_and_server_down_say_so_without_secrets() {
     let pg = TestPostgres::start().await;
     let owner = pg.init().await;

@@ -135,6 +135,9 @@ impl Practice {
         let carol = add_staff(&owner, "carol", true).await;
         owner.set_access("bob", AccessMode::All).await.unwrap();
         owner.grant_file("ann", ids[0], None).await.unwrap();
+        // Another member's grant of beta: a rule that forgot whose grant it reads would show ann
+        // beta.
+        owner.grant_file("bob", ids[1], None).await.unwrap();
         Practice { owner, alpha: ids[0], beta: ids[1], gamma: ids[2], ann, bob, carol, pg }
     }
 
