@@ -1,6 +1,7 @@
 //! `switchboard practice`: Practice mode's shared database (PostgreSQL). Creating and migrating
-//! it, managing staff and their access (admins), and a staff member signing in from their own
-//! computer, which keeps their password in their OS credential store.
+//! it, managing staff and their access (admins), a staff member signing in from their own
+//! computer (which keeps their password in their OS credential store), the files they may see,
+//! and access requests.
 //!
 //! The database URL comes from `--database-url` or `$SWITCHBOARD_DATABASE_URL` (better for a URL
 //! holding the owner's password: arguments are visible to other users of the computer). With
@@ -14,7 +15,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use switchboard_core::credential_store::{CredentialStore, os_store_from_env};
 use switchboard_core::secret::Secret;
-use switchboard_practice::{AccessMode, NewStaff, Password, PracticeDb, Server, credential_key};
+use switchboard_practice::{AccessMode, NewStaff, Password, PracticeDb, RequestState, Server, credential_key};
 
 use crate::terminal::shown;
 
@@ -48,6 +49,28 @@ enum PracticeCommand {
     /// Check a staff member's password against the practice database and keep it in this
     /// computer's credential store (password from $SWITCHBOARD_STAFF_PASSWORD or standard input).
     SignIn,
+    /// The client files you may see; with --all-names, the id and name of every file (to ask
+    /// for access to one).
+    Files {
+        #[arg(long)]
+        all_names: bool,
+    },
+    /// Ask an admin for access to a client file (by id).
+    Request {
+        file: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Access requests: your own, or everyone's for an admin.
+    Requests,
+    /// Approve (granting the file) or decline an access request (admins only).
+    Decide {
+        request: i64,
+        #[arg(long, conflicts_with = "decline", required_unless_present = "decline")]
+        approve: bool,
+        #[arg(long)]
+        decline: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -122,7 +145,61 @@ async fn run_async(args: PracticeArgs) -> Result<ExitCode, String> {
             let db = open(url, args.role.as_deref()).await?;
             staff(&db, command).await.map(|()| ExitCode::SUCCESS)
         }
+        command => {
+            let db = open(url, args.role.as_deref()).await?;
+            files_and_requests(&db, command).await.map_err(|e| e.to_string()).map(|()| ExitCode::SUCCESS)
+        }
     }
+}
+
+async fn files_and_requests(db: &PracticeDb, command: PracticeCommand) -> switchboard_practice::Result<()> {
+    match command {
+        PracticeCommand::Files { all_names: true } => {
+            let names = db.file_names().await?;
+            for file in &names {
+                println!("{:>8}  {}", file.id, shown(&file.display_name));
+            }
+            println!("{} client files in the practice", names.len());
+        }
+        PracticeCommand::Files { all_names: false } => {
+            let files = db.list_files().await?;
+            println!("{:>8}  {:<40}  {:<17}  VERSION", "ID", "CLIENT", "SOFTWARE");
+            for file in &files {
+                println!(
+                    "{:>8}  {:<40}  {:<17}  {}",
+                    file.id,
+                    shown(&file.display_name),
+                    shown(&file.software),
+                    file.version
+                );
+            }
+            println!("{} client files you may see", files.len());
+        }
+        PracticeCommand::Request { file, reason } => {
+            let id = db.request_access(file, &reason).await?;
+            println!("Asked for access to file {file} (request {id}); an admin decides.");
+        }
+        PracticeCommand::Requests => {
+            let requests = db.access_requests().await?;
+            for r in &requests {
+                let state = match r.state {
+                    RequestState::Pending => "pending".to_owned(),
+                    RequestState::Approved => format!("approved by {}", r.decided_by.as_deref().unwrap_or("?")),
+                    RequestState::Declined => format!("declined by {}", r.decided_by.as_deref().unwrap_or("?")),
+                };
+                println!("{:>6}  file {:<8}  {:<20}  {:<28}  {}", r.id, r.file_id, r.role, state, shown(&r.reason));
+            }
+            println!("{} requests", requests.len());
+        }
+        PracticeCommand::Decide { request, approve, .. } => {
+            db.decide_request(request, approve).await?;
+            println!("Request {request} {}.", if approve { "approved: the file is granted" } else { "declined" });
+        }
+        PracticeCommand::Init | PracticeCommand::SignIn | PracticeCommand::Staff(_) => {
+            unreachable!("handled by the caller")
+        }
+    }
+    Ok(())
 }
 
 /// Signs in as `role` with its stored password, or as the URL's own user.

@@ -139,6 +139,23 @@ async fn an_admin_sets_up_the_practice_and_staff_sign_in_from_their_computer() {
     assert!(!out.status.success());
     assert!(text(&out).contains("only a practice admin may grant access"), "{}", text(&out));
 
+    // Ann sees alpha; beta only by name, which she asks for; Carol approves.
+    let beta = owner.add_file("Beta Trust", "none", None).await.unwrap().id.to_string();
+    let out = cli.run(&["--role", "ann", "files", "--database-url", &url]);
+    assert!(text(&out).contains("Alpha Ltd") && !text(&out).contains("Beta Trust"), "{}", text(&out));
+    let out = cli.run(&["--role", "ann", "files", "--all-names", "--database-url", &url]);
+    assert!(text(&out).contains("Beta Trust"), "{}", text(&out));
+    let out = cli.run(&["--role", "ann", "request", &beta, "--reason", "covering", "--database-url", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = cli.run(&["--role", "ann", "decide", "1", "--approve", "--database-url", &url]);
+    assert!(text(&out).contains("only a practice admin"), "{}", text(&out));
+    let out = cli.run(&["--role", "carol", "decide", "1", "--approve", "--database-url", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = cli.run(&["--role", "ann", "requests", "--database-url", &url]);
+    assert!(text(&out).contains("approved by carol"), "{}", text(&out));
+    let out = cli.run(&["--role", "ann", "files", "--database-url", &url]);
+    assert!(text(&out).contains("Beta Trust"), "{}", text(&out));
+
     let out = cli.run(&["--role", "carol", "staff", "revoke", "ann", &alpha, "--database-url", &url]);
     assert!(text(&out).contains("Revoked"), "{}", text(&out));
     let out = cli.run(&["--role", "carol", "staff", "remove", "ann", "--database-url", &url]);

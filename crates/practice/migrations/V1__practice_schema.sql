@@ -401,9 +401,10 @@ $$;
 -- Adds a staff member: a login role in switchboard_staff, and their staff row. `verifier` is the
 -- SCRAM-SHA-256 verifier of their password, computed by the client: the password itself never
 -- reaches the server, its statement log or pg_stat_activity.
+-- (password_encryption is set too, so that no other setting could ever store a weaker hash.)
 CREATE FUNCTION practice_add_staff(role text, display_name text, email text, is_admin boolean, verifier text)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET password_encryption = 'scram-sha-256'
 AS $$
 BEGIN
     PERFORM practice_require_admin('add staff');
