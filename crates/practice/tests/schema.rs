@@ -137,3 +137,28 @@ async fn passwords_reach_the_server_only_as_scram_verifiers() {
     assert!(!dump.contains(password.expose()));
     assert!(!dump.contains("SCRAM"));
 }
+
+#[tokio::test]
+async fn tls_on_loopback_and_a_remote_server_must_prove_its_certificate() {
+    let pg = TestPostgres::start().await;
+    let owner = pg.init().await;
+    let password = add_staff(&owner, "ann", false).await;
+
+    // On loopback: encrypted (scripts/postgres offers TLS), the self-signed certificate accepted.
+    let ann = PracticeDb::connect(&format!("{}?sslmode=require", pg.url()), "ann", &password).await.unwrap();
+    assert!(ann.list_files().await.unwrap().is_empty());
+    let admin = raw(&pg.owner_url).await;
+    let encrypted: bool = admin
+        .query_one("SELECT bool_and(ssl) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE usename = 'ann'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(encrypted);
+
+    // The same server reached as a remote one (an IPv4-mapped IPv6 address is not loopback to
+    // Switchboard): its certificate is checked by the system's trust store, and refused.
+    let remote = format!("postgresql://[::ffff:127.0.0.1]:{}/practice", pg.port);
+    let error = PracticeDb::connect(&remote, "ann", &password).await.err().unwrap();
+    assert!(matches!(error, Error::Unreachable { .. }), "{error:?}");
+    assert!(error.to_string().contains("certificate"), "{error}");
+}
