@@ -2,7 +2,8 @@
 -- who may see which file. Run by the owner (the role `switchboard practice init` connects as),
 -- which owns every object here. Staff are login roles, members of the NOLOGIN group role
 -- switchboard_staff, which holds their table privileges; which *rows* they reach is decided by
--- row-level security through practice_may_see(). Released migrations are never edited.
+-- row-level security through practice_may_see() (and its two halves, practice_sees_all() and
+-- practice_my_file_ids(), for reads). Released migrations are never edited.
 --
 -- Who someone is: session_user, the role that logged in. Not current_user: inside a SECURITY
 -- DEFINER function (the admin operations, the audit trigger) current_user is the owner, and a
@@ -25,7 +26,7 @@ GRANT SELECT ON refinery_schema_history TO switchboard_staff;
 -- ---------------------------------------------------------------------------------------------
 -- The practice's clock.
 --
--- Temporary grants end by themselves: practice_may_see() compares expires_at with the
+-- Temporary grants end by themselves: the access rules compare expires_at with the
 -- database's clock, never a desktop's (whose clock its user can set). practice_now() is that
 -- clock plus a shift held in this one-row table, so a test can move time forward instead of
 -- waiting for a grant to expire. Only the owner can write the table (staff have no privilege on

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A staff member's database password. Never stored by this crate, never in an error or a log:
 /// the server receives it only inside SCRAM authentication, or as a SCRAM verifier when a role is
-/// created ([`Password::scram_verifier`]).
+/// created (its SCRAM verifier, computed here).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
