@@ -3,8 +3,8 @@
 use std::fmt;
 
 /// A staff member's database password. Never stored by this crate, never in an error or a log:
-/// the server receives it only inside SCRAM authentication, or as a SCRAM verifier when a role is
-/// created (its SCRAM verifier, computed here).
+/// the server receives it only inside SCRAM authentication, or as its SCRAM verifier (computed
+/// here) when a role is created.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
