@@ -64,6 +64,14 @@ async fn selected_staff_reach_only_their_files_through_the_crate() {
     assert!(matches!(ann.set_xero_users(p.beta, &["ann@practice.example"]).await.unwrap_err(), Error::NotAllowed(_)));
     // A new file is nobody's yet: refused to someone with selected files.
     assert!(matches!(ann.add_file("New Co", "none", None).await.unwrap_err(), Error::NotAllowed(_)));
+    // Her own grants only (bob's grant of beta stays hidden); colleagues by name.
+    let grants: Vec<(String, i64)> =
+        ann.file_grants().await.unwrap().into_iter().map(|g| (g.role, g.file_id)).collect();
+    assert_eq!(grants, [("ann".to_owned(), p.alpha)]);
+    assert_eq!(ann.list_staff().await.unwrap().len(), 3);
+    assert!(!ann.is_admin().await.unwrap());
+    assert!(p.connect("carol").await.is_admin().await.unwrap());
+    assert_eq!(p.connect("carol").await.file_grants().await.unwrap().len(), 2);
     // Staff and access changes are the admins'.
     assert!(matches!(ann.grant_file("ann", p.beta, None).await.unwrap_err(), Error::NotAllowed(_)));
     assert!(matches!(ann.set_access("ann", AccessMode::All).await.unwrap_err(), Error::NotAllowed(_)));
