@@ -10,6 +10,7 @@ use switchboard_core::clients::csv_export;
 use switchboard_core::model::ClientFile;
 use switchboard_core::{Cache, paths};
 
+mod client_packs;
 mod clients;
 mod practice;
 mod report;
@@ -80,9 +81,9 @@ enum Command {
         merge: bool,
     },
     /// Sync every connected client file with Xero, refresh the reports of every client whose
-    /// connection allows them, and the XPM clients when XPM is connected (for a nightly scheduled
-    /// task). Exits 0 when everything synced, 3 when something needs attention (the summary says
-    /// what).
+    /// connection allows them, the XPM clients when XPM is connected, and send the client packs
+    /// whose cadence is due (for a nightly scheduled task). Exits 0 when everything worked, 3
+    /// when something needs attention (the summary says what).
     Sync,
     /// Add a client file by hand (not connected). A name the list already has is added too, with
     /// a warning.

@@ -252,6 +252,8 @@ pub fn sync(cache: Cache, cache_path: &Path) -> Result<ExitCode, String> {
             }
         }
     }
+    // Last, so each pack holds the figures this sync fetched.
+    attention(crate::client_packs::send_due_packs(cache_path));
     Ok(exit)
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use switchboard_core::Cache;
 use switchboard_core::model::{FileId, ServiceState, UnixMillis};
-use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
+use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, PackCadence};
 use switchboard_core::xpm::XpmClientRecord;
 use xero_sim::config::SimConfig;
 
@@ -20,7 +20,7 @@ const EDITS: usize = 200;
 enum Landed {
     Renamed(FileId, String),
     Linked(FileId, String),
-    Console(FileId, ReminderCadence),
+    Console(FileId, PackCadence),
     UserAdded(FileId, String),
     PayrollOff(FileId),
 }
@@ -74,13 +74,11 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
             2 => {
                 let settings = ConsoleSettings {
                     enabled: true,
-                    show_reports: true,
-                    reminder_cadence: ReminderCadence::Fortnightly,
+                    key_reports: true,
+                    cadence: PackCadence::Fortnightly,
                     ..ConsoleSettings::default()
                 };
-                cache
-                    .save_console_settings(file, &settings)
-                    .map(|_| Landed::Console(file, ReminderCadence::Fortnightly))
+                cache.save_console_settings(file, &settings).map(|_| Landed::Console(file, PackCadence::Fortnightly))
             }
             3 => {
                 let email = format!("person{i}@client.example");
@@ -126,7 +124,7 @@ fn staff_edits_during_a_sync_in_another_process_all_land() {
             Landed::Console(file, cadence) => {
                 let settings = cache.console_settings(*file).unwrap();
                 assert!(settings.enabled);
-                assert_eq!(settings.reminder_cadence, *cadence);
+                assert_eq!(settings.cadence, *cadence);
             }
             Landed::UserAdded(file, email) => {
                 assert!(cache.console_users(*file).unwrap().iter().any(|u| &u.email == email), "{email} lost");

@@ -29,6 +29,8 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::settings::console::ConsoleSettings::export_all(&cfg)?;
     crate::settings::console::ConsoleUser::export_all(&cfg)?;
     crate::settings::console::ConsoleUserDraft::export_all(&cfg)?;
+    crate::client_packs::PackPreview::export_all(&cfg)?;
+    crate::client_packs::delivery::PackDelivery::export_all(&cfg)?;
     crate::access::users::UserAccess::export_all(&cfg)?;
     crate::access::users::StaffAccess::export_all(&cfg)?;
     crate::clients::deletion::DeletedClient::export_all(&cfg)?;
@@ -52,5 +54,7 @@ pub fn export_to(dir: &Path) -> Result<(), ExportError> {
     crate::clients::xpm_import::ImportOutcome::export_all(&cfg)?;
     crate::clients::csv_import::CsvImportPreview::export_all(&cfg)?;
     crate::settings::cleanup::Leftover::export_all(&cfg)?;
+    // Client packs: the practice's mail server.
+    crate::client_packs::mail::MailStatus::export_all(&cfg)?;
     Ok(())
 }

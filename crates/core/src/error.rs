@@ -97,6 +97,11 @@ pub enum Error {
     /// why and what to do; see `updates::UpdateFailure`).
     #[error("{0}")]
     Update(String),
+
+    /// Sending through the practice's mail server failed, or it is not set up (the sentence says
+    /// why and what to do; see `client_packs::mail::transport`).
+    #[error("{0}")]
+    Mail(String),
 }
 
 /// A stable name for each kind of error, so the UI can switch on it (the message is for people).
@@ -122,6 +127,7 @@ pub enum ErrorKind {
     Write,
     Xpm,
     Update,
+    Mail,
 }
 
 impl Error {
@@ -146,6 +152,7 @@ impl Error {
             Error::Write { .. } => ErrorKind::Write,
             Error::Xpm(_) => ErrorKind::Xpm,
             Error::Update(_) => ErrorKind::Update,
+            Error::Mail(_) => ErrorKind::Mail,
         }
     }
 }

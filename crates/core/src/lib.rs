@@ -11,6 +11,7 @@
 //! - `reports/`: client reports and insights;
 //! - `access/`: user access and staff access;
 //! - `settings/`: the Xero app, the Client Console, clean up, practice history;
+//! - `client_packs/`: what the Client Console sends its users by email;
 //! - `startup/`: recovering when the cache cannot be opened; `cache/`: the SQLite cache itself.
 //!
 //! Shared: `session` (the struct), `exports` (CSV files), `browser` (the system browser and the
@@ -20,6 +21,7 @@ pub mod access;
 pub mod bindings;
 pub mod browser;
 pub mod cache;
+pub mod client_packs;
 pub mod clients;
 pub mod credential_store;
 pub mod error;

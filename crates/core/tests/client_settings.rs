@@ -7,7 +7,7 @@ use switchboard_core::access::users::XeroUser;
 use switchboard_core::cache::{DeletionTarget, OrgSnapshot};
 use switchboard_core::clients::links::{xero_dashboard_link, xpm_page_link};
 use switchboard_core::model::*;
-use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
+use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, PackCadence};
 use switchboard_core::{Cache, ErrorKind};
 
 fn temp_cache() -> (tempfile::TempDir, Cache) {
@@ -149,17 +149,12 @@ fn console_settings_are_validated_saved_and_audited() {
     let id = cache.upsert_files(&[xero_file("Maple", "t-1")]).unwrap()[0];
     assert_eq!(cache.console_settings(id).unwrap(), ConsoleSettings::default());
 
-    let on = ConsoleSettings {
-        enabled: true,
-        show_reports: true,
-        show_documents: false,
-        show_tasks: true,
-        reminder_cadence: ReminderCadence::Fortnightly,
-    };
+    let on =
+        ConsoleSettings { enabled: true, key_reports: true, action_items: true, cadence: PackCadence::Fortnightly };
     assert_eq!(cache.save_console_settings(id, &on).unwrap(), on);
     assert_eq!(cache.console_settings(id).unwrap(), on);
 
-    let shows_nothing = ConsoleSettings { show_reports: false, show_tasks: false, ..on };
+    let shows_nothing = ConsoleSettings { key_reports: false, action_items: false, ..on };
     let reminders_without_console = ConsoleSettings { enabled: false, ..on };
     for bad in [shows_nothing, reminders_without_console] {
         let error = cache.save_console_settings(id, &bad).unwrap_err();
@@ -170,8 +165,11 @@ fn console_settings_are_validated_saved_and_audited() {
     let history = cache.audit_entries(id).unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].action, "console_settings");
-    assert_eq!(history[0].old_value.as_deref(), Some("off; shows nothing; reminders never"));
-    assert_eq!(history[0].new_value.as_deref(), Some("on; shows reports, tasks; reminders fortnightly"));
+    assert_eq!(history[0].old_value.as_deref(), Some("off; pack holds nothing; sent never"));
+    assert_eq!(
+        history[0].new_value.as_deref(),
+        Some("on; pack holds key reports and what to act on; sent fortnightly")
+    );
     assert_eq!(cache.console_settings(FileId(42)).unwrap_err().kind(), ErrorKind::NotFound);
 }
 
@@ -278,13 +276,7 @@ fn deleting_a_file_removes_it_and_everything_of_it_but_leaves_an_audit_entry() {
     let ids = cache.upsert_files(&[xero_file("Maple", "t-1"), xero_file("Birch", "t-2")]).unwrap();
     let id = ids[0];
     cache.add_console_user(id, &draft("Ann", "ann@maple.example", ConsoleRole::Owner)).unwrap();
-    let on = ConsoleSettings {
-        enabled: true,
-        show_reports: true,
-        show_documents: false,
-        show_tasks: false,
-        reminder_cadence: ReminderCadence::Weekly,
-    };
+    let on = ConsoleSettings { enabled: true, key_reports: true, action_items: false, cadence: PackCadence::Weekly };
     cache.save_console_settings(id, &on).unwrap();
     cache.replace_xero_users(id, &[user("Ann", "ann@practice.example", "ADVISOR", false)]).unwrap();
     cache.add_console_user(ids[1], &draft("Bo", "bo@birch.example", ConsoleRole::Owner)).unwrap();

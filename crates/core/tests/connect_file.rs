@@ -10,7 +10,7 @@ use std::time::Duration;
 use switchboard_core::credential_store::MemoryCredentialStore;
 use switchboard_core::model::{AccountingSoftware, ClientFile, ClientFileDraft, ConnectionState, FileId, XpmClient};
 use switchboard_core::reports::model::ReportKind;
-use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, ReminderCadence};
+use switchboard_core::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUserDraft, PackCadence};
 use switchboard_core::xero::config::CONNECT_SCOPES;
 use switchboard_core::xero::connect_file::FileConnectOutcome;
 use switchboard_core::xero::context::{Cancel, XeroContext};
@@ -116,8 +116,8 @@ async fn an_organisation_already_another_file_changes_neither_until_they_are_mer
         cache.rename_file(hand_made, "Bright Bakery Ltd").unwrap();
         let settings = ConsoleSettings {
             enabled: true,
-            show_reports: true,
-            reminder_cadence: ReminderCadence::Weekly,
+            key_reports: true,
+            cadence: PackCadence::Weekly,
             ..ConsoleSettings::default()
         };
         cache.save_console_settings(hand_made, &settings).unwrap();

@@ -444,3 +444,40 @@ fn a_cache_from_a_newer_switchboard_may_be_set_aside() {
     assert_eq!(cache.schema_version().unwrap(), LATEST_VERSION);
     assert_eq!(pragma(&kept, "user_version"), (LATEST_VERSION + 1).to_string());
 }
+
+/// 012 names the console settings after what the client pack holds and drops "documents": every
+/// choice made before is kept, and a console that showed documents alone stays on with what the
+/// client can act on (it would otherwise hold nothing).
+#[test]
+fn upgrading_to_client_packs_keeps_each_console_choice() {
+    use switchboard_core::settings::console::{ConsoleSettings, PackCadence};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let mut conn = Connection::open(&path).unwrap();
+    switchboard_core::cache::migrations::migrations().to_version(&mut conn, 11).unwrap();
+    conn.execute_batch(
+        "INSERT INTO client_files (id, display_name, software, connection_state, payroll_state, assets_state, created_at, updated_at)
+             VALUES (1, 'Reports', 'other', 'not_connected', 'not_checked', 'not_checked', 1, 1),
+                    (2, 'Documents', 'other', 'not_connected', 'not_checked', 'not_checked', 1, 1),
+                    (3, 'Tasks', 'other', 'not_connected', 'not_checked', 'not_checked', 1, 1),
+                    (4, 'Off', 'other', 'not_connected', 'not_checked', 'not_checked', 1, 1);
+         INSERT INTO console_settings (file_id, enabled, show_reports, show_documents, show_tasks, reminder_cadence, updated_at)
+             VALUES (1, 1, 1, 1, 0, 'monthly', 1),
+                    (2, 1, 0, 1, 0, 'weekly', 1),
+                    (3, 1, 0, 0, 1, 'fortnightly', 1),
+                    (4, 0, 0, 1, 0, 'never', 1);",
+    )
+    .unwrap();
+    drop(conn);
+    let cache = Cache::open(&path).unwrap();
+    let settings = |id| cache.console_settings(FileId(id)).unwrap();
+    let expect =
+        |enabled, key_reports, action_items, cadence| ConsoleSettings { enabled, key_reports, action_items, cadence };
+    assert_eq!(settings(1), expect(true, true, false, PackCadence::Monthly), "reports kept; documents dropped");
+    assert_eq!(settings(2), expect(true, false, true, PackCadence::Weekly), "documents alone: what to act on");
+    assert_eq!(settings(3), expect(true, false, true, PackCadence::Fortnightly), "tasks: what to act on");
+    assert_eq!(settings(4), expect(false, false, false, PackCadence::Never), "an off console stays off and empty");
+    for id in 1..=4 {
+        settings(id).validate().unwrap();
+    }
+}

@@ -1,6 +1,8 @@
 //! A file's Client Console: its settings and the client's users of it.
 
 use switchboard_core::ErrorPayload;
+use switchboard_core::client_packs::PackPreview;
+use switchboard_core::client_packs::delivery::PackDelivery;
 use switchboard_core::model::FileId;
 use switchboard_core::settings::console::{ConsoleSettings, ConsoleUser, ConsoleUserDraft};
 use tauri::State;
@@ -53,4 +55,28 @@ pub async fn remove_console_user(
     user_id: i64,
 ) -> Result<Vec<ConsoleUser>, ErrorPayload> {
     state.run("remove_console_user", move |s| s.remove_console_user(id, user_id)).await
+}
+
+/// The file's client pack as `settings` (perhaps not saved yet) make it, addressed to `user_id`
+/// or the first console user: exactly the email that person gets.
+#[tauri::command]
+pub async fn preview_pack(
+    state: State<'_, Shared>,
+    id: FileId,
+    settings: ConsoleSettings,
+    user_id: Option<i64>,
+) -> Result<PackPreview, ErrorPayload> {
+    state.run("preview_pack", move |s| s.preview_pack(id, &settings, user_id)).await
+}
+
+/// Sends the file's pack to every console user now; answers each user's latest delivery.
+#[tauri::command]
+pub async fn send_pack_now(state: State<'_, Shared>, id: FileId) -> Result<Vec<PackDelivery>, ErrorPayload> {
+    state.run("send_pack_now", move |s| s.send_pack_now(id)).await
+}
+
+/// Each console user's latest pack, sent or failed (and why).
+#[tauri::command]
+pub async fn pack_deliveries(state: State<'_, Shared>, id: FileId) -> Result<Vec<PackDelivery>, ErrorPayload> {
+    state.run("pack_deliveries", move |s| s.pack_deliveries(id)).await
 }

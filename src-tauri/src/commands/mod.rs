@@ -8,6 +8,7 @@ pub mod access;
 pub mod cache;
 pub mod clients;
 pub mod console;
+pub mod mail;
 pub mod reports;
 pub mod settings;
 pub mod updates;

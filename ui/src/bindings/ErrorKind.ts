@@ -3,4 +3,4 @@
 /**
  * A stable name for each kind of error, so the UI can switch on it (the message is for people).
  */
-export type ErrorKind = "cache_too_new" | "cache_corrupt" | "cache_unavailable" | "storage" | "not_found" | "invalid_input" | "credential_store" | "no_free_port" | "sign_in_timed_out" | "sign_in_cancelled" | "sign_in_state_mismatch" | "consent_denied" | "sign_in_failed" | "needs_reconnect" | "xero_unreachable" | "xero_refused" | "write" | "xpm" | "update";
+export type ErrorKind = "cache_too_new" | "cache_corrupt" | "cache_unavailable" | "storage" | "not_found" | "invalid_input" | "credential_store" | "no_free_port" | "sign_in_timed_out" | "sign_in_cancelled" | "sign_in_state_mismatch" | "consent_denied" | "sign_in_failed" | "needs_reconnect" | "xero_unreachable" | "xero_refused" | "write" | "xpm" | "update" | "mail";

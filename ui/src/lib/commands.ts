@@ -22,8 +22,12 @@ import type { FileId } from "../bindings/FileId";
 import type { FreshCache } from "../bindings/FreshCache";
 import type { ImportOutcome } from "../bindings/ImportOutcome";
 import type { Leftover } from "../bindings/Leftover";
+import type { MailSettings } from "../bindings/MailSettings";
+import type { MailStatus } from "../bindings/MailStatus";
 import type { NewClient } from "../bindings/NewClient";
 import type { OpenedLink } from "../bindings/OpenedLink";
+import type { PackDelivery } from "../bindings/PackDelivery";
+import type { PackPreview } from "../bindings/PackPreview";
 import type { ReconnectQueue } from "../bindings/ReconnectQueue";
 import type { ReportInsight } from "../bindings/ReportInsight";
 import type { ReportsRefresh } from "../bindings/ReportsRefresh";
@@ -209,6 +213,47 @@ export function updateConsoleUser(id: FileId, userId: number, user: ConsoleUserD
 
 export function removeConsoleUser(id: FileId, userId: number): Promise<ConsoleUser[]> {
   return call<ConsoleUser[]>("remove_console_user", { id, userId });
+}
+
+/**
+ * The file's client pack as `settings` (perhaps not saved yet) make it, addressed to `user_id`
+ * or the first console user: exactly the email that person gets.
+ */
+export function previewPack(id: FileId, settings: ConsoleSettings, userId: number | null): Promise<PackPreview> {
+  return call<PackPreview>("preview_pack", { id, settings, userId });
+}
+
+/** Sends the file's pack to every console user now; answers each user's latest delivery. */
+export function sendPackNow(id: FileId): Promise<PackDelivery[]> {
+  return call<PackDelivery[]>("send_pack_now", { id });
+}
+
+/** Each console user's latest pack, sent or failed (and why). */
+export function packDeliveries(id: FileId): Promise<PackDelivery[]> {
+  return call<PackDelivery[]>("pack_deliveries", { id });
+}
+
+// ---- mail: Client packs by email: the practice's mail server, and a test message to check it.
+
+/** The mail server settings (`settings` is `null` until set up) and whether a password is saved. */
+export function mailSettings(): Promise<MailStatus> {
+  return call<MailStatus>("mail_settings");
+}
+
+/**
+ * Saves the mail server settings. `password`: `null` keeps the saved one, `""` forgets it,
+ * anything else replaces it. A validation failure is an `invalid_input` error; nothing is saved.
+ */
+export function saveMailSettings(settings: MailSettings, password: string | null): Promise<MailStatus> {
+  return call<MailStatus>("save_mail_settings", { settings, password });
+}
+
+/**
+ * Sends a short test message to `to` through the saved mail server; a failure is a `mail` error
+ * saying why (not set up, refused, not trusted, no answer).
+ */
+export function sendTestMail(to: string): Promise<null> {
+  return call<null>("send_test_mail", { to });
 }
 
 // ---- reports: Client reports: the page reads the cache; refreshing and "Allow reports" take the Xero context from the session and run without holding it.

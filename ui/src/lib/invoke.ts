@@ -27,6 +27,7 @@ const KINDS: Record<ErrorKind, true> = {
   write: true,
   xpm: true,
   update: true,
+  mail: true,
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {

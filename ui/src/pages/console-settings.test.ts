@@ -28,7 +28,7 @@ it("shows the console settings and users, and a rename from the page shows up in
         detailCalls.push(a.id as number);
         return makeDetails(makeFile({ id: 4, display_name: name }), [], [...history]);
       case "console_settings":
-        return { enabled: true, show_reports: true, show_documents: false, show_tasks: true, reminder_cadence: "weekly" };
+        return { enabled: true, key_reports: true, action_items: true, cadence: "weekly" };
       case "console_users":
         return [{ id: 1, file_id: 4, name: "Aroha Ngata", email: "aroha@maple.example", role: "owner", updated_at: 0 }];
       case "rename_client":
@@ -41,7 +41,7 @@ it("shows the console settings and users, and a rename from the page shows up in
   const page = render(ConsolePage, { props: { id: 4 } });
   render(ActionDialogs);
   await until(() => expect(page.container.querySelector('[data-field="console_users"]')!.textContent).toBe("Aroha Ngata"));
-  expect(page.container.querySelector('[data-field="console_shows"]')!.textContent).toBe("reports, tasks");
+  expect(page.container.querySelector('[data-field="console_shows"]')!.textContent).toBe("key figures, what to act on");
   expect(page.getByTestId("no-history")).toBeTruthy();
 
   await fireEvent.click(page.container.querySelector('[data-console-action="rename_client"]')!);

@@ -149,6 +149,8 @@ export function installCore(core: FakeCore): Call[] {
         return null;
       case "leftovers":
         return [];
+      case "mail_settings":
+        return { settings: null, password_saved: false };
       case "egress_usage":
         return { months: [{ month: "2026-03", bytes: 0, calls: 0, by_api: [] }] };
     }

@@ -54,7 +54,14 @@ impl Cache {
             return Err(Error::NotFound { what: format!("Client file {}", target.file.0) });
         };
         // The related rows go explicitly, not only by cascade: the intent is plain to a reader.
-        for table in ["client_reports", "console_users", "console_settings", "xero_users", "xero_users_fetched"] {
+        for table in [
+            "client_reports",
+            "pack_deliveries",
+            "console_users",
+            "console_settings",
+            "xero_users",
+            "xero_users_fetched",
+        ] {
             tx.prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?.execute([target.file.0])?;
         }
         tx.prepare_cached("DELETE FROM client_files WHERE id = ?1")?.execute([target.file.0])?;

@@ -8,7 +8,7 @@ use super::{Cache, now};
 use crate::access::email::email_key;
 use crate::error::{Error, Result};
 use crate::model::{FileId, UnixMillis};
-use crate::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUser, ConsoleUserDraft, ReminderCadence};
+use crate::settings::console::{ConsoleRole, ConsoleSettings, ConsoleUser, ConsoleUserDraft, PackCadence};
 
 /// The file's display name, or "not found" (every change below needs the file to exist).
 pub(super) fn file_name(tx: &rusqlite::Connection, file: FileId) -> Result<String> {
@@ -18,21 +18,18 @@ pub(super) fn file_name(tx: &rusqlite::Connection, file: FileId) -> Result<Strin
 
 fn read_settings(tx: &rusqlite::Connection, file: FileId) -> Result<ConsoleSettings> {
     let stored = optional(tx.query_row(
-        "SELECT enabled, show_reports, show_documents, show_tasks, reminder_cadence FROM console_settings WHERE file_id = ?1",
+        "SELECT enabled, key_reports, action_items, cadence FROM console_settings WHERE file_id = ?1",
         [file.0],
-        |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, String>(4)?))
-        },
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?)),
     ))?;
     Ok(match stored {
         None => ConsoleSettings::default(),
-        Some((enabled, show_reports, show_documents, show_tasks, cadence)) => ConsoleSettings {
+        Some((enabled, key_reports, action_items, cadence)) => ConsoleSettings {
             enabled,
-            show_reports,
-            show_documents,
-            show_tasks,
+            key_reports,
+            action_items,
             // A cadence this version does not know reads as "never" (the safer of the two).
-            reminder_cadence: ReminderCadence::from_code(&cadence).unwrap_or(ReminderCadence::Never),
+            cadence: PackCadence::from_code(&cadence).unwrap_or(PackCadence::Never),
         },
     })
 }
@@ -88,17 +85,16 @@ impl Cache {
         let name = file_name(&tx, file)?;
         let old = read_settings(&tx, file)?;
         tx.execute(
-            "INSERT INTO console_settings (file_id, enabled, show_reports, show_documents, show_tasks, reminder_cadence, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (file_id) DO UPDATE SET enabled = ?2, show_reports = ?3, show_documents = ?4,
-                 show_tasks = ?5, reminder_cadence = ?6, updated_at = ?7",
+            "INSERT INTO console_settings (file_id, enabled, key_reports, action_items, cadence, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (file_id) DO UPDATE SET enabled = ?2, key_reports = ?3, action_items = ?4,
+                 cadence = ?5, updated_at = ?6",
             params![
                 file.0,
                 settings.enabled,
-                settings.show_reports,
-                settings.show_documents,
-                settings.show_tasks,
-                settings.reminder_cadence.code(),
+                settings.key_reports,
+                settings.action_items,
+                settings.cadence.code(),
                 now()
             ],
         )?;

@@ -19,6 +19,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/009_xero_egress.sql"),
     include_str!("../../migrations/010_xero_users_changes.sql"),
     include_str!("../../migrations/011_audit_actor.sql"),
+    include_str!("../../migrations/012_client_packs.sql"),
 ];
 
 /// The steps as `rusqlite_migration` runs them, for tests that build a cache of an older version

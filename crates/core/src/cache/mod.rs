@@ -19,6 +19,7 @@ mod xpm_clients;
 // The Settings menu's actions.
 mod client_deletion;
 mod console;
+mod pack_deliveries;
 mod payroll_switch;
 mod xero_users;
 mod xpm_records;
@@ -38,6 +39,7 @@ pub use egress::EgressRow;
 pub use file_connect::{Attached, ConnectableFile, MergeReport};
 pub use migrations::LATEST_VERSION;
 pub use new_files::NewFile;
+pub use pack_deliveries::PackAttempt;
 pub use reports::ReportFigures;
 pub use sync_results::{OrgSnapshot, SyncTarget};
 pub use token_sets::{REFRESH_TOKEN_IDLE_LIFETIME_MS, RetiredTokenSet, TokenSetId, TokenSetInfo};

@@ -1,5 +1,6 @@
-//! The client-facing console of one client file: whether it is on, what the client may see, how
-//! often the client is reminded; and the client's people who use it. Stored by `cache::console`.
+//! The client-facing console of one client file: whether its people get a client pack, what the
+//! pack holds, how often it is sent; and the client's people who get it. Stored by
+//! `cache::console`; the pack itself is `client_packs`.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -9,17 +10,18 @@ use crate::model::{FileId, UnixMillis};
 
 type IpcResult<T> = std::result::Result<T, crate::error::ErrorPayload>;
 
-/// How often the console reminds the client of what is outstanding.
+/// How often the file's console users get the client pack by email (during `switchboard sync`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-pub enum ReminderCadence {
+pub enum PackCadence {
     Never,
     Weekly,
     Fortnightly,
+    /// The first sync of each calendar month.
     Monthly,
 }
 
-impl ReminderCadence {
+impl PackCadence {
     pub fn code(self) -> &'static str {
         match self {
             Self::Never => "never",
@@ -40,42 +42,36 @@ impl ReminderCadence {
     }
 }
 
-/// One client's console settings. A file that never had any gets [`ConsoleSettings::default`]:
-/// console off, nothing shown, no reminders.
+/// One client's console settings: whether its people get a client pack, what the pack holds, and
+/// how often it is sent. A file that never had any gets [`ConsoleSettings::default`]: off, empty,
+/// never sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ConsoleSettings {
     pub enabled: bool,
-    pub show_reports: bool,
-    pub show_documents: bool,
-    pub show_tasks: bool,
-    pub reminder_cadence: ReminderCadence,
+    /// The client's key figures from the cached reports.
+    pub key_reports: bool,
+    /// What the client can act on (reconnect Xero, payroll not reachable, reports not allowed).
+    pub action_items: bool,
+    pub cadence: PackCadence,
 }
 
 impl Default for ConsoleSettings {
     fn default() -> Self {
-        ConsoleSettings {
-            enabled: false,
-            show_reports: false,
-            show_documents: false,
-            show_tasks: false,
-            reminder_cadence: ReminderCadence::Never,
-        }
+        ConsoleSettings { enabled: false, key_reports: false, action_items: false, cadence: PackCadence::Never }
     }
 }
 
 impl ConsoleSettings {
     /// Settings that make sense together, or a sentence saying what to change.
     pub fn validate(&self) -> Result<()> {
-        let shows_something = self.show_reports || self.show_documents || self.show_tasks;
-        if self.enabled && !shows_something {
+        if self.enabled && !self.key_reports && !self.action_items {
             return Err(Error::InvalidInput(
-                "A console that is on must show the client something: choose reports, documents or tasks.".to_owned(),
+                "A console that is on sends the client a pack: choose key reports, what to act on, or both.".to_owned(),
             ));
         }
-        if !self.enabled && self.reminder_cadence != ReminderCadence::Never {
+        if !self.enabled && self.cadence != PackCadence::Never {
             return Err(Error::InvalidInput(
-                "Reminders point the client to the console: switch the console on, or set reminders to Never."
-                    .to_owned(),
+                "Packs go only to a console that is on: switch the console on, or set sending to Never.".to_owned(),
             ));
         }
         Ok(())
@@ -83,16 +79,15 @@ impl ConsoleSettings {
 
     /// One line for the audit log.
     pub fn summary(&self) -> String {
-        let shown: Vec<&str> =
-            [(self.show_reports, "reports"), (self.show_documents, "documents"), (self.show_tasks, "tasks")]
-                .into_iter()
-                .filter_map(|(on, what)| on.then_some(what))
-                .collect();
+        let held: Vec<&str> = [(self.key_reports, "key reports"), (self.action_items, "what to act on")]
+            .into_iter()
+            .filter_map(|(on, what)| on.then_some(what))
+            .collect();
         format!(
-            "{}; shows {}; reminders {}",
+            "{}; pack holds {}; sent {}",
             if self.enabled { "on" } else { "off" },
-            if shown.is_empty() { "nothing".to_owned() } else { shown.join(", ") },
-            self.reminder_cadence.code()
+            if held.is_empty() { "nothing".to_owned() } else { held.join(" and ") },
+            self.cadence.code()
         )
     }
 }
@@ -101,11 +96,11 @@ impl ConsoleSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsoleRole {
-    /// Sees everything the console shows and answers requests.
+    /// Gets everything the pack holds.
     Owner,
-    /// Uploads documents and answers requests.
+    /// Gets everything the pack holds.
     Contributor,
-    /// Only reads.
+    /// Gets the key reports only, never what to act on.
     Viewer,
 }
 

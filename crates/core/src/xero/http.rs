@@ -129,7 +129,7 @@ pub(crate) fn certificate_problem(error: &reqwest::Error) -> Option<String> {
     Some(format!("The certificate of {host} is not trusted by this computer: {}.", why_refused(problem)))
 }
 
-fn why_refused(problem: &CertificateError) -> String {
+pub(crate) fn why_refused(problem: &CertificateError) -> String {
     match problem {
         CertificateError::UnknownIssuer => "it was issued by an authority this computer does not trust. If the \
             practice's network or antivirus inspects secure connections, its root certificate must be installed \
@@ -153,7 +153,7 @@ fn why_refused(problem: &CertificateError) -> String {
 
 /// The rustls error under a transport error, if any. It sits in an `io::Error` (in another one),
 /// whose `source()` skips its payload (it shows it in `Display` instead): go into payloads.
-fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+pub(crate) fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
     let mut next = Some(error);
     while let Some(error) = next {
         if let Some(tls) = error.downcast_ref::<rustls::Error>() {

@@ -72,7 +72,7 @@ describe("one-click dashboards", () => {
 
 describe("Settings menu", () => {
   it("each item opens its dialog for that row", async () => {
-    core({ console_settings: () => ({ enabled: false, show_reports: false, show_documents: false, show_tasks: false, reminder_cadence: "never" }) });
+    core({ console_settings: () => ({ enabled: false, key_reports: false, action_items: false, cadence: "never" }) });
     const t = renderTable([maple()]);
     render(ActionDialogs);
     await fireEvent.click(t.cell(7, 9).querySelector("button")!);
@@ -172,9 +172,9 @@ describe("Delete client", () => {
 
 describe("Client Console settings", () => {
   it("loads the settings, shows the core's validation message, and saves what was chosen", async () => {
-    let save: Handler = refused("A console that is on must show the client something: choose reports, documents or tasks.");
+    let save: Handler = refused("A console that is on sends the client a pack: choose key reports, what to act on, or both.");
     core({
-      console_settings: () => ({ enabled: false, show_reports: false, show_documents: false, show_tasks: false, reminder_cadence: "never" }),
+      console_settings: () => ({ enabled: false, key_reports: false, action_items: false, cadence: "never" }),
       save_console_settings: (a) => save(a),
     });
     const onclose = vi.fn();
@@ -182,18 +182,72 @@ describe("Client Console settings", () => {
     const enabled = await until(() => getByTestId("console-enabled"));
     await fireEvent.click(enabled);
     await fireEvent.click(getByTestId("console-save"));
-    await until(() => expect(getByTestId("dialog-error").textContent).toContain("must show the client something"));
+    await until(() => expect(getByTestId("dialog-error").textContent).toContain("sends the client a pack"));
     expect(onclose).not.toHaveBeenCalled();
 
     save = (a) => a.settings;
-    await fireEvent.click(getByTestId("console-reports"));
+    await fireEvent.click(getByTestId("console-key-reports"));
     await fireEvent.change(getByTestId("console-cadence"), { target: { value: "monthly" } });
     await fireEvent.click(getByTestId("console-save"));
     await until(() => expect(onclose).toHaveBeenCalled());
     expect(sent("save_console_settings").at(-1)).toEqual({
       id: 7,
-      settings: { enabled: true, show_reports: true, show_documents: false, show_tasks: false, reminder_cadence: "monthly" },
+      settings: { enabled: true, key_reports: true, action_items: false, cadence: "monthly" },
     });
+  });
+});
+
+describe("Client pack preview and Send now", () => {
+  const ann = { id: 1, file_id: 7, name: "Ann <b>", email: "ann@maple.example", role: "owner", updated_at: 0 };
+  const saved = { enabled: true, key_reports: true, action_items: false, cadence: "monthly" };
+  const previewOf = (a: Record<string, unknown>) => {
+    const s = a.settings as typeof saved;
+    return {
+      to: ann,
+      subject: `Maple Florist: your pack from Kauri & Co, 8 December 2026`,
+      html: `<p>${s.action_items ? "For you to act on" : "Key figures only"}</p>`,
+      text: s.action_items ? "FOR YOU TO ACT ON" : "KEY FIGURES",
+      cannot_send: null,
+    };
+  };
+
+  it("previews the settings as edited, in a sandboxed frame holding the email's own HTML", async () => {
+    core({ console_settings: () => saved, console_users: () => [ann], pack_deliveries: () => [], preview_pack: previewOf });
+    const { getByTestId } = render(ConsoleSettingsDialog, { props: { file: maple(), onclose: vi.fn() } });
+    const frame = await until(() => getByTestId("pack-preview-html") as HTMLIFrameElement);
+    expect(frame.getAttribute("sandbox")).toBe("");
+    expect(frame.getAttribute("srcdoc")).toBe("<p>Key figures only</p>");
+    expect(getByTestId("pack-preview-subject").textContent).toContain("Maple Florist: your pack from Kauri & Co");
+
+    await fireEvent.click(getByTestId("console-action-items"));
+    await until(() => expect(frame.getAttribute("srcdoc")).toBe("<p>For you to act on</p>"));
+    expect(sent("preview_pack").at(-1)).toEqual({ id: 7, settings: { ...saved, action_items: true }, userId: null });
+    expect(getByTestId("pack-send-now").hasAttribute("disabled")).toBe(true);
+    expect(getByTestId("pack-send-now").getAttribute("title")).toContain("Save the settings first");
+  });
+
+  it("Send now says what was sent and why a send failed", async () => {
+    core({
+      console_settings: () => saved,
+      console_users: () => [ann],
+      pack_deliveries: () => [],
+      preview_pack: previewOf,
+      send_pack_now: () => [
+        { user_id: 1, name: "Ann <b>", email: "ann@maple.example", at: 1, sent: false, failure: "The mail server refused ann@maple.example: 550 mailbox unavailable.", trigger: "send_now" },
+      ],
+    });
+    const { getByTestId, getAllByTestId } = render(ConsoleSettingsDialog, { props: { file: maple(), onclose: vi.fn() } });
+    const button = await until(() => {
+      const b = getByTestId("pack-send-now");
+      expect(b.hasAttribute("disabled")).toBe(false);
+      return b;
+    });
+    await fireEvent.click(button);
+    await until(() => expect(getByTestId("pack-send-result").textContent).toBe("1 of 1 could not be sent; see below."));
+    const line = getAllByTestId("pack-delivery")[0];
+    expect(line.textContent).toContain("Ann <b> <ann@maple.example>: not sent");
+    expect(line.textContent).toContain("550 mailbox unavailable");
+    expect(line.querySelector("b")).toBeNull();
   });
 });
 
