@@ -12,6 +12,7 @@ use switchboard_core::{Cache, paths};
 
 mod client_packs;
 mod clients;
+mod practice;
 mod report;
 mod terminal;
 mod xero;
@@ -126,6 +127,8 @@ enum Command {
         #[arg(long)]
         refresh: bool,
     },
+    /// Practice mode: the practice's shared database (PostgreSQL), its staff and their access.
+    Practice(practice::PracticeArgs),
 }
 
 fn main() -> ExitCode {
@@ -140,6 +143,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    // Practice mode works on the practice database, not the cache.
+    if let Command::Practice(args) = cli.command {
+        return practice::run(args);
+    }
     let cache_path = match cli.cache.clone() {
         Some(path) => path,
         None => paths::cache_path().map_err(|e| e.to_string())?,
@@ -174,6 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import { csv: Some(path), yes, .. } => return clients::import_csv(cache, &path, yes),
         Command::Import { csv: None, yes, .. } => return clients::import_xpm(cache, yes),
         Command::List { .. } | Command::Export { .. } => {}
+        Command::Practice(_) => unreachable!("handled above"),
     }
     let mut files = cache.list_files().map_err(|e| e.to_string())?;
     files.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
@@ -198,7 +206,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         | Command::Sync
         | Command::Report { .. }
         | Command::Add { .. }
-        | Command::Import { .. } => {
+        | Command::Import { .. }
+        | Command::Practice(_) => {
             unreachable!("handled above")
         }
     };
