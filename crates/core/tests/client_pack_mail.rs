@@ -440,7 +440,7 @@ fn the_session_saves_reports_and_loads_the_mail_server() {
     let dir = tempfile::tempdir().unwrap();
     let session = switchboard_core::Session::open(&dir.path().join("cache.sqlite3"));
     let error = session.mail_sender().unwrap_err();
-    assert_eq!(error.to_string(), "Set up the practice's mail server in Settings → Client packs first.");
+    assert_eq!(error.to_string(), "Set up the practice's mail server in Settings → Client packs by email first.");
     let status = session.mail_settings().unwrap();
     assert_eq!((status.settings, status.password_saved), (None, false));
 

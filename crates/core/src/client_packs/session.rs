@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::contents::{ClientPack, build_pack};
 use super::delivery::{PackDelivery, PackRun, PackTrigger, is_due};
-use super::mail::{MailSender, OutgoingMail};
+use super::mail::{MailSender, MailSettings, NOT_SET_UP, OutgoingMail};
 use super::render::{RenderedPack, render_pack};
 use crate::cache::PackAttempt;
 use crate::error::{Error, ErrorPayload};
@@ -42,11 +42,13 @@ impl Session {
     /// The pack of `id` as `settings` (perhaps not saved yet) would make it, addressed to
     /// `user_id` or to the file's first console user.
     pub fn preview_pack(&self, id: FileId, settings: &ConsoleSettings, user_id: Option<i64>) -> IpcResult<PackPreview> {
-        let sender = self.mail_sender();
-        let practice = sender.as_ref().map_or(PRACTICE_NAME_UNSET, |s| s.practice_name()).to_owned();
+        // The settings alone, not the sender: a preview (one per click in the dialog) never reads
+        // the credential store.
         let cache = self.cache()?;
+        let mail = MailSettings::load(&cache)?;
+        let practice = mail.as_ref().map_or(PRACTICE_NAME_UNSET, |m| m.from_name.as_str());
         let users = cache.console_users(id)?;
-        let pack = build_pack(&cache, id, settings, &practice, Local::now().date_naive())?;
+        let pack = build_pack(&cache, id, settings, practice, Local::now().date_naive())?;
         drop(cache);
         let to = match user_id {
             Some(wanted) => Some(
@@ -67,10 +69,10 @@ impl Session {
             updated_at: UnixMillis(0),
         };
         let RenderedPack { subject, html, text } = render_pack(&pack, to.as_ref().unwrap_or(&sample))?;
-        let cannot_send = match (&sender, users.is_empty()) {
-            (Err(e), _) => Some(e.to_string()),
-            (Ok(_), true) => Some(no_users(&pack)),
-            (Ok(_), false) => None,
+        let cannot_send = match (mail, users.is_empty()) {
+            (None, _) => Some(NOT_SET_UP.to_owned()),
+            (Some(_), true) => Some(no_users(&pack)),
+            (Some(_), false) => None,
         };
         Ok(PackPreview { to, subject, html, text, cannot_send })
     }

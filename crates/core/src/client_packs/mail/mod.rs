@@ -3,6 +3,7 @@
 //! ([`transport`]). The [`crate::Session`] methods are in `session.rs`.
 
 mod session;
+pub use session::NOT_SET_UP;
 pub mod settings;
 pub mod transport;
 

@@ -8,6 +8,9 @@ use crate::error::{Error, ErrorPayload, Result};
 use crate::secret::Secret;
 use crate::session::Session;
 
+/// What sending says before the practice's mail server is set up.
+pub const NOT_SET_UP: &str = "Set up the practice's mail server in Settings → Client packs by email first.";
+
 impl Session {
     /// Settings → Client packs by email: the settings and whether a password is saved.
     pub fn mail_settings(&self) -> Result<MailStatus, ErrorPayload> {
@@ -38,7 +41,7 @@ impl Session {
             .cache()
             .map_err(|unusable| Error::CacheUnavailable { path: self.cache_path.clone(), detail: unusable.message })?;
         let Some(settings) = MailSettings::load(&cache)? else {
-            return Err(Error::Mail("Set up the practice's mail server in Settings → Client packs first.".to_owned()));
+            return Err(Error::Mail(NOT_SET_UP.to_owned()));
         };
         let password = match settings.username {
             Some(_) => saved_password(&cache, &os_store_from_env()?)?,
