@@ -40,53 +40,24 @@ struct PackView {
     items: Option<Vec<ItemLine>>,
 }
 
+// One view, two templates: the HTML part and the plain-text part say the same.
 #[derive(Template)]
 #[template(path = "client_pack.html")]
 struct HtmlPart<'a> {
-    subject: &'a str,
-    practice_name: &'a str,
-    client_name: &'a str,
-    recipient_name: &'a str,
-    made_on: &'a str,
-    figures: &'a Option<Vec<FigureLine>>,
-    items: &'a Option<Vec<ItemLine>>,
+    view: &'a PackView,
 }
 
 #[derive(Template)]
 #[template(path = "client_pack.txt")]
 struct TextPart<'a> {
-    practice_name: &'a str,
-    client_name: &'a str,
-    recipient_name: &'a str,
-    made_on: &'a str,
-    figures: &'a Option<Vec<FigureLine>>,
-    items: &'a Option<Vec<ItemLine>>,
+    view: &'a PackView,
 }
 
 /// The pack as `user` gets it: a viewer gets the key figures only, never what to act on.
 pub fn render_pack(pack: &ClientPack, user: &ConsoleUser) -> Result<RenderedPack> {
     let view = view_of(pack, user);
-    let html = HtmlPart {
-        subject: &view.subject,
-        practice_name: &view.practice_name,
-        client_name: &view.client_name,
-        recipient_name: &view.recipient_name,
-        made_on: &view.made_on,
-        figures: &view.figures,
-        items: &view.items,
-    }
-    .render()
-    .map_err(template_error)?;
-    let text = TextPart {
-        practice_name: &view.practice_name,
-        client_name: &view.client_name,
-        recipient_name: &view.recipient_name,
-        made_on: &view.made_on,
-        figures: &view.figures,
-        items: &view.items,
-    }
-    .render()
-    .map_err(template_error)?;
+    let html = HtmlPart { view: &view }.render().map_err(template_error)?;
+    let text = TextPart { view: &view }.render().map_err(template_error)?;
     Ok(RenderedPack { subject: view.subject, html, text })
 }
 
