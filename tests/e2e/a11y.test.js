@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { axeViolations, describeViolations } from './lib/axe.js';
-import { debugBinary, eventually, launchApp, seedCache, tempWorkspace } from './lib/harness.js';
+import { debugBinary, eventually, launchApp, seedCache, tempWorkspace, rowXPath } from './lib/harness.js';
 import { consentInBrowser, openAppOnSimulatedXero } from './lib/simulated-xero.js';
 
 const started = Date.now();
@@ -31,9 +31,6 @@ async function expectAccessible(browser, screen, options) {
   console.log(`# axe: ${screen}: clean (${Date.now() - t0} ms)`);
 }
 
-const xpathLiteral = (s) => (s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`);
-const rowXPath = (name) =>
-  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
 
 /** Helpers over one window. */
 function windowHelpers(browser) {

@@ -8,14 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually } from './lib/harness.js';
+import { eventually, rowXPath, typeInto as typeIntoField } from './lib/harness.js';
 import { consentInBrowser, openAppOnSimulatedXero } from './lib/simulated-xero.js';
 
 const ORGS = 3;
 
-const xpathLiteral = (s) => (s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`);
-const rowXPath = (name) =>
-  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
 
 describe('Dashboards and the Settings menu (real window, simulated Xero)', () => {
   let browser, base, ws, openedUrls, close, orgs;
@@ -49,16 +46,7 @@ describe('Dashboards and the Settings menu (real window, simulated Xero)', () =>
     await r.waitForExist({ timeout: 10000, timeoutMsg: `no row for ${name}` });
     return r;
   }
-  /** Sets an input's value the way a person's typing ends up (WebDriver's clear fires no input event). */
-  async function typeInto(selector, text) {
-    const input = await browser.$(selector);
-    await input.waitForExist({ timeout: 10000 });
-    await browser.execute((el) => {
-      el.value = '';
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    }, input);
-    await input.addValue(text);
-  }
+  const typeInto = (selector, text) => typeIntoField(browser, selector, text);
   async function settingsItem(name, action) {
     await (await (await row(name)).$('[aria-colindex="9"] button')).click();
     const item = await browser.$(`[role="menu"] [data-action="${action}"]`);

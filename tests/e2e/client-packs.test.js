@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, repoRoot } from './lib/harness.js';
+import { eventually, repoRoot, rowXPath, typeInto as typeIntoField } from './lib/harness.js';
 import { consentInBrowser, openAppOnSimulatedXero } from './lib/simulated-xero.js';
 
 const SERVER = join(repoRoot, 'crates/core/tests/support/smtp/smtp_server.py');
@@ -58,9 +58,6 @@ function money(amount) {
 /** Line ends as a person reads them: SMTP carries CRLF. */
 const lines = (s) => s.replace(/\r\n/g, '\n').replace(/\n+$/, '');
 
-const xpathLiteral = (s) => (s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`);
-const rowXPath = (name) =>
-  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
 
 describe('Client packs (real window, simulated Xero, real SMTP server)', () => {
   let browser, close, openedUrls, base, org, smtp, outDir;
@@ -92,16 +89,7 @@ describe('Client packs (real window, simulated Xero, real SMTP server)', () => {
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  /** Sets an input's value the way a person's typing ends up (WebDriver's clear fires no input event). */
-  async function typeInto(selector, text) {
-    const input = await browser.$(selector);
-    await input.waitForExist({ timeout: 10000 });
-    await browser.execute((el) => {
-      el.value = '';
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    }, input);
-    await input.addValue(text);
-  }
+  const typeInto = (selector, text) => typeIntoField(browser, selector, text);
 
   async function settingsItem(action) {
     await (await (await browser.$(rowXPath(org.name))).$('[aria-colindex="9"] button')).click();

@@ -10,14 +10,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { debugBinary, eventually, launchApp, tempWorkspace } from './lib/harness.js';
+import { debugBinary, eventually, launchApp, tempWorkspace, rowXPath, typeInto as typeIntoField } from './lib/harness.js';
 
 const FILES = 4;
 const XPM = 40;
 
-const xpathLiteral = (s) => (s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`);
-const rowXPath = (name) =>
-  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
 
 describe('Add client and Import (real window)', () => {
   let ws, app, browser, seeded;
@@ -52,15 +49,7 @@ describe('Add client and Import (real window)', () => {
   async function rows(name) {
     return browser.$$(rowXPath(name));
   }
-  async function typeInto(selector, text) {
-    const input = await browser.$(selector);
-    await input.waitForExist({ timeout: 10000 });
-    await browser.execute((el) => {
-      el.value = '';
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    }, input);
-    if (text) await input.addValue(text);
-  }
+  const typeInto = (selector, text) => typeIntoField(browser, selector, text);
   async function selectValue(selector, value) {
     const select = await browser.$(selector);
     await browser.execute(

@@ -5,17 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, launchApp, seedCache, tempWorkspace } from './lib/harness.js';
+import { eventually, launchApp, seedCache, tempWorkspace, rowXPath } from './lib/harness.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const TOTAL = 206; // 200 generated + 6 named
 
-/** XPath string literal for any text (handles both quote kinds). */
-function xpathLiteral(s) {
-  if (!s.includes("'")) return `'${s}'`;
-  if (!s.includes('"')) return `"${s}"`;
-  return `concat('${s.split("'").join(`', "'", '`)}')`;
-}
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */
 function parseCsv(text) {
   const records = [];
@@ -36,8 +30,6 @@ function parseCsv(text) {
   if (field !== '' || record.length) { record.push(field); records.push(record); }
   return records;
 }
-const rowXPath = (name) =>
-  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
 
 describe('Client Connections table (real window)', () => {
   let ws, app, browser;

@@ -167,3 +167,21 @@ export async function eventually(fn, { timeout = 15000, interval = 100, message 
   }
   throw new Error(`timed out waiting for ${message}${last ? `: ${last.message}` : ''}`);
 }
+
+/** An XPath string literal for any text (XPath 1.0 has no escapes: a text with `"` is concatenated). */
+export const xpathLiteral = (s) => (s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`);
+
+/** The table row whose client name reads `name`. */
+export const rowXPath = (name) =>
+  `//div[@role="row"][.//span[contains(concat(" ", normalize-space(@class), " "), " name ") and normalize-space(.)=${xpathLiteral(name)}]]`;
+
+/** Sets an input's value the way a person's typing ends up (WebDriver's clear fires no input event). */
+export async function typeInto(browser, selector, text) {
+  const input = await browser.$(selector);
+  await input.waitForExist({ timeout: 10000 });
+  await browser.execute((el) => {
+    el.value = '';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, input);
+  if (text) await input.addValue(text);
+}
