@@ -13,6 +13,7 @@ use switchboard_core::{Cache, paths};
 mod client_packs;
 mod clients;
 mod practice;
+mod practice_move_in;
 mod report;
 mod terminal;
 mod xero;
@@ -143,9 +144,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    // Practice mode works on the practice database, not the cache.
+    // Practice mode works on the practice database, not the cache (`practice move-in` reads one,
+    // through the core, by its path).
     if let Command::Practice(args) = cli.command {
-        return practice::run(args);
+        return practice::run(args, cli.cache);
     }
     let cache_path = match cli.cache.clone() {
         Some(path) => path,

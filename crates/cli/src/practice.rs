@@ -63,6 +63,9 @@ enum PracticeCommand {
     },
     /// Access requests: your own, or everyone's for an admin.
     Requests,
+    /// Move a Solo cache (--cache, or this computer's) into a new practice database, as its
+    /// owner: client files, XPM links, console settings and users, Xero users and the audit log.
+    MoveIn,
     /// Approve (granting the file) or decline an access request (admins only).
     Decide {
         request: i64,
@@ -113,15 +116,16 @@ enum StaffCommand {
     Revoke { staff: String, file: i64 },
 }
 
-pub fn run(args: PracticeArgs) -> Result<ExitCode, String> {
+/// `cache`: the top-level `--cache`, the Solo cache `move-in` reads.
+pub fn run(args: PracticeArgs, cache: Option<std::path::PathBuf>) -> Result<ExitCode, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("could not start: {e}"))?;
-    runtime.block_on(run_async(args))
+    runtime.block_on(run_async(args, cache))
 }
 
-async fn run_async(args: PracticeArgs) -> Result<ExitCode, String> {
+async fn run_async(args: PracticeArgs, cache: Option<std::path::PathBuf>) -> Result<ExitCode, String> {
     let url = args
         .database_url
         .or_else(|| std::env::var(DATABASE_URL_VAR).ok().filter(|v| !v.is_empty()))
@@ -141,6 +145,16 @@ async fn run_async(args: PracticeArgs) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         PracticeCommand::SignIn => sign_in(url, args.role.as_deref()).await,
+        PracticeCommand::MoveIn => {
+            if args.role.is_some() {
+                return Err("move-in runs as the database's owner, named in the URL, not with --role".into());
+            }
+            let cache = match cache {
+                Some(path) => path,
+                None => switchboard_core::paths::cache_path().map_err(|e| e.to_string())?,
+            };
+            crate::practice_move_in::run(url, &cache).await
+        }
         PracticeCommand::Staff(command) => {
             let db = open(url, args.role.as_deref()).await?;
             staff(&db, command).await.map(|()| ExitCode::SUCCESS)
@@ -195,7 +209,7 @@ async fn files_and_requests(db: &PracticeDb, command: PracticeCommand) -> switch
             db.decide_request(request, approve).await?;
             println!("Request {request} {}.", if approve { "approved: the file is granted" } else { "declined" });
         }
-        PracticeCommand::Init | PracticeCommand::SignIn | PracticeCommand::Staff(_) => {
+        PracticeCommand::Init | PracticeCommand::SignIn | PracticeCommand::Staff(_) | PracticeCommand::MoveIn => {
             unreachable!("handled by the caller")
         }
     }

@@ -49,7 +49,8 @@ async fn an_admin_sets_up_the_practice_and_staff_sign_in_from_their_computer() {
 
     let out = cli.run(&["init", "--database-url", owner_url]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("schema version 1 (was 0)"), "{}", text(&out));
+    let created = format!("schema version {} (was 0)", switchboard_practice::LATEST_VERSION);
+    assert!(text(&out).contains(&created), "{}", text(&out));
     // The URL may come from the environment instead (kept out of the process list).
     let out = cli.command(&["init"]).env("SWITCHBOARD_DATABASE_URL", owner_url).output().unwrap();
     assert!(text(&out).contains("up to date"), "{}", text(&out));
@@ -172,4 +173,42 @@ async fn an_admin_sets_up_the_practice_and_staff_sign_in_from_their_computer() {
     for role in ["ann", "carol"] {
         cli.store().delete(&credential_key(&server, role)).unwrap();
     }
+}
+
+#[tokio::test]
+async fn the_owner_moves_a_solo_cache_in_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache_path = dir.path().join("solo.sqlite3");
+    let mut cache = switchboard_core::Cache::open(&cache_path).unwrap();
+    let (xpm, files) = switchboard_core::fixtures::practice(20, 5);
+    cache.upsert_xpm_clients(&xpm).unwrap();
+    cache.upsert_files(&files).unwrap();
+    let first = cache.list_files().unwrap().remove(0);
+    let set = cache.insert_token_set(Some("xu-1"), &[], switchboard_core::model::UnixMillis(0)).unwrap();
+    cache.assign_token_set(first.id, Some(set)).unwrap();
+    drop(cache);
+    let pg = pg::TestPostgres::start().await;
+    let cli = Cli { service: format!("switchboard-practice-cli-move-in-{}", std::process::id()) };
+    let owner_url = pg.owner_url.as_str();
+    assert!(cli.run(&["init", "--database-url", owner_url]).status.success());
+    let cache_arg = cache_path.to_str().unwrap();
+
+    let out = cli.run(&["move-in", "--cache", cache_arg, "--database-url", owner_url]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("20 client files"), "{said}");
+    assert!(
+        said.contains("Connect these again from a desktop or hand them over once the sync host is set up"),
+        "{said}"
+    );
+    assert!(said.contains(&format!("token set {} (Xero user xu-1): 1 files: {}", set.0, first.display_name)), "{said}");
+
+    let out = cli.run(&["move-in", "--cache", cache_arg, "--database-url", owner_url]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("already has 20 client files"), "{}", text(&out));
+    let out = cli.run(&["move-in", "--cache", cache_arg, "--database-url", &pg.url(), "--role", "ann"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("runs as the database's owner"), "{}", text(&out));
+    let owner = PracticeDb::open(owner_url).await.unwrap();
+    assert_eq!(owner.list_files().await.unwrap().len(), 20);
 }

@@ -41,6 +41,9 @@ pub enum Error {
     Conflict { file: i64, current: i64 },
     #[error("migrating the practice database failed: {0}")]
     Migration(String),
+    /// The core's own message (a cache that cannot be read, or one newer than this build).
+    #[error("{0}")]
+    SoloCache(String),
     #[error("the practice database failed: {0}")]
     Database(String),
 }

@@ -9,11 +9,12 @@
 //!
 //! Modules: `connect` (URL, TLS, pool), `schema` (migrations, version check), `staff` (staff and
 //! access, admin only), `requests` (access requests), `files` (client files and their rows),
-//! `password`, `error`.
+//! `move_in` (a Solo cache into a new practice database), `password`, `error`.
 
 mod connect;
 mod error;
 mod files;
+mod move_in;
 mod password;
 mod requests;
 mod schema;
@@ -22,6 +23,7 @@ mod staff;
 pub use connect::{PracticeDb, Server};
 pub use error::{Error, Result};
 pub use files::{AuditEntry, ClientFile, ConsoleSettings, ConsoleUser, FileName, XpmLink};
+pub use move_in::{MoveInReport, TokenSetLeft, summary as move_in_summary};
 pub use password::Password;
 pub use requests::{AccessRequest, RequestState};
 pub use schema::{InitReport, LATEST_VERSION, init};
