@@ -88,11 +88,11 @@ CREATE TABLE xpm_links (
 CREATE TABLE console_settings (
     file_id          bigint      PRIMARY KEY REFERENCES client_files (id) ON DELETE CASCADE,
     enabled          boolean     NOT NULL DEFAULT false,
-    show_reports     boolean     NOT NULL DEFAULT true,
-    show_documents   boolean     NOT NULL DEFAULT true,
-    show_tasks       boolean     NOT NULL DEFAULT true,
-    reminder_cadence text        NOT NULL DEFAULT 'monthly'
-                                 CHECK (reminder_cadence IN ('never', 'weekly', 'monthly', 'quarterly')),
+    -- What the client pack holds and how often it is sent, as in Solo mode (client_packs).
+    key_reports      boolean     NOT NULL DEFAULT false,
+    action_items     boolean     NOT NULL DEFAULT false,
+    cadence          text        NOT NULL DEFAULT 'never'
+                                 CHECK (cadence IN ('never', 'weekly', 'fortnightly', 'monthly')),
     version          bigint      NOT NULL DEFAULT 0,
     updated_at       timestamptz NOT NULL DEFAULT now()
 );

@@ -37,11 +37,12 @@ pub struct XpmLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsoleSettings {
     pub enabled: bool,
-    pub show_reports: bool,
-    pub show_documents: bool,
-    pub show_tasks: bool,
-    /// never, weekly, monthly or quarterly.
-    pub reminder_cadence: String,
+    /// The client pack holds the client's key figures.
+    pub key_reports: bool,
+    /// The client pack holds what the client can act on.
+    pub action_items: bool,
+    /// never, weekly, fortnightly or monthly.
+    pub cadence: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,19 +174,11 @@ impl PracticeDb {
         let client = self.client().await?;
         client
             .execute(
-                "INSERT INTO console_settings (file_id, enabled, show_reports, show_documents, show_tasks, reminder_cadence)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (file_id) DO UPDATE SET enabled = excluded.enabled, show_reports = excluded.show_reports,
-                     show_documents = excluded.show_documents, show_tasks = excluded.show_tasks,
-                     reminder_cadence = excluded.reminder_cadence",
-                &[
-                    &file_id,
-                    &settings.enabled,
-                    &settings.show_reports,
-                    &settings.show_documents,
-                    &settings.show_tasks,
-                    &settings.reminder_cadence,
-                ],
+                "INSERT INTO console_settings (file_id, enabled, key_reports, action_items, cadence)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (file_id) DO UPDATE SET enabled = excluded.enabled, key_reports = excluded.key_reports,
+                     action_items = excluded.action_items, cadence = excluded.cadence",
+                &[&file_id, &settings.enabled, &settings.key_reports, &settings.action_items, &settings.cadence],
             )
             .await
             .map_err(from_db)?;
@@ -197,17 +190,16 @@ impl PracticeDb {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT enabled, show_reports, show_documents, show_tasks, reminder_cadence FROM console_settings WHERE file_id = $1",
+                "SELECT enabled, key_reports, action_items, cadence FROM console_settings WHERE file_id = $1",
                 &[&file_id],
             )
             .await
             .map_err(from_db)?;
         Ok(row.map(|row| ConsoleSettings {
             enabled: row.get(0),
-            show_reports: row.get(1),
-            show_documents: row.get(2),
-            show_tasks: row.get(3),
-            reminder_cadence: row.get(4),
+            key_reports: row.get(1),
+            action_items: row.get(2),
+            cadence: row.get(3),
         }))
     }
 

@@ -231,25 +231,21 @@ async fn write(tx: &Transaction<'_>, solo: &Solo) -> Result<MoveInReport> {
 
     // Solo's "key reports" and "what to act on" are the practice's reports and tasks; Solo has
     // no documents in its packs, so none are turned on.
-    let consoles: Vec<(i64, bool, bool, bool, bool, &str)> = solo
+    let consoles: Vec<(i64, bool, bool, bool, &str)> = solo
         .files
         .iter()
         .zip(&ids)
         .filter_map(|(file, id)| {
-            file.console.map(|c| (*id, c.enabled, c.key_reports, false, c.action_items, c.cadence.code()))
+            file.console.map(|c| (*id, c.enabled, c.key_reports, c.action_items, c.cadence.code()))
         })
         .collect();
     rows.clear();
     for c in &consoles {
-        rows.push(vec![&c.0, &c.1, &c.2, &c.3, &c.4, &c.5]);
+        rows.push(vec![&c.0, &c.1, &c.2, &c.3, &c.4]);
     }
-    report.console_settings = copy(
-        tx,
-        "console_settings (file_id, enabled, show_reports, show_documents, show_tasks, reminder_cadence)",
-        TYPES_CONSOLE,
-        &rows,
-    )
-    .await?;
+    report.console_settings =
+        copy(tx, "console_settings (file_id, enabled, key_reports, action_items, cadence)", TYPES_CONSOLE, &rows)
+            .await?;
 
     rows.clear();
     for (file, id) in solo.files.iter().zip(&ids) {
@@ -318,7 +314,7 @@ pub fn summary(report: &MoveInReport) -> String {
 
 const TYPES_FILES: &[Type] = &[Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT];
 const TYPES_LINKS: &[Type] = &[Type::INT8, Type::TEXT, Type::TEXT];
-const TYPES_CONSOLE: &[Type] = &[Type::INT8, Type::BOOL, Type::BOOL, Type::BOOL, Type::BOOL, Type::TEXT];
+const TYPES_CONSOLE: &[Type] = &[Type::INT8, Type::BOOL, Type::BOOL, Type::BOOL, Type::TEXT];
 const TYPES_USERS: &[Type] = &[Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT];
 const TYPES_XERO: &[Type] = &[Type::INT8, Type::TEXT];
 const TYPES_AUDIT: &[Type] =

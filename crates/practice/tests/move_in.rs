@@ -145,10 +145,9 @@ async fn a_solo_cache_of_10000_files_moves_in_whole() {
         let solo_settings = cache.console_settings(files[i].id).unwrap();
         let settings = owner.console_settings(id_of(i)).await.unwrap().expect("console settings moved");
         assert_eq!(settings.enabled, solo_settings.enabled);
-        assert_eq!(settings.show_reports, solo_settings.key_reports);
-        assert_eq!(settings.show_tasks, solo_settings.action_items);
-        assert!(!settings.show_documents);
-        assert_eq!(settings.reminder_cadence, solo_settings.cadence.code());
+        assert_eq!(settings.key_reports, solo_settings.key_reports);
+        assert_eq!(settings.action_items, solo_settings.action_items);
+        assert_eq!(settings.cadence, solo_settings.cadence.code());
         let mut users: Vec<(String, String, String)> = owner
             .console_users()
             .await

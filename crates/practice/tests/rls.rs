@@ -49,13 +49,7 @@ async fn selected_staff_reach_only_their_files_through_the_crate() {
     assert!(matches!(ann.delete_file(p.beta).await.unwrap_err(), Error::NotFound(_)));
     let link = XpmLink { file_id: p.beta, xpm_client_uuid: "x".into(), xpm_client_name: "x".into() };
     assert!(matches!(ann.set_xpm_link(&link).await.unwrap_err(), Error::NotAllowed(_)));
-    let settings = ConsoleSettings {
-        enabled: false,
-        show_reports: false,
-        show_documents: false,
-        show_tasks: false,
-        reminder_cadence: "never".into(),
-    };
+    let settings = ConsoleSettings { enabled: false, key_reports: false, action_items: false, cadence: "never".into() };
     assert!(matches!(ann.set_console_settings(p.beta, &settings).await.unwrap_err(), Error::NotAllowed(_)));
     assert!(matches!(
         ann.add_console_user(p.beta, "Spy", "spy@x.example", "viewer").await.unwrap_err(),
@@ -78,7 +72,7 @@ async fn selected_staff_reach_only_their_files_through_the_crate() {
 
     // Beta is exactly as it was, seen by the owner.
     assert_eq!(p.owner.file(p.beta).await.unwrap().unwrap(), beta_before);
-    assert_eq!(p.owner.console_settings(p.beta).await.unwrap().unwrap().reminder_cadence, "monthly");
+    assert_eq!(p.owner.console_settings(p.beta).await.unwrap().unwrap().cadence, "monthly");
     assert_eq!(p.owner.xpm_links().await.unwrap().len(), 3);
     assert_eq!(p.owner.console_users().await.unwrap().len(), 3);
     assert_eq!(p.owner.xero_users().await.unwrap().len(), 3);

@@ -115,13 +115,8 @@ impl Practice {
                 })
                 .await
                 .unwrap();
-            let settings = ConsoleSettings {
-                enabled: true,
-                show_reports: true,
-                show_documents: false,
-                show_tasks: true,
-                reminder_cadence: "monthly".into(),
-            };
+            let settings =
+                ConsoleSettings { enabled: true, key_reports: true, action_items: true, cadence: "monthly".into() };
             owner.set_console_settings(file.id, &settings).await.unwrap();
             owner
                 .add_console_user(file.id, "Client Person", &format!("person{n}@client.example"), "viewer")
