@@ -13,6 +13,7 @@ use switchboard_core::{Cache, paths};
 mod client_packs;
 mod clients;
 mod practice;
+mod practice_sync_host;
 mod report;
 mod terminal;
 mod xero;
@@ -84,7 +85,17 @@ enum Command {
     /// connection allows them, the XPM clients when XPM is connected, and send the client packs
     /// whose cadence is due (for a nightly scheduled task). Exits 0 when everything worked, 3
     /// when something needs attention (the summary says what).
-    Sync,
+    ///
+    /// With --practice: run as the practice's sync host instead (see `switchboard practice
+    /// sync-host`): take the token sets staff handed over and work the sync requests. Exits 4
+    /// when another sync host is already running.
+    Sync {
+        #[arg(long)]
+        practice: bool,
+        /// With --practice: the practice database, as its owner (or $SWITCHBOARD_DATABASE_URL).
+        #[arg(long, value_name = "URL", requires = "practice")]
+        database_url: Option<String>,
+    },
     /// Add a client file by hand (not connected). A name the list already has is added too, with
     /// a warning.
     Add {
@@ -147,6 +158,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if let Command::Practice(args) = cli.command {
         return practice::run(args);
     }
+    if let Command::Sync { practice: true, database_url } = cli.command {
+        let url = database_url
+            .or_else(|| std::env::var(practice::DATABASE_URL_VAR).ok().filter(|v| !v.is_empty()))
+            .ok_or(format!("give the practice database with --database-url or ${}", practice::DATABASE_URL_VAR))?;
+        return practice_sync_host::sync(&url);
+    }
     let cache_path = match cli.cache.clone() {
         Some(path) => path,
         None => paths::cache_path().map_err(|e| e.to_string())?,
@@ -166,7 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             return xero::connect_file(cache, &cache_path, timeout_secs, &file, merge);
         }
         Command::Connect { timeout_secs, .. } => return xero::connect(cache, &cache_path, timeout_secs),
-        Command::Sync => return xero::sync(cache, &cache_path),
+        Command::Sync { .. } => return xero::sync(cache, &cache_path),
         Command::Report { client, report, csv, save, refresh } => {
             let output = match (csv, save) {
                 (_, true) => report::Output::SavedCsv,
@@ -203,7 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::XeroApp { .. }
         | Command::Connect { .. }
-        | Command::Sync
+        | Command::Sync { .. }
         | Command::Report { .. }
         | Command::Add { .. }
         | Command::Import { .. }

@@ -10,7 +10,7 @@ mod embedded {
 }
 
 /// The schema version this build writes and reads (the highest migration).
-pub const LATEST_VERSION: i64 = 1;
+pub const LATEST_VERSION: i64 = 2;
 
 /// Refinery's history table: one row per applied migration.
 const HISTORY: &str = "refinery_schema_history";
