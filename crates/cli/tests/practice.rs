@@ -49,7 +49,7 @@ async fn an_admin_sets_up_the_practice_and_staff_sign_in_from_their_computer() {
 
     let out = cli.run(&["init", "--database-url", owner_url]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("schema version 1 (was 0)"), "{}", text(&out));
+    assert!(text(&out).contains("schema version 2 (was 0)"), "{}", text(&out));
     // The URL may come from the environment instead (kept out of the process list).
     let out = cli.command(&["init"]).env("SWITCHBOARD_DATABASE_URL", owner_url).output().unwrap();
     assert!(text(&out).contains("up to date"), "{}", text(&out));
