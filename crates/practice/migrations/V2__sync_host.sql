@@ -27,7 +27,10 @@ CREATE TABLE token_handovers (
     -- and left in place.
     recipient  text        NOT NULL,
     offered_by text        NOT NULL DEFAULT session_user,
-    offered_at timestamptz NOT NULL DEFAULT now()
+    offered_at timestamptz NOT NULL DEFAULT now(),
+    -- Why the sync host refused it (another key, or not decryptable), for the staff member to
+    -- see; set by the sync host, which audits a refusal once.
+    refused    text
 );
 
 -- The token sets the sync host took, by hand-over id (which names its key in the sync host's
@@ -81,7 +84,7 @@ CREATE POLICY staff_offer ON token_handovers FOR INSERT TO switchboard_staff
                 AND (SELECT bool_and(practice_may_see(f)) FROM unnest(file_ids) AS f));
 CREATE POLICY staff_read ON token_handovers FOR SELECT TO switchboard_staff
     USING (offered_by = session_user);
-GRANT SELECT (id, file_ids, recipient, offered_by, offered_at) ON token_handovers TO switchboard_staff;
+GRANT SELECT (id, file_ids, recipient, offered_by, offered_at, refused) ON token_handovers TO switchboard_staff;
 GRANT INSERT (file_ids, ciphertext, recipient) ON token_handovers TO switchboard_staff;
 
 -- Which of the files one may see have a token set on the sync host.

@@ -68,7 +68,7 @@ pub async fn take_all(db: &PracticeDb, identity: &SyncHostIdentity, store: &dyn 
         let tx = client.transaction().await.map_err(from_db)?;
         let row = tx
             .query_opt(
-                "SELECT id, file_ids, ciphertext, recipient, offered_by, offered_at FROM token_handovers \
+                "SELECT id, file_ids, ciphertext, recipient, offered_by, offered_at, refused FROM token_handovers \
                  WHERE id > $1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
                 &[&after],
             )
@@ -83,6 +83,7 @@ pub async fn take_all(db: &PracticeDb, identity: &SyncHostIdentity, store: &dyn 
         let file_ids: Vec<i64> = row.get(1);
         let ciphertext: Vec<u8> = row.get(2);
         let recipient: String = row.get(3);
+        let refused_before: Option<String> = row.get(6);
         let refusal = if recipient != mine {
             Some(format!(
                 "hand-over {id} was encrypted to sync host key {recipient}, not this sync host's ({mine}); \
@@ -101,7 +102,13 @@ pub async fn take_all(db: &PracticeDb, identity: &SyncHostIdentity, store: &dyn 
             }
         };
         if let Some(why) = refusal {
-            audit_files(&tx, &file_ids, "token hand-over refused", &why).await?;
+            // Audited once, not at every run while the row waits for someone to act.
+            if refused_before.as_deref() != Some(why.as_str()) {
+                tx.execute("UPDATE token_handovers SET refused = $2 WHERE id = $1", &[&id, &why])
+                    .await
+                    .map_err(from_db)?;
+                audit_files(&tx, &file_ids, "token hand-over refused", &why).await?;
+            }
             tx.commit().await.map_err(from_db)?;
             report.refused.push((id, why));
             continue;

@@ -188,6 +188,16 @@ async fn a_hand_over_for_another_sync_host_key_is_refused_and_kept() {
         .get(0);
     let report = take_all(&p.owner, &new, &store).await.unwrap();
     assert_eq!(report.refused.iter().map(|r| r.0).collect::<Vec<_>>(), [id, forged_id]);
+    // Ann sees why hers waits; the refusal is audited once, not at every run.
+    let why: Option<String> =
+        p.raw("ann").await.query_one("SELECT refused FROM token_handovers WHERE id = $1", &[&id]).await.unwrap().get(0);
+    assert!(why.unwrap().contains("not this sync host's"));
+    let audited: i64 = owner_raw
+        .query_one("SELECT count(*) FROM audit_log WHERE action = 'token hand-over refused'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 2, "one per refused row");
     assert!(report.refused[1].1.contains("could not be decrypted"), "{}", report.refused[1].1);
 
     // The old sync host's key still takes its own row.
@@ -336,4 +346,24 @@ async fn check_taken(
         let stored = store.get(&token_set_key(db, *id)).unwrap();
         assert_eq!(stored.as_ref().map(|s| s.expose()), Some(token.as_str()), "hand-over {id} lost");
     }
+}
+
+#[tokio::test]
+async fn two_takers_at_once_take_each_hand_over_once() {
+    let p = Practice::new().await;
+    let identity = sync_host(&p).await;
+    let ann = p.connect("ann").await;
+    let mut offered = Vec::new();
+    for n in 0..40 {
+        offered.push(ann.offer_token_set(&[p.alpha], &Secret::new(token_set(&format!("t{n}")))).await.unwrap());
+    }
+    let other = PracticeDb::open(&p.pg.owner_url).await.unwrap();
+    let (one, two) = (MemoryCredentialStore::default(), MemoryCredentialStore::default());
+    let (a, b) = tokio::join!(take_all(&p.owner, &identity, &one), take_all(&other, &identity, &two));
+    let (a, b) = (a.unwrap().taken, b.unwrap().taken);
+    assert!(a.iter().all(|id| !b.contains(id)), "a hand-over taken twice: {a:?} {b:?}");
+    let mut all = [a, b].concat();
+    all.sort();
+    assert_eq!(all, offered);
+    assert_eq!(one.keys().len() + two.keys().len(), offered.len());
 }
