@@ -138,6 +138,18 @@ END
 $$;
 CREATE TRIGGER audit AFTER INSERT ON token_handovers FOR EACH ROW EXECUTE FUNCTION practice_audit_handover();
 
+-- A sync host that stays up (`switchboard sync --practice --watch`) takes a hand-over as soon as
+-- it arrives: it LISTENs on switchboard_handover, told only the hand-over's id.
+CREATE FUNCTION practice_notify_handover() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_notify('switchboard_handover', NEW.id::text);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER notify AFTER INSERT ON token_handovers FOR EACH ROW EXECUTE FUNCTION practice_notify_handover();
+
 -- Desktops LISTEN on switchboard_sync: every new request and every change of one (progress,
 -- state) is announced with the request's id and state, nothing else.
 CREATE FUNCTION practice_notify_sync() RETURNS trigger
@@ -153,5 +165,5 @@ $$;
 CREATE TRIGGER notify AFTER INSERT OR UPDATE ON sync_requests FOR EACH ROW EXECUTE FUNCTION practice_notify_sync();
 
 REVOKE EXECUTE ON FUNCTION practice_register_sync_host(text, text), practice_audit_handover(),
-    practice_notify_sync() FROM PUBLIC;
+    practice_notify_handover(), practice_notify_sync() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION practice_register_sync_host(text, text) TO switchboard_staff;

@@ -173,16 +173,44 @@ pub struct RunReport {
     pub failed: Vec<(i64, String)>,
 }
 
-/// One run of the sync host: holds the lock, takes every waiting hand-over, then claims each
-/// sync request in turn and hands it to `work`. Signed in as the practice's owner.
-pub async fn run(
+/// The sync host staying up: holds the lock until `stop` completes, and does a run's work at
+/// once, then again whenever a sync request or hand-over arrives (LISTEN) and at least every
+/// `every`. Returns the totals of all its rounds.
+pub async fn serve(
     db: &PracticeDb,
     identity: &SyncHostIdentity,
     store: &dyn CredentialStore,
     work: &dyn SyncWork,
     label: &str,
+    every: std::time::Duration,
+    stop: impl Future<Output = ()>,
 ) -> Result<RunReport> {
     let _lock = SyncHostLock::acquire(db, label).await?;
+    check_key(db, identity).await?;
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let listener = db.listener(wake.clone()).await?;
+    listener.batch_execute("LISTEN switchboard_sync; LISTEN switchboard_handover").await.map_err(from_db)?;
+    let mut total = RunReport { requeued: requeue_abandoned(db).await?, ..RunReport::default() };
+    tokio::pin!(stop);
+    loop {
+        let round = round(db, identity, store, work).await?;
+        total.handovers.taken.extend(round.handovers.taken);
+        total.handovers.refused.extend(round.handovers.refused);
+        total.done.extend(round.done);
+        total.failed.extend(round.failed);
+        tokio::select! {
+            () = &mut stop => return Ok(total),
+            () = wake.notified() => {}
+            () = tokio::time::sleep(every) => {}
+        }
+        // (Our own progress reports wake us too: at most one extra round, which finds nothing.)
+        if listener.is_closed() {
+            return Err(Error::SessionEnded);
+        }
+    }
+}
+
+async fn check_key(db: &PracticeDb, identity: &SyncHostIdentity) -> Result<()> {
     let registered = {
         let client = db.client().await?;
         registered_recipient(&client).await?
@@ -193,9 +221,17 @@ pub async fn run(
             identity.recipient()
         )));
     }
+    Ok(())
+}
+
+/// Takes the waiting hand-overs, then works every waiting request.
+async fn round(
+    db: &PracticeDb,
+    identity: &SyncHostIdentity,
+    store: &dyn CredentialStore,
+    work: &dyn SyncWork,
+) -> Result<RunReport> {
     let mut report = RunReport { handovers: take_all(db, identity, store).await?, ..RunReport::default() };
-    // We hold the lock, so a request still "running" belongs to a sync host that died.
-    report.requeued = requeue_abandoned(db).await?;
     while let Some(request) = claim_next(db).await? {
         let progress = Progress::new(db, request.id);
         let outcome = work.sync(&request, &progress).await;
@@ -206,4 +242,20 @@ pub async fn run(
         }
     }
     Ok(report)
+}
+
+/// One run of the sync host: holds the lock, takes every waiting hand-over, then claims each
+/// sync request in turn and hands it to `work`. Signed in as the practice's owner.
+pub async fn run(
+    db: &PracticeDb,
+    identity: &SyncHostIdentity,
+    store: &dyn CredentialStore,
+    work: &dyn SyncWork,
+    label: &str,
+) -> Result<RunReport> {
+    let _lock = SyncHostLock::acquire(db, label).await?;
+    check_key(db, identity).await?;
+    // We hold the lock, so a request still "running" belongs to a sync host that died.
+    let requeued = requeue_abandoned(db).await?;
+    Ok(RunReport { requeued, ..round(db, identity, store, work).await? })
 }

@@ -11,7 +11,7 @@ use support::{Practice, sqlstate};
 use switchboard_core::credential_store::{CredentialStore, MemoryCredentialStore};
 use switchboard_core::secret::Secret;
 use switchboard_practice::handover::token_set_key;
-use switchboard_practice::sync_host::{SyncHostIdentity, SyncHostLock, SyncWork, WorkFuture, WorkOutcome, run};
+use switchboard_practice::sync_host::{SyncHostIdentity, SyncHostLock, SyncWork, WorkFuture, WorkOutcome, run, serve};
 use switchboard_practice::{Error, Progress, SYNC_CHANNEL, SyncRequest, SyncState};
 
 /// Records each request it is given, reports progress 1 of 2 then 2 of 2, and fails the file
@@ -203,4 +203,65 @@ async fn listeners_are_notified_of_new_requests_and_their_progress() {
     assert!(payloads[1].contains("\"done\" : 1") && payloads[1].contains("\"total\" : 2"), "{payloads:?}");
     assert!(payloads[2].contains("\"done\" : 2"), "{payloads:?}");
     assert!(payloads[3].contains("\"state\" : \"done\""), "{payloads:?}");
+}
+
+#[tokio::test]
+async fn a_sync_host_that_stays_up_works_what_arrives_at_once() {
+    let p = Practice::new().await;
+    let identity = registered(&p).await;
+    let store = MemoryCredentialStore::default();
+    let work = Recorder::default();
+    let ann = p.connect("ann").await;
+    let owner_raw = support::raw(&p.pg.owner_url).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    // An hour between rounds: only the notifications can wake it within the test.
+    let serving = serve(&p.owner, &identity, &store, &work, "server-1 pid 7", Duration::from_secs(3600), async {
+        stopped.await.ok();
+    });
+    let driving = async {
+        let listening = async || -> i64 {
+            owner_raw
+                .query_one("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN switchboard_sync%'", &[])
+                .await
+                .unwrap()
+                .get(0)
+        };
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while listening().await == 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("the sync host listens");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let request = ann.request_sync(None).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while ann.sync_requests(1).await.unwrap()[0].state != SyncState::Done {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("the request is worked without waiting for the next round");
+        let handover = ann.offer_token_set(&[p.alpha], &Secret::new("{\"refresh_token\":\"w\"}")).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while store.get(&token_set_key(&p.owner, handover)).unwrap().is_none() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("the hand-over is taken at once");
+        // Another sync host meanwhile stops.
+        let other = switchboard_practice::PracticeDb::open(&p.pg.owner_url).await.unwrap();
+        let error = run(&other, &identity, &MemoryCredentialStore::default(), &Recorder::default(), "server-2")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::AnotherSyncHost { .. }), "{error:?}");
+        stop.send(()).unwrap();
+        (request, handover)
+    };
+    let (report, (request, handover)) = tokio::join!(serving, driving);
+    let report = report.expect("served");
+    assert_eq!(report.done, [request]);
+    assert_eq!(report.handovers.taken, [handover]);
+    released(&p).await;
 }
