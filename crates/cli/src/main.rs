@@ -95,6 +95,12 @@ enum Command {
         /// With --practice: the practice database, as its owner (or $SWITCHBOARD_DATABASE_URL).
         #[arg(long, value_name = "URL", requires = "practice")]
         database_url: Option<String>,
+        /// With --practice: stay up until Ctrl+C, syncing as soon as a request or hand-over
+        /// arrives, and at least every --every-minutes.
+        #[arg(long, requires = "practice")]
+        watch: bool,
+        #[arg(long, default_value_t = 60, requires = "watch")]
+        every_minutes: u64,
     },
     /// Add a client file by hand (not connected). A name the list already has is added too, with
     /// a warning.
@@ -158,11 +164,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if let Command::Practice(args) = cli.command {
         return practice::run(args);
     }
-    if let Command::Sync { practice: true, database_url } = cli.command {
+    if let Command::Sync { practice: true, database_url, watch, every_minutes } = cli.command {
         let url = database_url
             .or_else(|| std::env::var(practice::DATABASE_URL_VAR).ok().filter(|v| !v.is_empty()))
             .ok_or(format!("give the practice database with --database-url or ${}", practice::DATABASE_URL_VAR))?;
-        return practice_sync_host::sync(&url);
+        let every = watch.then(|| std::time::Duration::from_secs(every_minutes.max(1) * 60));
+        return practice_sync_host::sync(&url, every);
     }
     let cache_path = match cli.cache.clone() {
         Some(path) => path,

@@ -124,8 +124,9 @@ impl SyncWork for NotBuiltYet {
     }
 }
 
-/// `switchboard sync --practice`: one run of the sync host.
-pub fn sync(url: &str) -> Result<ExitCode, String> {
+/// `switchboard sync --practice`: one run of the sync host, or with `every` (`--watch`) a sync
+/// host that stays up until Ctrl+C.
+pub fn sync(url: &str, every: Option<std::time::Duration>) -> Result<ExitCode, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -140,7 +141,24 @@ pub fn sync(url: &str) -> Result<ExitCode, String> {
             )
         })?;
         let label = format!("{} pid {}", computer_name(), std::process::id());
-        let report = match sync_host::run(&db, &identity, &store, &NotBuiltYet, &label).await {
+        let outcome = match every {
+            None => sync_host::run(&db, &identity, &store, &NotBuiltYet, &label).await,
+            Some(every) => {
+                println!("The sync host is up; Ctrl+C stops it.");
+                // Listening for Ctrl+C from the start (a spawned task runs at serve's first wait),
+                // so an early one stops it cleanly rather than killing it.
+                let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+                tokio::spawn(async move {
+                    tokio::signal::ctrl_c().await.ok();
+                    stop_tx.send(()).ok();
+                });
+                let stop = async {
+                    stop_rx.await.ok();
+                };
+                sync_host::serve(&db, &identity, &store, &NotBuiltYet, &label, every, stop).await
+            }
+        };
+        let report = match outcome {
             Ok(report) => report,
             Err(error @ Error::AnotherSyncHost { .. }) => {
                 eprintln!("switchboard: {error}");

@@ -90,6 +90,33 @@ async fn the_sync_host_takes_hand_overs_and_says_what_it_cannot_do_yet() {
     assert_eq!((requests[0].id, requests[0].state), (request, SyncState::Failed));
     assert!(requests[0].message.as_deref().unwrap().contains("not built yet"));
 
-    store.delete(&token_set_key(&owner, handover)).unwrap();
+    // Staying up (--watch), it takes a hand-over as it arrives, and stops on Ctrl+C (SIGINT).
+    let watching = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["sync", "--practice", "--watch", "--database-url", url])
+        .env("SWITCHBOARD_CREDENTIAL_SERVICE", &service)
+        .env("SWITCHBOARD_KEYRING", "kernel")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let second = ann.offer_token_set(&[alpha], &Secret::new(r#"{"refresh_token":"second"}"#)).await.unwrap();
+    let mut taken = false;
+    for _ in 0..100 {
+        if store.get(&token_set_key(&owner, second)).unwrap().is_some() {
+            taken = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let interrupted = Command::new("kill").args(["-INT", &watching.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let out = watching.wait_with_output().unwrap();
+    assert!(taken, "not taken while watching: {}", text(&out));
+    assert!(out.status.success(), "{:?}: {}", out.status, text(&out));
+    assert!(text(&out).contains("The sync host is up") && text(&out).contains("Took 1 token set"), "{}", text(&out));
+
+    for id in [handover, second] {
+        store.delete(&token_set_key(&owner, id)).unwrap();
+    }
     store.delete(&SyncHostIdentity::key(&owner)).unwrap();
 }
