@@ -14,6 +14,7 @@ mod client_packs;
 mod clients;
 mod practice;
 mod practice_move_in;
+mod practice_sync_host;
 mod report;
 mod terminal;
 mod xero;
@@ -85,7 +86,23 @@ enum Command {
     /// connection allows them, the XPM clients when XPM is connected, and send the client packs
     /// whose cadence is due (for a nightly scheduled task). Exits 0 when everything worked, 3
     /// when something needs attention (the summary says what).
-    Sync,
+    ///
+    /// With --practice: run as the practice's sync host instead (see `switchboard practice
+    /// sync-host`): take the token sets staff handed over and work the sync requests. Exits 4
+    /// when another sync host is already running.
+    Sync {
+        #[arg(long)]
+        practice: bool,
+        /// With --practice: the practice database, as its owner (or $SWITCHBOARD_DATABASE_URL).
+        #[arg(long, value_name = "URL", requires = "practice")]
+        database_url: Option<String>,
+        /// With --practice: stay up until Ctrl+C, syncing as soon as a request or hand-over
+        /// arrives, and at least every --every-minutes.
+        #[arg(long, requires = "practice")]
+        watch: bool,
+        #[arg(long, default_value_t = 60, requires = "watch")]
+        every_minutes: u64,
+    },
     /// Add a client file by hand (not connected). A name the list already has is added too, with
     /// a warning.
     Add {
@@ -149,6 +166,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if let Command::Practice(args) = cli.command {
         return practice::run(args, cli.cache);
     }
+    if let Command::Sync { practice: true, database_url, watch, every_minutes } = cli.command {
+        let url = database_url
+            .or_else(|| std::env::var(practice::DATABASE_URL_VAR).ok().filter(|v| !v.is_empty()))
+            .ok_or(format!("give the practice database with --database-url or ${}", practice::DATABASE_URL_VAR))?;
+        let every = watch.then(|| std::time::Duration::from_secs(every_minutes.max(1) * 60));
+        return practice_sync_host::sync(&url, every);
+    }
     let cache_path = match cli.cache.clone() {
         Some(path) => path,
         None => paths::cache_path().map_err(|e| e.to_string())?,
@@ -168,7 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             return xero::connect_file(cache, &cache_path, timeout_secs, &file, merge);
         }
         Command::Connect { timeout_secs, .. } => return xero::connect(cache, &cache_path, timeout_secs),
-        Command::Sync => return xero::sync(cache, &cache_path),
+        Command::Sync { .. } => return xero::sync(cache, &cache_path),
         Command::Report { client, report, csv, save, refresh } => {
             let output = match (csv, save) {
                 (_, true) => report::Output::SavedCsv,
@@ -205,7 +229,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::XeroApp { .. }
         | Command::Connect { .. }
-        | Command::Sync
+        | Command::Sync { .. }
         | Command::Report { .. }
         | Command::Add { .. }
         | Command::Import { .. }

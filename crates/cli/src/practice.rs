@@ -17,13 +17,14 @@ use switchboard_core::credential_store::{CredentialStore, os_store_from_env};
 use switchboard_core::secret::Secret;
 use switchboard_practice::{AccessMode, NewStaff, Password, PracticeDb, RequestState, Server, credential_key};
 
+use crate::practice_sync_host::{self, SyncHostCommand};
 use crate::terminal::shown;
 
 /// The new staff member's password, or the password `sign-in` stores; otherwise one is generated
 /// (add) or read from standard input (sign-in).
 const PASSWORD_VAR: &str = "SWITCHBOARD_STAFF_PASSWORD";
 /// The practice database's URL, when `--database-url` is not given.
-const DATABASE_URL_VAR: &str = "SWITCHBOARD_DATABASE_URL";
+pub(crate) const DATABASE_URL_VAR: &str = "SWITCHBOARD_DATABASE_URL";
 
 #[derive(Args)]
 pub struct PracticeArgs {
@@ -74,6 +75,13 @@ enum PracticeCommand {
         #[arg(long)]
         decline: bool,
     },
+    /// The practice's sync host, which holds the Xero token sets (see `switchboard sync --practice`).
+    #[command(subcommand)]
+    SyncHost(SyncHostCommand),
+    /// Ask the sync host to sync one client file (by id), or the whole practice.
+    SyncRequest { file: Option<i64> },
+    /// Every sync request and its progress.
+    SyncRequests,
 }
 
 #[derive(Subcommand)]
@@ -159,6 +167,13 @@ async fn run_async(args: PracticeArgs, cache: Option<std::path::PathBuf>) -> Res
             let db = open(url, args.role.as_deref()).await?;
             staff(&db, command).await.map(|()| ExitCode::SUCCESS)
         }
+        PracticeCommand::SyncHost(command) => {
+            practice_sync_host::sync_host(&open(url, args.role.as_deref()).await?, command).await
+        }
+        PracticeCommand::SyncRequest { file } => {
+            practice_sync_host::request(&open(url, args.role.as_deref()).await?, file).await
+        }
+        PracticeCommand::SyncRequests => practice_sync_host::list(&open(url, args.role.as_deref()).await?).await,
         command => {
             let db = open(url, args.role.as_deref()).await?;
             files_and_requests(&db, command).await.map_err(|e| e.to_string()).map(|()| ExitCode::SUCCESS)
@@ -209,7 +224,13 @@ async fn files_and_requests(db: &PracticeDb, command: PracticeCommand) -> switch
             db.decide_request(request, approve).await?;
             println!("Request {request} {}.", if approve { "approved: the file is granted" } else { "declined" });
         }
-        PracticeCommand::Init | PracticeCommand::SignIn | PracticeCommand::Staff(_) | PracticeCommand::MoveIn => {
+        PracticeCommand::Init
+        | PracticeCommand::SignIn
+        | PracticeCommand::Staff(_)
+        | PracticeCommand::MoveIn
+        | PracticeCommand::SyncHost(_)
+        | PracticeCommand::SyncRequest { .. }
+        | PracticeCommand::SyncRequests => {
             unreachable!("handled by the caller")
         }
     }

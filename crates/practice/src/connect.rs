@@ -66,6 +66,10 @@ impl std::fmt::Display for Server {
 /// owner who ran `init`). Row-level security applies per role, so one pool never serves two.
 pub struct PracticeDb {
     pool: Pool,
+    // For a connection outside the pool, whose notifications (LISTEN) reach us: the pool's
+    // connections drop them.
+    config: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
     server: Server,
     role: String,
 }
@@ -111,7 +115,11 @@ impl PracticeDb {
             config.connect_timeout(Duration::from_secs(10));
         }
         config.application_name("switchboard");
-        let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Verified });
+        let manager = Manager::from_config(
+            config.clone(),
+            tls.clone(),
+            ManagerConfig { recycling_method: RecyclingMethod::Verified },
+        );
         let pool = Pool::builder(manager)
             .max_size(4)
             .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -119,7 +127,7 @@ impl PracticeDb {
             .wait_timeout(Some(Duration::from_secs(30)))
             .build()
             .map_err(|e| Error::Database(e.to_string()))?;
-        Ok(PracticeDb { pool, server, role })
+        Ok(PracticeDb { pool, config, tls, server, role })
     }
 
     /// A connection from the pool, signed in.
@@ -148,6 +156,23 @@ impl PracticeDb {
             // password.
             None => Error::Unreachable { server, detail: error_chain(&error) },
         }
+    }
+
+    /// A connection of its own, outside the pool, with the task that drives it forwarding every
+    /// notification of the channels it will `LISTEN` on to `notify`.
+    pub(crate) async fn listener(&self, notify: Arc<tokio::sync::Notify>) -> Result<tokio_postgres::Client> {
+        let (client, mut connection) =
+            self.config.connect(self.tls.clone()).await.map_err(|e| self.connect_error(e))?;
+        tokio::spawn(async move {
+            while let Some(Ok(message)) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                if matches!(message, tokio_postgres::AsyncMessage::Notification(_)) {
+                    notify.notify_one();
+                }
+            }
+            // The connection ended: wake the waiter, which finds the database gone.
+            notify.notify_one();
+        });
+        Ok(client)
     }
 
     /// The server, for messages and credential-store keys.

@@ -39,6 +39,14 @@ pub enum Error {
         "client file {file} was changed by someone else meanwhile (now version {current}); reload it and try again"
     )]
     Conflict { file: i64, current: i64 },
+    #[error("Another sync host ({holder}) is syncing this practice; this one stops.")]
+    AnotherSyncHost { holder: String },
+    #[error(
+        "no sync host is registered for this practice: an admin runs `switchboard practice sync-host init` on the chosen machine"
+    )]
+    NoSyncHost,
+    #[error("this computer's credential store failed: {0}")]
+    CredentialStore(String),
     #[error("migrating the practice database failed: {0}")]
     Migration(String),
     /// The core's own message (a cache that cannot be read, or one newer than this build).
