@@ -7,7 +7,7 @@ use chrono::{DateTime, Local};
 
 use super::contents::{Amount, ClientPack};
 use crate::error::{Error, Result};
-use crate::settings::console::{ConsoleRole, ConsoleUser};
+use crate::settings::console::ConsoleUser;
 
 /// The email of one pack to one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,19 +82,16 @@ fn view_of(pack: &ClientPack, user: &ConsoleUser) -> PackView {
             })
             .collect()
     });
-    let items = match user.role {
-        ConsoleRole::Viewer => None,
-        ConsoleRole::Owner | ConsoleRole::Contributor => pack.action_items.as_ref().map(|items| {
-            items
-                .iter()
-                .map(|i| ItemLine {
-                    title: i.title.clone(),
-                    detail: one_line(&i.detail),
-                    link: i.link.as_ref().map(|l| l.to_string()),
-                })
-                .collect()
-        }),
-    };
+    let items = pack.action_items.as_ref().filter(|_| user.role.gets_action_items()).map(|items| {
+        items
+            .iter()
+            .map(|i| ItemLine {
+                title: i.title.clone(),
+                detail: one_line(&i.detail),
+                link: i.link.as_ref().map(|l| l.to_string()),
+            })
+            .collect()
+    });
     PackView {
         subject: format!("{client_name}: your pack from {practice_name}, {made_on}"),
         practice_name,

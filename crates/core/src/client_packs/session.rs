@@ -34,10 +34,6 @@ pub struct PackPreview {
 /// Stands in for the practice's name in a preview before the mail server is set up.
 const PRACTICE_NAME_UNSET: &str = "Your practice";
 
-fn now_millis() -> UnixMillis {
-    UnixMillis(chrono::Utc::now().timestamp_millis())
-}
-
 impl Session {
     /// The pack of `id` as `settings` (perhaps not saved yet) would make it, addressed to
     /// `user_id` or to the file's first console user.
@@ -105,12 +101,8 @@ impl Session {
         let mut run = PackRun::default();
         let due: Vec<(ClientPack, Vec<ConsoleUser>)> = {
             let cache = self.cache()?;
-            let files = cache.files_with_pack_cadence()?;
-            if files.is_empty() {
-                return Ok(run);
-            }
             let mut due = Vec::new();
-            for (file, settings) in files {
+            for (file, settings) in cache.files_with_pack_cadence()? {
                 let mut users = Vec::new();
                 for user in cache.console_users(file)? {
                     if is_due(settings.cadence, cache.last_pack_sent_on(user.id)?, today) {
@@ -168,7 +160,7 @@ impl Session {
             let failure = sender.send(&mail).err().map(|e| e.to_string());
             let attempt = PackAttempt {
                 user,
-                at: now_millis(),
+                at: UnixMillis::now(),
                 on: pack.made_on,
                 trigger,
                 outcome: failure.as_deref().map_or(Ok(()), Err),
@@ -196,7 +188,7 @@ fn summary(pack: &ClientPack, user: &ConsoleUser) -> String {
         let known = figures.iter().filter(|f| f.amount.is_some()).count();
         parts.push(format!("{known} of {} key figures", figures.len()));
     }
-    if let (Some(items), false) = (&pack.action_items, user.role == ConsoleRole::Viewer) {
+    if let (Some(items), true) = (&pack.action_items, user.role.gets_action_items()) {
         parts.push(format!("{} things to act on", items.len()));
     }
     parts.join(", ")

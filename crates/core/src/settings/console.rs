@@ -121,6 +121,11 @@ impl ConsoleRole {
             _ => return None,
         })
     }
+
+    /// Whether this person's pack holds what the client can act on (a viewer only reads).
+    pub fn gets_action_items(self) -> bool {
+        self != Self::Viewer
+    }
 }
 
 /// A person of the client who uses the console.
