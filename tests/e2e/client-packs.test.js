@@ -110,7 +110,7 @@ describe('Client packs (real window, simulated Xero, real SMTP server)', () => {
     await typeInto('[data-testid="mail-from-name"]', 'Totara & Co <Chartered>');
     await typeInto('[data-testid="mail-from-address"]', 'packs@totara.example');
     await (await byTestId('mail-save')).click();
-    await eventually(async () => (await browser.execute(() => document.querySelector('[data-testid="mail-saved"]') !== null)), {
+    await eventually(async () => (await browser.execute(() => document.querySelector('[data-testid="mail-saved"]')?.textContent)) === 'Saved.', {
       message: 'the mail server to be saved',
     });
 

@@ -43,7 +43,7 @@ impl Cache {
                 attempt.trigger.code()
             ],
         )?;
-        let to = format!("{} <{}>", attempt.user.name, attempt.user.email);
+        let to = attempt.user.mailbox();
         let (action, detail) = match attempt.outcome {
             Ok(()) => ("client_pack_sent", format!("to {to} ({}): {}", attempt.trigger.code(), attempt.summary)),
             Err(why) => ("client_pack_failed", format!("to {to} ({}): {why}", attempt.trigger.code())),

@@ -131,7 +131,7 @@ impl Session {
             for (user, failure) in self.send_to(&sender, &pack, &users, PackTrigger::Cadence)? {
                 match failure {
                     None => run.sent += 1,
-                    Some(why) => run.failed.push((pack.file, format!("{} <{}>", user.name, user.email), why)),
+                    Some(why) => run.failed.push((pack.file, user.mailbox(), why)),
                 }
             }
         }

@@ -140,6 +140,13 @@ pub struct ConsoleUser {
     pub updated_at: UnixMillis,
 }
 
+impl ConsoleUser {
+    /// `Name <email>`, as the audit log and the sync's summary name the person.
+    pub fn mailbox(&self) -> String {
+        format!("{} <{}>", self.name, self.email)
+    }
+}
+
 /// A console user as typed in the dialog (new, or the new values of an existing one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ConsoleUserDraft {
