@@ -26,10 +26,6 @@ use tokio_postgres::types::{ToSql, Type};
 use crate::connect::PracticeDb;
 use crate::error::{Error, Result, from_db};
 
-/// Where the core keeps the token set of the practice's XPM connection (a setting; the core's
-/// constant for it is not public).
-const XPM_TOKEN_SET_SETTING: &str = "xpm.token_set";
-
 /// The tables whose per-row audit trigger is off during the move (one entry sums it up).
 const AUDITED_TABLES: &[&str] = &["client_files", "xpm_links", "console_settings", "console_users", "xero_users"];
 
@@ -155,7 +151,7 @@ fn read_solo(path: &Path) -> Result<Solo> {
             name: file.display_name,
         });
     }
-    let xpm_set = cache.setting(XPM_TOKEN_SET_SETTING).map_err(core)?.and_then(|v| v.parse().ok()).map(TokenSetId);
+    let xpm_set = switchboard_core::xpm::refresh::xpm_token_set(&cache).map_err(core)?;
     if let Some(id) = xpm_set {
         let info = cache.token_set(id).ok();
         sets.entry(id)

@@ -63,7 +63,7 @@ fn setting_ms(cache: &Cache, key: &str) -> Result<Option<UnixMillis>> {
 }
 
 /// The token set the practice's XPM connection signs in with, if XPM was ever connected.
-fn xpm_token_set(cache: &Cache) -> Result<Option<TokenSetId>> {
+pub fn xpm_token_set(cache: &Cache) -> Result<Option<TokenSetId>> {
     Ok(cache.setting(TOKEN_SET_KEY)?.and_then(|v| v.parse().ok()).map(TokenSetId))
 }
 
